@@ -1,0 +1,38 @@
+# osticket-bridge: `make run` serves, `make test` tests; both install what is missing first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+BIND   ?= 127.0.0.1:8080
+WORKERS ?= 2
+
+.PHONY: install run test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+# With OSTICKET_DB_URL: serve that database. Without: a throwaway demo MariaDB with demo data.
+run: install
+ifdef OSTICKET_DB_URL
+	$(BIN)/osticket-bridge check
+	$(BIN)/gunicorn --bind $(BIND) --workers $(WORKERS) --access-logfile - wsgi:app
+else
+	$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
+endif
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check osticket_bridge tests bench wsgi.py
+	$(BIN)/ruff format --check osticket_bridge tests bench wsgi.py
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,56 @@
+"""osticket-bridge: the API osTicket lacks, served beside it on the same database."""
+
+from flask import Flask
+
+from . import logs
+from .config import load_settings
+from .db import Database
+
+
+
+def create_app(config=None):
+    """Build the app: settings (defaults < environment < ``config``), database, routes.
+
+    Fails with a SchemaError naming what is missing when the database is unusable.
+    """
+    app = Flask(__name__)
+    settings = load_settings(config)
+    app.config.update(settings)
+    app.config.update(
+        API_TITLE="osticket-bridge",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        MAX_CONTENT_LENGTH=settings["OSTICKET_MAX_BODY_BYTES"],
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False
+    logs.configure_logging(settings["OSTICKET_LOG_LEVEL"])
+    if not settings["OSTICKET_DB_URL"]:
+        raise RuntimeError("OSTICKET_DB_URL is not set (e.g. mysql+pymysql://user:pass@127.0.0.1:3306/osticket)")
+    app.extensions["osticket"] = Database(
+        settings["OSTICKET_DB_URL"],
+        prefix=settings["OSTICKET_TABLE_PREFIX"],
+        pool_size=settings["OSTICKET_DB_POOL_SIZE"],
+        pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
+    )
+    logs.init_app(app)
+    _register_api(app)
+    return app
+
+
+def _register_api(app):
+    from .api import health, routes
+    from .api.auth import API_KEY_SCHEME
+    from .api.errors import Api
+
+    api = Api(app)
+    api.spec.components.security_scheme(
+        API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"}
+    )
+    api.register_blueprint(health.blp)
+    for blp in routes.blueprints():
+        api.register_blueprint(blp)

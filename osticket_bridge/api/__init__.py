@@ -1,0 +1,1 @@
+"""HTTP layer: parse, authenticate, call the domain, dump. No SQL here."""

@@ -1,0 +1,43 @@
+"""A Blueprint whose arguments come from the query string, a form body or a JSON body alike."""
+
+import flask_smorest
+from flask import abort as flask_abort
+from marshmallow import EXCLUDE, Schema
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
+
+
+class Params(Schema):
+    """Base of every request schema: unknown keys are ignored, as osTicket's API ignores them."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class MergedParser(FlaskParser):
+    """Read parameters from the query string, the form and the JSON body together.
+
+    Browsers cannot send a GET body, so the query string always works; a body overrides it.
+    Routes are documented with location "query" (GET/DELETE) or "json" (POST/PUT); both read all three.
+    """
+
+    def _merged(self, req, schema):
+        merged = MultiDict(req.args)
+        merged.update(req.form)
+        body = FlaskParser.load_json(self, req, schema)
+        if isinstance(body, dict):
+            merged.update(body)
+        elif body is not missing:
+            flask_abort(400, "the JSON body must be an object")
+        return self._makeproxy(merged, schema)
+
+    def load_querystring(self, req, schema):
+        return self._merged(req, schema)
+
+    def load_json(self, req, schema):
+        return self._merged(req, schema)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = MergedParser()

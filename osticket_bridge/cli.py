@@ -1,0 +1,81 @@
+"""`osticket-bridge` commands: check a live database, load fixtures, serve a throwaway demo."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import click
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import devdb, fixtures
+from .db import diagnose, make_engine, schema_message
+
+
+@click.group()
+def main():
+    """osticket-bridge: the API osTicket lacks, on osTicket's own database."""
+
+
+@main.command()
+@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
+def check(url, prefix):
+    """Diagnose a database without serving: version, and what the bridge misses (exit 1 if anything)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            problems, version, _ = diagnose(conn, prefix)
+    except SQLAlchemyError as exc:
+        click.echo(f"error: cannot reach the osTicket database: {getattr(exc, 'orig', None) or exc}", err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"detected: {version}")
+    if problems:
+        click.echo("error: " + schema_message(url, problems), err=True)
+        sys.exit(1)
+    click.echo("ok: every table and column the bridge needs is present")
+
+
+@main.command("load-fixtures")
+@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="database to fill (must exist)")
+@click.option("--demo/--no-demo", default=False, help="also load the demo users, agents and tickets")
+@click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
+def load_fixtures(url, demo, prefix):
+    """Create a stock osTicket 1.18 schema (and demo data) from schema_fixtures/."""
+    fixtures.load_fixtures(url, demo=demo, prefix=prefix)
+    click.echo("loaded schema_fixtures" + (" with demo data" if demo else ""))
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8080", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+def demo(bind, workers):
+    """Start a throwaway MariaDB with the demo data and serve the bridge on it until interrupted."""
+    with devdb.throwaway_server() as server_url:
+        db_url = fixtures.create_database(server_url, f"osticket_demo_{uuid.uuid4().hex[:8]}")
+        fixtures.load_fixtures(db_url, demo=True)
+        engine = make_engine(db_url)
+        with engine.connect() as conn:
+            key = conn.execute(text("SELECT apikey FROM ost_api_key WHERE isactive=1 LIMIT 1")).scalar()
+        engine.dispose()
+        host = bind.replace("0.0.0.0", "127.0.0.1")
+        click.echo(f"demo database: {db_url}")
+        click.echo(f"demo API key (bound to 127.0.0.1): {key}")
+        click.echo(f"try: curl -H 'X-API-Key: {key}' http://{host}/api/topics.json")
+        click.echo(f"docs: http://{host}/api/docs")
+        env = {**os.environ, "OSTICKET_DB_URL": db_url}
+        try:
+            subprocess.run(serve_command(bind, workers), env=env, check=False)
+        except KeyboardInterrupt:
+            pass
+
+
+def serve_command(bind, workers):
+    """The production server command: gunicorn from this virtualenv."""
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    return [gunicorn, "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "wsgi:app"]
+
+

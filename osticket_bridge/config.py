@@ -1,0 +1,28 @@
+"""Settings: defaults, then the environment, then explicit overrides (tests)."""
+
+import os
+
+# name -> (default, parser). Every entry is documented in README.md.
+SETTINGS = {
+    "OSTICKET_DB_URL": ("", str),
+    "OSTICKET_TABLE_PREFIX": ("ost_", str),
+    "OSTICKET_DB_POOL_SIZE": (5, int),
+    "OSTICKET_DB_POOL_RECYCLE": (3600, int),
+    "OSTICKET_TRUSTED_PROXIES": ("", str),
+    "OSTICKET_CORS_ORIGINS": ("", str),
+    "OSTICKET_TOKEN_SECRET": ("", str),
+    "OSTICKET_TOKEN_TTL": (900, int),
+    "OSTICKET_RATELIMIT_STORAGE": ("memory://", str),
+    "OSTICKET_MAX_BODY_BYTES": (1_048_576, int),
+    "OSTICKET_LOG_LEVEL": ("INFO", str),
+}
+
+
+def load_settings(overrides=None):
+    """Return the settings dict: defaults < environment < overrides."""
+    settings = {}
+    for name, (default, parse) in SETTINGS.items():
+        raw = os.environ.get(name)
+        settings[name] = parse(raw) if raw not in (None, "") else default
+    settings.update(overrides or {})
+    return settings

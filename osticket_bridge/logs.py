@@ -1,0 +1,43 @@
+"""A request id on every log line and response; one access line per request."""
+
+import logging
+import re
+import time
+import uuid
+
+from flask import g, has_request_context, request
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+access_log = logging.getLogger("osticket_bridge.access")
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        return True
+
+
+def configure_logging(level):
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger("osticket_bridge")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def init_app(app):
+    @app.before_request
+    def start():
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def finish(response):
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "-")
+        elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        access_log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms)
+        return response

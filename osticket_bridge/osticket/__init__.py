@@ -1,0 +1,1 @@
+"""osTicket's data model: reads and writes on the reflected tables. No Flask here."""
