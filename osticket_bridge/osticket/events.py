@@ -1,0 +1,67 @@
+"""Thread events (ost_thread_event) as ThreadEvents::log writes them (DATA_MODEL §1.6, §2)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, insert, update
+
+from .text import php_json
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who an event names: username, uid, uid_type exactly as osTicket records them."""
+
+    username: str
+    uid: int | None
+    uid_type: str
+
+    @classmethod
+    def system(cls):
+        return cls("SYSTEM", None, "S")
+
+    @classmethod
+    def agent(cls, staff_id, username):
+        return cls(username, staff_id, "S")
+
+    @classmethod
+    def api_user(cls, user_id):
+        """A ticket created through the API for this user (golden: create_ticket_api)."""
+        return cls("SYSTEM", user_id, "U")
+
+    @classmethod
+    def portal_user(cls, name):
+        """A signed-in client acting in the portal: osTicket records the name, no uid (golden: user_reply_reopens)."""
+        return cls(name, None, "S")
+
+
+def log_event(db, conn, catalog, ticket, name, actor, data=None):
+    """Insert one event for a ticket snapshot (a mapping with thread_id, staff_id, team_id, dept_id, topic_id).
+
+    staff_id is the ticket's assignee, or the acting agent when the ticket is unassigned (ThreadEvent::forTicket).
+    """
+    staff_id = ticket["staff_id"] or (actor.uid if actor.uid_type == "S" and actor.uid else 0)
+    conn.execute(
+        insert(db.tables.thread_event).values(
+            thread_id=ticket["thread_id"],
+            thread_type="T",
+            event_id=catalog.events[name],
+            staff_id=staff_id,
+            team_id=ticket["team_id"],
+            dept_id=ticket["dept_id"],
+            topic_id=ticket["topic_id"],
+            data=None if data is None else php_json(data),
+            username=actor.username,
+            uid=actor.uid,
+            uid_type=actor.uid_type,
+            annulled=0,
+            timestamp=func.now(),
+        )
+    )
+
+
+def annul(db, conn, catalog, thread_id, name):
+    """Mark earlier events of this kind annulled (closing and reopening annul earlier "closed" events)."""
+    t = db.tables.thread_event
+    conn.execute(
+        update(t).where(t.c.thread_id == thread_id, t.c.event_id == catalog.events[name]).values(annulled=1)
+    )

@@ -1,0 +1,168 @@
+"""Row-level diffs of every table, compared with the diffs recorded from a real osTicket 1.18.1.
+
+The golden files (../shared/osticket/golden/<op>.json) hold, per table, the inserted and deleted rows
+and the updated rows with old/new values. `table_diff` produces the same structure for a bridge
+operation; `compare` lists every difference, ignoring only what must differ between two runs:
+generated ids, timestamps, ticket numbers and password salts (compared by shape, not value).
+"""
+
+import json
+import os
+import pathlib
+import re
+
+from sqlalchemy import create_engine, inspect, text
+
+GOLDEN_DIR = pathlib.Path(
+    os.environ.get("OSTICKET_GOLDEN_DIR")
+    or pathlib.Path(__file__).resolve().parents[2] / "shared" / "osticket" / "golden"
+)
+# Tables osTicket's PHP sessions touch: harness noise, not part of an operation.
+NOISE_TABLES = {"ost_session", "ost_syslog"}
+# Ids that auto-increments hand out: compared as zero / non-zero, not by value.
+GENERATED_IDS = {"id", "ticket_id", "thread_id", "entry_id", "object_id", "pid", "default_email_id", "uid"}
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
+ZERO_DATE = "0000-00-00 00:00:00"
+
+
+def load_golden(op):
+    return json.loads((GOLDEN_DIR / f"{op}.json").read_text())
+
+
+def snapshot(db_url, prefix="ost_"):
+    """Every row of every table with the prefix, keyed by primary key."""
+    engine = create_engine(db_url)
+    tables = {}
+    try:
+        with engine.connect() as conn:
+            insp = inspect(conn)
+            for name in insp.get_table_names():
+                if not name.startswith(prefix) or name in NOISE_TABLES:
+                    continue
+                pk = insp.get_pk_constraint(name)["constrained_columns"]
+                result = conn.execute(text(f"SELECT * FROM `{name}`")).mappings()
+                rows = {}
+                for i, row in enumerate(result):
+                    row = {k: _plain(v) for k, v in row.items()}
+                    rows[tuple(row[c] for c in pk) if pk else i] = row
+                tables[name] = {"pk": pk, "rows": rows}
+    finally:
+        engine.dispose()
+    return tables
+
+
+def _plain(value):
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return value
+
+
+def table_diff(before, after):
+    """{table: {"inserted": [...], "deleted": [...], "updated": [{"pk", "changes": {col: {old, new}}}]}}."""
+    diff = {}
+    for name, table in after.items():
+        old_rows = before.get(name, {"rows": {}})["rows"]
+        new_rows = table["rows"]
+        inserted = [r for k, r in new_rows.items() if k not in old_rows]
+        deleted = [r for k, r in old_rows.items() if k not in new_rows]
+        updated = []
+        for key, row in new_rows.items():
+            if key in old_rows and old_rows[key] != row:
+                changes = {c: {"old": old_rows[key][c], "new": v} for c, v in row.items() if old_rows[key].get(c) != v}
+                updated.append({"pk": dict(zip(table["pk"], key, strict=False)), "changes": changes})
+        if inserted or deleted or updated:
+            diff[name] = {"inserted": inserted, "deleted": deleted, "updated": updated}
+    return diff
+
+
+def _shape(column, value, numbers=()):
+    if value is None:
+        return None
+    if column in GENERATED_IDS:
+        return "<zero>" if value in (0, "0") else "<id>"
+    if column == "number":
+        return "<number>"
+    if column == "passwd":
+        return value[:7] + "<bcrypt>" if isinstance(value, str) and len(value) == 60 else value
+    if isinstance(value, str):
+        if DATE.match(value):
+            return "<zero date>" if value == ZERO_DATE else "<date>"
+        for number in numbers:
+            value = value.replace(number, "<number>")
+    return value
+
+
+def normalize(table_diff_entry, numbers=()):
+    """Shape a diff so that two runs of the same operation compare equal."""
+
+    def norm_row(row):
+        return {column: _shape(column, value, numbers) for column, value in row.items()}
+
+    inserted = sorted((norm_row(r) for r in table_diff_entry.get("inserted", [])), key=repr)
+    deleted = sorted((norm_row(r) for r in table_diff_entry.get("deleted", [])), key=repr)
+    updated = sorted(
+        ({c: _shape(c, ch["new"], numbers) for c, ch in u["changes"].items()} for u in table_diff_entry.get("updated", [])),
+        key=repr,
+    )
+    return {"inserted": inserted, "deleted": deleted, "updated": updated}
+
+
+def _numbers(diff):
+    """Ticket numbers appearing in a diff (inserted or updated ticket rows)."""
+    rows = diff.get("ost_ticket", {})
+    found = {r["number"] for r in rows.get("inserted", []) if r.get("number")}
+    return sorted(found, key=len, reverse=True)
+
+
+def _golden_numbers():
+    """The numbers of the tickets the golden operations created (and later act on)."""
+    numbers = set()
+    for path in GOLDEN_DIR.glob("create_ticket_*.json"):
+        numbers.update(_numbers(json.loads(path.read_text())["tables"]))
+    return sorted(numbers, key=len, reverse=True)
+
+
+def compare(actual, golden, numbers=(), accepted=None):
+    """List the differences between a bridge diff and a golden diff (empty list: same writes).
+
+    `numbers`: ticket numbers the bridge operation touched without creating them (shown as <number>).
+
+    `accepted` maps "table" or "table.column" to the reason a known difference is kept on purpose;
+    those are left out of the comparison.
+    """
+    accepted = accepted or {}
+    golden_tables = {t: v for t, v in golden["tables"].items() if t not in NOISE_TABLES}
+    golden_tables = {
+        t: v for t, v in golden_tables.items() if v.get("inserted") or v.get("deleted") or v.get("updated")
+    }
+    golden_numbers = _golden_numbers()
+    actual_numbers = sorted({*_numbers(actual), *numbers}, key=len, reverse=True)
+    problems = []
+    for table in sorted(set(golden_tables) | set(actual)):
+        if table in accepted:
+            continue
+        if table not in actual:
+            problems.append(f"{table}: osTicket writes it, the bridge does not")
+            continue
+        if table not in golden_tables:
+            problems.append(f"{table}: the bridge writes it, osTicket does not: {actual[table]}")
+            continue
+        want = normalize(golden_tables[table], golden_numbers)
+        got = normalize(actual[table], actual_numbers)
+        for kind in ("inserted", "deleted", "updated"):
+            w, g = want[kind], got[kind]
+            if len(w) != len(g):
+                problems.append(f"{table}: {len(g)} rows {kind}, osTicket {len(w)}:\n  bridge {g}\n  golden {w}")
+                continue
+            for w_row, g_row in zip(w, g, strict=True):
+                for column in sorted(set(w_row) | set(g_row)):
+                    if f"{table}.{column}" in accepted:
+                        continue
+                    if w_row.get(column, "<absent>") != g_row.get(column, "<absent>"):
+                        problems.append(
+                            f"{table}.{column} ({kind}): bridge {g_row.get(column, '<absent>')!r}, "
+                            f"osTicket {w_row.get(column, '<absent>')!r}"
+                        )
+    return problems
