@@ -2,7 +2,7 @@
 -- writes, for the tables in schema.sql only (load schema.sql first).
 --
 -- Ids equal the installer's ids. Timestamps are fixed (install time
--- 2026-01-02 09:00:00); the zero dates below are what osTicket itself writes
+-- 2026-01-02 09:00:00). The zero dates below are what osTicket itself writes
 -- there (they load under MariaDB's default strict mode, which does not include
 -- NO_ZERO_DATE). String literals use MySQL backslash escapes (\n).
 --
@@ -14,7 +14,7 @@
 -- Settings. Namespace `core` holds every setting a fresh 1.18.1 install writes,
 -- `schedule.1` binds the U.S. Holidays schedule (4) to the business-hours
 -- schedule (1), `mysqlsearch`.`reindex`=1 lets cron (re)build ost__search.
--- Not written by the installer, so absent here too; osTicket then uses
+-- Not written by the installer, so absent here too. osTicket then uses
 -- OsticketConfig::$defaults: default_ticket_status_id (=> 1), default_help_topic
 -- (0), enable_richtext (on), help_topic_sort_mode ('a'), agent_name_format
 -- ('full'), client_name_format ('original'). Readers must apply those defaults.
@@ -123,7 +123,7 @@ VALUES
   (98, 'core', 'default_timezone', 'UTC', '2026-01-02 09:00:00'),
   (99, 'core', 'verify_email_addrs', '', '2026-01-02 09:00:00');
 
--- Ticket numbers are random (core.ticket_sequence_id = ''); sequence 2 numbers tasks.
+-- Ticket numbers are random (core.ticket_sequence_id = ''). Sequence 2 numbers tasks.
 INSERT INTO `ost_sequence`
   (`id`, `name`, `flags`, `next`, `increment`, `padding`, `updated`)
 VALUES
@@ -156,7 +156,7 @@ VALUES
   (20, 'message', NULL),
   (21, 'note', NULL);
 
--- Ticket statuses; `properties` is the JSON of the L1 (status properties) form.
+-- Ticket statuses. `properties` is the JSON of the L1 (status properties) form.
 INSERT INTO `ost_ticket_status`
   (`id`, `name`, `state`, `mode`, `flags`, `sort`, `properties`, `created`, `updated`)
 VALUES
@@ -219,7 +219,7 @@ VALUES
   (34, 6, 487665, 'state', 'State', 'state', '{"prompt":"State of a ticket"}', 1, NULL, '2026-01-02 09:00:00', '2026-01-02 09:00:00'),
   (35, 6, 471073, 'memo', 'Description', 'description', '{"rows":"2","cols":"40","html":"","length":"100"}', 3, NULL, '2026-01-02 09:00:00', '2026-01-02 09:00:00');
 
--- The installer's sample organization and its O form entry; the C entry holds
+-- The installer's sample organization and its O form entry. The C entry holds
 -- the company (helpdesk) details.
 INSERT INTO `ost_organization`
   (`id`, `name`, `manager`, `status`, `domain`, `extra`, `created`, `updated`)

@@ -2,7 +2,7 @@
 -- osTicket 1.18.1 install on MariaDB 10.11 has them.
 --
 -- Columns (name, order, type, nullability, default) and indexes match a real
--- 1.18.1 install exactly; do not "improve" them (osTicket's upgrader replays
+-- 1.18.1 install exactly. Do not "improve" them (osTicket's upgrader replays
 -- ALTERs against this shape).  Every table is InnoDB, utf8mb3 /
 -- utf8mb3_general_ci, like osTicket's installer creates them.
 --
@@ -582,7 +582,7 @@ CREATE TABLE `ost_ticket` (
   KEY `ticket_pid` (`ticket_pid`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
 
--- Materialized answers of the Ticket Details (T) form; `priority` holds the
+-- Materialized answers of the Ticket Details (T) form. `priority` holds the
 -- priority id as text.
 CREATE TABLE `ost_ticket__cdata` (
   `ticket_id` int(11) unsigned NOT NULL,
