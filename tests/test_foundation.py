@@ -42,14 +42,11 @@ def test_unreachable_database_is_one_clear_message():
         create_app({"OSTICKET_DB_URL": "mysql+pymysql://u:secret@127.0.0.1:1/nothing"})
 
 
-def test_table_prefix_is_configurable(db_server):
+def test_table_prefix_is_configurable(empty_db):
     from osticket_bridge import fixtures
 
-    from .conftest import _name
-
-    url = fixtures.create_database(db_server, _name("prefix"))
-    fixtures.load_fixtures(url, prefix="hd_")
-    app = create_app({"OSTICKET_DB_URL": url, "OSTICKET_TABLE_PREFIX": "hd_"})
+    fixtures.load_fixtures(empty_db, prefix="hd_")
+    app = create_app({"OSTICKET_DB_URL": empty_db, "OSTICKET_TABLE_PREFIX": "hd_"})
     try:
         assert app.extensions["osticket"].tables.ticket.name == "hd_ticket"
         assert app.test_client().get("/readyz").status_code == 200
