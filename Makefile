@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 run: install
 ifdef OSTICKET_DB_URL
 	$(BIN)/osticket-bridge check
-	$(BIN)/gunicorn --bind $(BIND) --workers $(WORKERS) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(BIND) --workers $(WORKERS) wsgi:app
 else
 	$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
 endif

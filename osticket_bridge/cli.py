@@ -1,6 +1,7 @@
 """`osticket-bridge` commands: check a live database, load fixtures, serve a throwaway demo."""
 
 import os
+import signal
 import subprocess
 import sys
 import uuid
@@ -66,16 +67,19 @@ def demo(bind, workers):
         click.echo(f"demo API key (bound to 127.0.0.1): {key}")
         click.echo(f"try: curl -H 'X-API-Key: {key}' http://{host}/api/topics.json")
         click.echo(f"docs: http://{host}/api/docs")
-        env = {**os.environ, "OSTICKET_DB_URL": db_url}
+        server = subprocess.Popen(serve_command(bind, workers), env={**os.environ, "OSTICKET_DB_URL": db_url})
+        # Ctrl-C or SIGTERM: stop gunicorn, then the context manager removes the throwaway database server.
+        signal.signal(signal.SIGTERM, lambda *_: server.terminate())
         try:
-            subprocess.run(serve_command(bind, workers), env=env, check=False)
+            server.wait()
         except KeyboardInterrupt:
-            pass
+            server.terminate()
+            server.wait()
 
 
 def serve_command(bind, workers):
-    """The production server command: gunicorn from this virtualenv."""
+    """The production server command: gunicorn from this virtualenv (the app logs each request itself)."""
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    return [gunicorn, "--bind", bind, "--workers", str(workers), "--access-logfile", "-", "wsgi:app"]
+    return [gunicorn, "--bind", bind, "--workers", str(workers), "wsgi:app"]
 
 
