@@ -1,0 +1,108 @@
+"""Public ticket reads: a user's tickets and one ticket, as the user sees them in osTicket's client portal."""
+
+from datetime import datetime
+from urllib.parse import urlencode
+
+from flask import request
+from flask_smorest import abort
+from marshmallow import ValidationError, fields, validate
+
+from ..osticket.tickets import Page, ticket_object, user_tickets
+from .auth import authenticated
+from .base import Blueprint, Params
+from .db import database
+from .schemas import TicketSchema
+from .scope import TICKET_NOT_FOUND, UserParams, acting_user, guest_ticket
+
+blp = Blueprint(
+    "ticket_reads",
+    __name__,
+    description="A user's tickets and one ticket with its thread (internal notes never shown)",
+)
+
+
+class LocalTime(fields.Field):
+    """A DB-local time: "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS" or a date "YYYY-MM-DD" (midnight)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            parsed = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError("expected YYYY-MM-DD HH:MM:SS or YYYY-MM-DD") from None
+        if parsed.tzinfo is not None:
+            raise ValidationError("give the time in the help desk's database time, without a zone")
+        return parsed
+
+
+class ListParams(Params):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    status = fields.String(validate=validate.OneOf(("open", "closed")))
+    updated_since = LocalTime(metadata={"example": "2026-01-31 00:00:00"})
+
+
+class UserListParams(UserParams, ListParams):
+    pass
+
+
+def page_of(args):
+    return Page(args["limit"], args["offset"], args.get("status"), args.get("updated_since"))
+
+
+def list_headers(page, total):
+    """X-Total-Count and a Link header with the next/prev pages of the same request."""
+    links = []
+    query = request.args.to_dict()
+    for rel, offset in (("prev", page.offset - page.limit), ("next", page.offset + page.limit)):
+        if (rel == "prev" and page.offset > 0) or (rel == "next" and offset < total):
+            query.update(limit=page.limit, offset=max(offset, 0))
+            links.append(f'<{request.base_url}?{urlencode(query)}>; rel="{rel}"')
+    headers = {"X-Total-Count": str(total)}
+    if links:
+        headers["Link"] = ", ".join(links)
+    return headers
+
+
+@blp.route("/api/tickets.json")
+@authenticated(blp, tokens=True)
+@blp.arguments(UserListParams, location="query")
+@blp.response(200, TicketSchema(many=True), headers={"X-Total-Count": {"schema": {"type": "integer"}}})
+@blp.alt_response(404, response="NOT_FOUND")
+def list_user_tickets(args):
+    """The user's tickets (owned, Cc'd, shared by the organization), newest first, without internal notes."""
+    user = acting_user(args)
+    page = page_of(args)
+    db = database()
+    with db.engine.connect() as conn:
+        tickets, total = user_tickets(db, conn, user, page, only_number=guest_ticket())
+    return tickets, 200, list_headers(page, total)
+
+
+@blp.route("/api/tickets.json/<string:number>")
+@authenticated(blp, tokens=True)
+@blp.arguments(UserParams, location="query")
+@blp.response(200, TicketSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def get_ticket(args, number):
+    """One ticket with the thread its owner sees; naming a user limits it to that user's tickets."""
+    return _public_ticket(args, number)
+
+
+@blp.route("/api/tickets/<string:number>")
+@authenticated(blp, tokens=True)
+@blp.arguments(UserParams, location="query")
+@blp.response(200, TicketSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+def get_ticket_href(args, number):
+    """Same as GET /api/tickets.json/<number> (the "href" of GET /api/scp/tickets.json)."""
+    return _public_ticket(args, number)
+
+
+def _public_ticket(args, number):
+    user = acting_user(args, required=False, number=number)
+    db = database()
+    with db.engine.connect() as conn:
+        ticket = ticket_object(db, conn, number, staff_view=False, viewer=user)
+    if ticket is None:
+        abort(404, message=TICKET_NOT_FOUND)
+    return ticket

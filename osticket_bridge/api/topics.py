@@ -1,0 +1,19 @@
+"""Help topics the client portal offers."""
+
+from ..osticket.topics import public_topics
+from .auth import authenticated
+from .base import Blueprint
+from .db import database
+from .schemas import TopicSchema
+
+blp = Blueprint("topic_reads", __name__, description="Active public help topics")
+
+
+@blp.route("/api/topics.json")
+@authenticated(blp, tokens=True)
+@blp.response(200, TopicSchema(many=True))
+def list_topics():
+    """Active public help topics in the portal's order, children named "Parent / Child"."""
+    db = database()
+    with db.engine.connect() as conn:
+        return public_topics(db, conn, db.catalog.get(conn))

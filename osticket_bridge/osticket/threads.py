@@ -1,0 +1,133 @@
+"""Thread entries and events of ticket threads, read in batches (one query for all the threads asked for)."""
+
+import json
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from .users import agents_name, persons_name
+
+ENTRY_HIDDEN = 0x4  # ost_thread_entry.flags
+ENTRY_BALANCED = 0x40
+PUBLIC_TYPES = ("M", "R")  # what the client portal shows: messages and responses, never notes (N)
+
+
+def entries_by_thread(db, conn, catalog, thread_ids, staff_view):
+    """{thread_id: [entry dict]} in osTicket's display order (created, id).
+
+    ``staff_view`` False is the client portal's view: messages and responses only, hidden entries left out.
+    """
+    if not thread_ids:
+        return {}
+    t = db.tables
+    e, staff, user = t.thread_entry, t.staff, t.user
+    query = (
+        select(
+            e.c.id,
+            e.c.pid,
+            e.c.thread_id,
+            e.c.staff_id,
+            e.c.user_id,
+            e.c.type,
+            e.c.flags,
+            e.c.poster,
+            e.c.editor,
+            e.c.editor_type,
+            e.c.source,
+            e.c.title,
+            e.c.body,
+            e.c.format,
+            e.c.created,
+            e.c.updated,
+            staff.c.firstname.label("staff_firstname"),
+            staff.c.lastname.label("staff_lastname"),
+            user.c.name.label("user_name"),
+        )
+        .select_from(e.outerjoin(staff, staff.c.staff_id == e.c.staff_id).outerjoin(user, user.c.id == e.c.user_id))
+        .where(e.c.thread_id.in_(set(thread_ids)))
+        .order_by(e.c.thread_id, e.c.created, e.c.id)
+    )
+    if not staff_view:
+        query = query.where(e.c.type.in_(PUBLIC_TYPES), e.c.flags.op("&")(ENTRY_HIDDEN) == 0)
+    agent_format = catalog.setting("agent_name_format", "full")
+    client_format = catalog.setting("client_name_format", "original")
+    entries = defaultdict(list)
+    for row in conn.execute(query).mappings():
+        entries[row["thread_id"]].append(_entry(row, agent_format, client_format))
+    return entries
+
+
+def _entry(row, agent_format, client_format):
+    staff_name = None
+    if row["staff_id"] and row["staff_firstname"] is not None:
+        staff_name = agents_name(row["staff_firstname"], row["staff_lastname"], agent_format)
+    user_name = None
+    if row["user_id"] and row["user_name"] is not None:
+        user_name = persons_name(row["user_name"], client_format)
+    return {
+        "id": row["id"],
+        "pid": row["pid"],
+        "thread_id": row["thread_id"],
+        "staff_id": row["staff_id"] or None,
+        "user_id": row["user_id"] or None,
+        "type": row["type"],
+        "poster": row["poster"],
+        "editor": row["editor"],
+        "editor_type": row["editor_type"],
+        "source": row["source"],
+        "title": row["title"],
+        "body": row["body"],
+        "message": message_body(row["body"], row["format"], row["flags"]),
+        "format": row["format"],
+        "created": row["created"],
+        "updated": row["updated"],
+        "staff_name": staff_name,
+        "user_name": user_name,
+    }
+
+
+def message_body(body, fmt, flags):
+    """ThreadEntryBody as json_encode prints it: stored html keeps its images; 0x40 marks balanced markup."""
+    options = {"strip-embedded": fmt != "html"}
+    if flags & ENTRY_BALANCED:
+        options["balanced"] = True
+    return {"body": body, "type": fmt, "stripped_images": [], "embedded_images": [], "options": options}
+
+
+def events_by_thread(db, conn, catalog, thread_ids):
+    """{thread_id: [event dict]} in the order osTicket logged them (timestamp, id)."""
+    if not thread_ids:
+        return {}
+    ev = db.tables.thread_event
+    names = {event_id: name for name, event_id in catalog.events.items()}
+    rows = conn.execute(
+        select(ev).where(ev.c.thread_id.in_(set(thread_ids))).order_by(ev.c.thread_id, ev.c.timestamp, ev.c.id)
+    ).mappings()
+    events = defaultdict(list)
+    for row in rows:
+        events[row["thread_id"]].append(
+            {
+                "id": row["id"],
+                "event": names.get(row["event_id"]),
+                "username": row["username"],
+                "uid": row["uid"],
+                "uid_type": row["uid_type"],
+                "staff_id": row["staff_id"] or None,
+                "team_id": row["team_id"] or None,
+                "dept_id": row["dept_id"] or None,
+                "topic_id": row["topic_id"] or None,
+                "data": _parse(row["data"]),
+                "timestamp": row["timestamp"],
+                "annulled": bool(row["annulled"]),
+            }
+        )
+    return events
+
+
+def _parse(data):
+    if not data:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data

@@ -1,0 +1,76 @@
+"""Help topics and departments as osTicket names them ("Parent / Child") and offers them in the portal."""
+
+from sqlalchemy import literal, select, union_all
+
+TOPIC_ACTIVE = 0x2  # ost_help_topic.flags (1.18)
+TOPIC_ARCHIVED = 0x4
+
+
+def load_labels(db, conn):
+    """Every help topic and department in one query: {"topics": {id: row}, "depts": {id: row}}.
+
+    Both tables are small, and full names need every ancestor (Topic::getHelpTopics, Dept::getDepartments).
+    """
+    t = db.tables
+    topics = select(
+        literal("T").label("kind"),
+        t.help_topic.c.topic_id.label("id"),
+        t.help_topic.c.topic_pid.label("pid"),
+        t.help_topic.c.topic.label("name"),
+        t.help_topic.c.flags,
+        t.help_topic.c.ispublic,
+        t.help_topic.c.sort,
+    )
+    depts = select(
+        literal("D"),
+        t.department.c.id,
+        t.department.c.pid,
+        t.department.c.name,
+        t.department.c.flags,
+        t.department.c.ispublic,
+        literal(0),
+    )
+    labels = {"T": {}, "D": {}}
+    for row in conn.execute(union_all(topics, depts)).mappings():
+        labels[row["kind"]][row["id"]] = dict(row)
+    return {"topics": labels["T"], "depts": labels["D"]}
+
+
+def full_names(rows):
+    """{id: "Grandparent / Parent / Name"} following pid links (a loop stops the walk, as in osTicket)."""
+    names = {}
+    for row_id, row in rows.items():
+        name, seen, pid = row["name"], {row_id}, row["pid"]
+        while pid and pid in rows and pid not in seen:
+            seen.add(pid)
+            name = f"{rows[pid]['name']} / {name}"
+            pid = rows[pid]["pid"]
+        names[row_id] = name
+    return names
+
+
+def _enabled(rows, topic_id):
+    # A topic is offered only when it and every ancestor are active and not archived.
+    seen = set()
+    while topic_id and topic_id in rows and topic_id not in seen:
+        seen.add(topic_id)
+        flags = rows[topic_id]["flags"]
+        if not flags & TOPIC_ACTIVE or flags & TOPIC_ARCHIVED:
+            return False
+        topic_id = rows[topic_id]["pid"]
+    return True
+
+
+def public_topics(db, conn, catalog):
+    """The topics the client portal offers: [{"id", "value"}], sorted by core.help_topic_sort_mode.
+
+    "a" (the default): alphabetically by full name; "m": by the admin's manual sort order.
+    """
+    rows = load_labels(db, conn)["topics"]
+    names = full_names(rows)
+    offered = [i for i, row in rows.items() if row["ispublic"] and _enabled(rows, i)]
+    if catalog.setting("help_topic_sort_mode", "a") == "m":
+        offered.sort(key=lambda i: (rows[i]["sort"], i))
+    else:
+        offered.sort(key=lambda i: (names[i].casefold(), i))
+    return [{"id": i, "value": names[i]} for i in offered]

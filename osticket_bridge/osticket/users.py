@@ -1,0 +1,97 @@
+"""End users (ost_user + default ost_user_email) and how osTicket displays their names and phones."""
+
+import json
+import re
+
+from sqlalchemy import select
+
+
+def _user_query(db):
+    t = db.tables
+    return select(
+        t.user.c.id,
+        t.user.c.name,
+        t.user.c.org_id,
+        t.user.c.status,
+        t.user.c.default_email_id,
+        t.user.c.created,
+        t.user.c.updated,
+        t.user_email.c.address.label("email"),
+        t.organization.c.status.label("org_status"),
+    ).select_from(
+        t.user.outerjoin(t.user_email, t.user_email.c.id == t.user.c.default_email_id).outerjoin(
+            t.organization, t.organization.c.id == t.user.c.org_id
+        )
+    )
+
+
+def find_user(db, conn, user_id=None, email=None):
+    """Return the user (id, name, email = default address, org_id, org_status, status, default_email_id) or None.
+
+    ``email`` matches any of the user's addresses and, like osTicket's lookup, ignores case (utf8_general_ci).
+    """
+    t = db.tables
+    query = _user_query(db)
+    if user_id is not None:
+        query = query.where(t.user.c.id == user_id)
+    elif email:
+        matched = t.user_email.alias("matched")
+        owner = select(matched.c.user_id).where(matched.c.address == email.strip()).scalar_subquery()
+        query = query.where(t.user.c.id == owner)
+    else:
+        return None
+    return conn.execute(query.limit(1)).mappings().first()
+
+
+def phone_format(catalog):
+    """The phone field's display format ("us" unless an admin changed it; osTicket's default)."""
+    field = catalog.field(catalog.user_form_id, "phone")
+    try:
+        config = json.loads(field["configuration"] or "{}") if field else {}
+    except ValueError:
+        config = {}
+    return (config if isinstance(config, dict) else {}).get("format", "us")
+
+
+def format_phone(stored, fmt="us"):
+    """PhoneField::toString: 4254441212X123 -> "(425) 444-1212 x123" in the "us" format."""
+    if not stored:
+        return ""
+    phone, _, ext = str(stored).partition("X")
+    if fmt == "us":
+        phone = _us_phone(phone)
+    return f"{phone} x{ext}" if ext else phone
+
+
+def _us_phone(phone):
+    # Format::phone: 7 digits -> 555-0100, 10 digits -> (425) 444-1212, anything else unchanged.
+    digits = re.sub(r"[^0-9]", "", phone)
+    if len(digits) == 7:
+        return f"{digits[:3]}-{digits[3:]}"
+    if len(digits) == 10:
+        return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    return phone
+
+
+def name_parts(name):
+    """Split a name like PersonsName::splitName (1.18); a missing word is "" (PHP would give null)."""
+    words = (name or "").split(" ")
+    if len(words) == 1 and "." in words[0]:
+        words = words[0].split(".")  # "J.Everybody"
+    salutation = words[0] if "." in words[0] else ""
+    first = (words[1] if len(words) > 1 else "") if salutation else words[0]
+    suffix = words[-1] if "." in words[-1] else ""
+    end = len(words) - 2 if suffix else len(words) - 1
+    middle = words[2 if salutation else 1 : end + 1]
+    last = middle.pop() if middle else ""
+    return {"salutation": salutation, "first": first, "suffix": suffix, "last": last, "middle": " ".join(middle)}
+
+
+def persons_name(name, fmt):
+    """UsersName as json_encode prints it: {"format", "parts", "name"}."""
+    return {"format": fmt, "parts": name_parts(name), "name": name or ""}
+
+
+def agents_name(firstname, lastname, fmt):
+    """AgentsName built from an agent's first and last name (Staff::getName): parts hold just those two."""
+    return {"format": fmt, "parts": {"first": firstname, "last": lastname}, "name": f"{firstname} {lastname}"}

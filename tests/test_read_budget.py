@@ -1,0 +1,121 @@
+"""The number of SQL statements per read does not grow with the number of tickets or entries.
+
+Counted after one warm-up request (the catalog is cached); the API key check counts.
+"""
+
+import pytest
+from conftest import _name
+from helpers import count_statements
+from sqlalchemy import MetaData, create_engine, insert, select
+
+from osticket_bridge import fixtures
+
+KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
+COPIES = 60
+
+
+def clone_ticket(db_url, ticket_id, copies):
+    """Insert ``copies`` copies of a ticket with its thread, entries, events and ticket-form answers."""
+    engine = create_engine(db_url)
+    meta = MetaData()
+    names = ("ticket", "thread", "thread_entry", "thread_event", "form_entry", "form_entry_values")
+    meta.reflect(engine, only=["ost_" + n for n in names])
+    t = {n: meta.tables["ost_" + n] for n in names}
+    with engine.begin() as conn:
+        ticket = conn.execute(select(t["ticket"]).where(t["ticket"].c.ticket_id == ticket_id)).mappings().one()
+        thread = conn.execute(select(t["thread"]).where(t["thread"].c.object_id == ticket_id)).mappings().one()
+        entries = conn.execute(select(t["thread_entry"]).where(t["thread_entry"].c.thread_id == thread["id"])).all()
+        events = conn.execute(select(t["thread_event"]).where(t["thread_event"].c.thread_id == thread["id"])).all()
+        form_entry = (
+            conn.execute(
+                select(t["form_entry"]).where(
+                    t["form_entry"].c.object_id == ticket_id, t["form_entry"].c.object_type == "T"
+                )
+            )
+            .mappings()
+            .one()
+        )
+        answers = conn.execute(
+            select(t["form_entry_values"]).where(t["form_entry_values"].c.entry_id == form_entry["id"])
+        ).all()
+        for n in range(copies):
+            new_id = conn.execute(
+                insert(t["ticket"]).values({**ticket, "ticket_id": None, "number": f"7{n:05d}"})
+            ).inserted_primary_key[0]
+            thread_id = conn.execute(
+                insert(t["thread"]).values({**thread, "id": None, "object_id": new_id})
+            ).inserted_primary_key[0]
+            for row in entries:
+                conn.execute(insert(t["thread_entry"]).values({**row._mapping, "id": None, "thread_id": thread_id}))
+            for row in events:
+                conn.execute(insert(t["thread_event"]).values({**row._mapping, "id": None, "thread_id": thread_id}))
+            entry_id = conn.execute(
+                insert(t["form_entry"]).values({**form_entry, "id": None, "object_id": new_id})
+            ).inserted_primary_key[0]
+            for row in answers:
+                conn.execute(insert(t["form_entry_values"]).values({**row._mapping, "entry_id": entry_id}))
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def many_tickets_app(make_app, db_server, _reference_template):
+    """The sample dump plus 60 copies of 386142 (carol's, assigned to alice, 6 entries and 4 events each)."""
+    url = fixtures.clone_database(db_server, _reference_template, _name("budget"))
+    clone_ticket(url, 1, COPIES)
+    return make_app(url)
+
+
+def statements(app, url, **params):
+    client = app.test_client()
+    assert client.get(url, headers=KEY, query_string=params).status_code == 200  # warm-up: catalog cached
+    with count_statements(app) as sql:
+        response = client.get(url, headers=KEY, query_string=params)
+    assert response.status_code == 200
+    return response, sql
+
+
+@pytest.mark.parametrize(
+    "url, params, budget",
+    [
+        ("/api/tickets.json/386142", {}, 5),
+        ("/api/tickets.json/386142", {"email": "carol.customer@example.com"}, 5),
+        ("/api/tickets/386142", {"user_id": 1}, 5),
+        ("/api/scp/tickets/ticketInfo.json", {"ticketNumber": "386142"}, 5),
+        ("/api/topics.json", {}, 2),
+    ],
+)
+def test_one_ticket_costs_at_most_five_statements(many_tickets_app, url, params, budget):
+    _response, sql = statements(many_tickets_app, url, **params)
+    assert len(sql) <= budget, sql
+
+
+@pytest.mark.parametrize(
+    "url, params",
+    [
+        ("/api/tickets.json", {"user_id": 1}),
+        ("/api/scp/tickets/staffTickets.json", {"staffUserName": "alice"}),
+        ("/api/scp/tickets/clientTickets.json", {"clientUserMail": "carol.customer@example.com"}),
+        ("/api/scp/tickets.json", {}),
+    ],
+)
+def test_a_page_of_fifty_tickets_with_all_entries_costs_at_most_six_statements(many_tickets_app, url, params):
+    response, sql = statements(many_tickets_app, url, limit=50, offset=5, **params)
+    body = response.get_json()
+    tickets = body["tickets"] if isinstance(body, dict) else body
+    assert len(tickets) == 50
+    assert int(response.headers["X-Total-Count"]) > 50
+    if isinstance(tickets[0], dict):
+        assert all(len(t["threads"]) >= 4 for t in tickets)
+    assert len(sql) <= 6, sql
+
+
+def test_statements_do_not_grow_with_the_page_size(many_tickets_app):
+    _small, few = statements(many_tickets_app, "/api/scp/tickets/staffTickets.json", staffUserName="alice", limit=2)
+    _large, many = statements(many_tickets_app, "/api/scp/tickets/staffTickets.json", staffUserName="alice", limit=60)
+    assert len(few) == len(many)
+
+
+def test_ticket_queries_use_indexes_not_per_ticket_lookups(many_tickets_app):
+    _response, sql = statements(many_tickets_app, "/api/tickets.json", user_id=1, limit=50)
+    entry_queries = [s for s in sql if "ost_thread_entry" in s]
+    assert len(entry_queries) == 1 and " IN (" in entry_queries[0]
