@@ -5,8 +5,17 @@ from sqlalchemy.dialects.mysql import insert
 
 def index(db, conn, object_type, object_id, title, content):
     """REPLACE the row for one object: "T" ticket, "H" thread entry, "U" user. No-op without the table."""
-    if not db.tables.has("_search"):
+    index_many(db, conn, [(object_type, object_id, title, content)])
+
+
+def index_many(db, conn, rows):
+    """REPLACE several (object_type, object_id, title, content) rows in one statement."""
+    if not rows or not db.tables.has("_search"):
         return
     t = db.tables._search
-    stmt = insert(t).values(object_type=object_type, object_id=object_id, title=title or "", content=content or "")
+    values = [
+        {"object_type": kind, "object_id": object_id, "title": title or "", "content": content or ""}
+        for kind, object_id, title, content in rows
+    ]
+    stmt = insert(t).values(values)
     conn.execute(stmt.on_duplicate_key_update(title=stmt.inserted.title, content=stmt.inserted.content))

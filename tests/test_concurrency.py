@@ -1,0 +1,66 @@
+"""Several OS processes (each its own app and connection pool) create tickets at once on one database.
+
+Random numbers are drawn from only 60 values so that processes keep picking numbers another one is about to
+insert: only the shared number lock around osTicket's existence check keeps them unique.
+"""
+
+import multiprocessing
+
+from helpers import rows
+
+PROCESSES = 6
+TICKETS_EACH = 6
+CHOICES = 60
+KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
+
+
+def _create(args):
+    """One process: wait for the others, then create tickets through its own app; return the numbers."""
+    db_url, barrier, index = args
+    import secrets
+
+    from osticket_bridge import create_app
+
+    secrets.randbelow = lambda _: secrets.SystemRandom().randrange(CHOICES)
+    client = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True}).test_client()
+    barrier.wait(timeout=60)
+    created = []
+    for n in range(TICKETS_EACH):
+        body = {"email": f"racer{index}@example.com", "name": f"Racer {index}", "subject": f"Race {n}"}
+        response = client.post("/api/tickets.json", headers=KEY, json={**body, "message": "go", "topicId": 12})
+        assert response.status_code == 201, response.get_json()
+        created.append(response.get_json()["ticket_number"])
+    return created
+
+
+def test_processes_creating_at_once_get_unique_numbers_and_whole_tickets(fresh_app, fresh_baseline_db):
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(PROCESSES)
+        with context.Pool(PROCESSES) as pool:
+            results = pool.map(_create, [(fresh_baseline_db, barrier, i) for i in range(PROCESSES)])
+    created = [number for numbers in results for number in numbers]
+    assert len(created) == PROCESSES * TICKETS_EACH
+    assert len(set(created)) == len(created)
+
+    app = fresh_app(fresh_baseline_db)
+    tickets = rows(app, "SELECT number FROM ost_ticket")
+    assert sorted(t["number"] for t in tickets) == sorted(created)
+    incomplete = rows(
+        app,
+        """
+        SELECT t.number FROM ost_ticket t
+        LEFT JOIN ost_thread th ON th.object_id = t.ticket_id AND th.object_type = 'T'
+        LEFT JOIN ost_thread_entry e ON e.thread_id = th.id AND e.type = 'M' AND e.flags = 1
+        LEFT JOIN ost_thread_event v ON v.thread_id = th.id AND v.event_id = 1
+        LEFT JOIN ost_form_entry f ON f.object_id = t.ticket_id AND f.object_type = 'T'
+        LEFT JOIN ost_ticket__cdata c ON c.ticket_id = t.ticket_id
+        LEFT JOIN ost__search s ON s.object_type = 'T' AND s.object_id = t.ticket_id
+        WHERE th.id IS NULL OR e.id IS NULL OR v.id IS NULL OR f.id IS NULL OR c.ticket_id IS NULL
+           OR s.object_id IS NULL OR t.est_duedate IS NULL
+           OR (SELECT COUNT(*) FROM ost_form_entry_values a WHERE a.entry_id = f.id) <> 2
+        """,
+    )
+    assert incomplete == []
+    users = rows(app, "SELECT COUNT(*) AS n FROM ost_user_email WHERE address LIKE 'racer%'")
+    assert users == [{"n": PROCESSES}]

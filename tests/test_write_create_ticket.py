@@ -1,0 +1,285 @@
+"""POST /api/tickets.json through the bridge, row by row against what osTicket 1.18.1 wrote.
+
+The golden runs happened in sequence on the fresh install (create_ticket_api, then _new_user, then _extras);
+the tests replay that order, so ids, the file id and the users' states are the ones osTicket acted on.
+"""
+
+import pytest
+from create_helpers import DEMO_KEY, FILE_KEY_PREFIX, golden_request, post_ticket, rebased
+from golden import compare, load_golden, snapshot, table_diff
+from helpers import count_statements, rows
+from security_helpers import SECRET, bearer, mint
+from update_helpers import diff_of, execute
+
+from osticket_bridge.osticket.create_ticket import NewTicket, create_ticket
+
+GOLDEN_SEQUENCE = ("create_ticket_api", "create_ticket_api_new_user", "create_ticket_api_extras")
+STATEMENT_BUDGET = 25
+
+
+def _check_extras(app, diff):
+    golden = load_golden("create_ticket_api_extras")
+    assert compare(diff, golden, accepted={"ost_file.key": FILE_KEY_PREFIX}) == []
+    key = diff["ost_file"]["inserted"][0]["key"]
+    assert len(key) == 32 and key[5:] == golden["tables"]["ost_file"]["inserted"][0]["key"][5:]
+    data = rows(app, "SELECT filedata FROM ost_file_chunk WHERE file_id = :f", f=diff["ost_file"]["inserted"][0]["id"])
+    assert data == [{"filedata": b"Smoke everywhere\n"}]
+
+
+def test_golden_tickets_write_the_rows_osticket_writes(fresh_app, fresh_baseline_db):
+    app = fresh_app(fresh_baseline_db)
+    client = app.test_client()
+    for op in GOLDEN_SEQUENCE:
+        with diff_of(fresh_baseline_db) as diff:
+            response = post_ticket(client, golden_request(op))
+        assert response.status_code == 201, response.get_json()
+        if op == "create_ticket_api_extras":
+            _check_extras(app, diff)
+        else:
+            assert compare(diff, load_golden(op)) == []
+        ticket = response.get_json()
+        assert ticket["ticket_number"] == diff["ost_ticket"]["inserted"][0]["number"]
+
+
+def test_created_ticket_is_returned_as_the_client_sees_it(fresh_app, fresh_baseline_db):
+    client = fresh_app(fresh_baseline_db).test_client()
+    ticket = post_ticket(client, golden_request("create_ticket_api")).get_json()
+    assert ticket["subject"] == "Golden A: question about my invoice"
+    assert (ticket["ticket_status"], ticket["priority"], ticket["department"]) == ("Open", "Normal", "Billing")
+    assert (ticket["topicId"], ticket["topic"], ticket["source"]) == (12, "Billing Questions", "API")
+    assert ticket["user"]["email"] == "carol.customer@example.com"
+    assert [(e["type"], e["poster"], e["body"]) for e in ticket["threads"]] == [
+        ("M", "Carol Customer", "Hello, I was charged twice for invoice 1001. Can you check?")
+    ]
+    extras = post_ticket(client, golden_request("create_ticket_api_extras")).get_json()
+    assert (extras["priority"], extras["threads"][0]["format"]) == ("Emergency", "html")
+    assert extras["user"]["phone"] == "555-0199"
+
+
+def test_golden_tickets_on_the_fixtures_write_the_rows_osticket_writes(fresh_app, fresh_fixtures_db):
+    """On our own install + demo data: Dave and Erin are new there too; Priya (user 1) stands in for Carol."""
+    app = fresh_app(fresh_fixtures_db)
+    client = app.test_client()
+    next_user = rows(app, "SELECT MAX(id) + 1 AS id FROM ost_user")[0]["id"]
+    dave = golden_request("create_ticket_api_new_user")
+    with diff_of(fresh_fixtures_db) as diff:
+        assert post_ticket(client, dave, DEMO_KEY).status_code == 201
+    want = rebased(
+        "create_ticket_api_new_user",
+        ost_ticket__user_id=next_user,
+        ost_thread_entry__user_id=next_user,
+        ost_user_email__user_id=next_user,
+        ost_user__cdata__user_id=next_user,
+    )
+    assert compare(diff, want) == []
+
+    erin = golden_request("create_ticket_api_extras")
+    file_id = rows(app, "SELECT COALESCE(MAX(id), 0) + 1 AS id FROM ost_file")[0]["id"]
+    with diff_of(fresh_fixtures_db) as diff:
+        assert post_ticket(client, erin, DEMO_KEY).status_code == 201
+    user = next_user + 1
+    want = rebased(
+        "create_ticket_api_extras",
+        ost_ticket__user_id=user,
+        ost_thread_entry__user_id=user,
+        ost_user_email__user_id=user,
+        ost_user__cdata__user_id=user,
+        ost_attachment__file_id=file_id,
+        ost_file_chunk__file_id=file_id,
+    )
+    assert compare(diff, want, accepted={"ost_file.key": FILE_KEY_PREFIX}) == []
+
+    priya = {**golden_request("create_ticket_api"), "email": "priya.raman@example.net", "name": "Priya Raman"}
+    with diff_of(fresh_fixtures_db) as diff:
+        assert post_ticket(client, priya, DEMO_KEY).status_code == 201
+    want = rebased("create_ticket_api", ost_thread_entry__poster="Priya Raman")
+    assert compare(diff, want) == []
+
+
+def test_create_ticket_stays_within_the_statement_budget(fresh_app, fresh_baseline_db):
+    """At most 25 statements per create, new user included (measured: 16 for an existing user, 21 with a new one);
+    the whole request, with the API key check and the ticket object it answers, stays within it too (20)."""
+    app = fresh_app(fresh_baseline_db)
+    client = app.test_client()
+    assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201  # warm-up: caches
+    db = app.extensions["osticket"]
+    existing = NewTicket(email="carol.customer@example.com", subject="Budget", message="x", topic_id=12)
+    new_user = NewTicket(email="budget@example.com", name="Bud Get", subject="Budget", message="x", topic_id=12)
+    for request in (existing, new_user):
+        with count_statements(app) as statements:
+            create_ticket(db, request)
+        assert len(statements) <= STATEMENT_BUDGET, "\n".join(statements)
+    with count_statements(app) as statements:
+        assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
+    assert len(statements) <= STATEMENT_BUDGET, "\n".join(statements)
+
+
+def test_user_id_names_the_owner_and_a_new_address_creates_the_user(fresh_app, fresh_baseline_db):
+    app = fresh_app(fresh_baseline_db)
+    client = app.test_client()
+    body = {"user_id": 1, "subject": "By id", "message": "Hello"}
+    ticket = post_ticket(client, body).get_json()
+    assert ticket["user"]["email"] == "carol.customer@example.com"
+    new = {"email": "Zoe.Quinn@Example.com", "name": "Quinn, Zoe", "subject": "New", "message": "Hi", "notes": "VIP"}
+    ticket = post_ticket(client, new).get_json()
+    assert ticket["user"]["fullname"] == "Zoe Quinn"
+    user = rows(app, "SELECT u.name, e.address FROM ost_user u JOIN ost_user_email e ON e.user_id = u.id "
+                     "WHERE e.address = 'zoe.quinn@example.com'")  # fmt: skip
+    assert user == [{"name": "Zoe Quinn", "address": "Zoe.Quinn@Example.com"}]
+    again = post_ticket(client, {**new, "email": "zoe.quinn@example.com", "name": "Other"}).get_json()
+    assert again["user"]["fullname"] == "Zoe Quinn"  # an existing user's name is never updated
+
+
+def test_an_end_user_token_creates_tickets_for_its_own_user_only(fresh_app, fresh_baseline_db):
+    client = fresh_app(fresh_baseline_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
+    token = mint(client, email="carol.customer@example.com")
+    response = client.post("/api/tickets.json", headers=bearer(token), json={"subject": "Mine", "message": "Hi"})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["user"]["email"] == "carol.customer@example.com"
+    other = {"user_id": 2, "subject": "Not mine", "message": "Hi"}
+    assert client.post("/api/tickets.json", headers=bearer(token), json=other).status_code == 404
+
+
+def test_topic_status_and_auto_assignment_are_applied_with_their_events(fresh_app, fresh_baseline_db):
+    execute(fresh_baseline_db, "UPDATE ost_help_topic SET staff_id = 2 WHERE topic_id = 12")
+    app = fresh_app(fresh_baseline_db)
+    ticket = post_ticket(app.test_client(), golden_request("create_ticket_api")).get_json()
+    row = rows(app, "SELECT staff_id, team_id FROM ost_ticket WHERE number = :n", n=ticket["ticket_number"])
+    assert row == [{"staff_id": 2, "team_id": 0}]
+    events = rows(
+        app,
+        "SELECT e.name, v.staff_id, v.data, v.username, v.uid, v.uid_type FROM ost_thread_event v "
+        "JOIN ost_event e ON e.id = v.event_id ORDER BY v.id",
+    )
+    assert events == [
+        {"name": "created", "staff_id": 0, "data": None, "username": "SYSTEM", "uid": 1, "uid_type": "U"},
+        {"name": "assigned", "staff_id": 2, "data": '{"staff":2}', "username": "Ticket Filter", "uid": None,
+         "uid_type": "S"},
+    ]  # fmt: skip
+
+
+def test_the_configured_sequence_numbers_tickets(fresh_app, fresh_baseline_db):
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_sequence_id'")
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = 'TX-####' WHERE `key` = 'ticket_number_format'")
+    execute(fresh_baseline_db, "UPDATE ost_sequence SET next = 41 WHERE id = 1")
+    app = fresh_app(fresh_baseline_db)
+    client = app.test_client()
+    numbers = [post_ticket(client, {"user_id": 1, "subject": "Seq", "message": "x"}).get_json() for _ in range(2)]
+    assert [n["ticket_number"] for n in numbers] == ["TX-0041", "TX-0042"]
+    assert rows(app, "SELECT next FROM ost_sequence WHERE id = 1") == [{"next": 43}]
+
+
+def test_a_topic_with_custom_numbers_uses_its_own_format(fresh_app, fresh_baseline_db):
+    execute(
+        fresh_baseline_db, "UPDATE ost_help_topic SET flags = flags | 1, number_format = 'BQ-###' WHERE topic_id = 12"
+    )
+    client = fresh_app(fresh_baseline_db).test_client()
+    number = post_ticket(client, golden_request("create_ticket_api")).get_json()["ticket_number"]
+    assert number.startswith("BQ-") and len(number) == 9 and number[3:].isdigit()
+
+
+NO_ROWS = [
+    ({"subject": None}, 422, "subject"),
+    ({"subject": "   "}, 422, "subject"),
+    ({"subject": "=HYPERLINK(1)"}, 422, "subject"),
+    ({"subject": "x" * 256}, 422, "subject"),
+    ({"message": None}, 422, "message"),
+    ({"message": "data:text/plain,"}, 422, "message"),
+    ({"email": None}, 422, "email"),
+    ({"email": "not-an-address"}, 422, "email"),
+    ({"email": "new.person@example.com", "name": None}, 422, "name"),
+    ({"email": "new.person@example.com", "name": "@bob"}, 422, "name"),
+    ({"email": "new.person@example.com", "phone": "12"}, 422, "phone"),
+    ({"email": None, "user_id": 99}, 422, "user_id"),
+    ({"topicId": 99}, 422, "topicId"),
+    ({"priorityId": 9}, 422, "priorityId"),
+    ({"ip": "not-an-ip"}, 422, "ip"),
+    ({"attachments": [{"a.txt": "data:text/plain;base64,%%%"}]}, 422, "attachments"),
+    ({"email": "test@example.com", "name": "Banned"}, 403, None),
+    ({"message": "x" * 70_000}, 413, None),
+]
+
+
+@pytest.mark.parametrize(("change", "status", "field"), NO_ROWS)
+def test_bad_input_is_refused_naming_the_field_and_writes_nothing(fresh_app, fresh_baseline_db, change, status, field):
+    client = fresh_app(fresh_baseline_db).test_client()
+    body = {**golden_request("create_ticket_api"), **change}
+    body = {k: v for k, v in body.items() if v is not None}
+    before = snapshot(fresh_baseline_db)
+    response = post_ticket(client, body)
+    assert response.status_code == status, response.get_json()
+    if field:
+        assert field in response.get_json()["errors"]["json"]
+    assert table_diff(before, snapshot(fresh_baseline_db)) == {}
+
+
+def test_an_inactive_topic_is_refused(fresh_app, fresh_baseline_db):
+    execute(fresh_baseline_db, "UPDATE ost_help_topic SET flags = 0 WHERE topic_id = 12")
+    response = post_ticket(fresh_app(fresh_baseline_db).test_client(), golden_request("create_ticket_api"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["json"] == {"topicId": ["this help topic is not active"]}
+
+
+def test_custom_ticket_fields_are_answered_by_name_and_required_ones_enforced(fresh_app, fresh_baseline_db):
+    execute(
+        fresh_baseline_db,
+        "INSERT INTO ost_form_field (form_id, flags, type, label, name, configuration, sort, created, updated) "
+        "VALUES (2, 14081, 'text', 'Order reference', 'order_ref', '{}', 4, NOW(), NOW())",
+    )  # flags 0x3701: enabled, visible, editable and required for clients
+    app = fresh_app(fresh_baseline_db)
+    client = app.test_client()
+    missing = post_ticket(client, golden_request("create_ticket_api"))
+    assert missing.status_code == 422
+    assert missing.get_json()["errors"]["json"] == {"order_ref": ["Order reference is a required field"]}
+    ticket = post_ticket(client, {**golden_request("create_ticket_api"), "order_ref": "<b>ORD-1001</b>"}).get_json()
+    answer = rows(
+        app,
+        "SELECT v.value FROM ost_form_entry_values v JOIN ost_form_field f ON f.id = v.field_id "
+        "JOIN ost_form_entry e ON e.id = v.entry_id JOIN ost_ticket t ON t.ticket_id = e.object_id "
+        "WHERE f.name = 'order_ref' AND t.number = :n",
+        n=ticket["ticket_number"],
+    )
+    assert answer == [{"value": "ORD-1001"}]
+    search = rows(
+        app,
+        "SELECT content FROM ost__search WHERE object_type = 'T' AND title LIKE :n",
+        n=f"{ticket['ticket_number']} %",
+    )
+    assert search == [{"content": "Golden A: question about my invoice\nORD-1001"}]
+
+
+def test_the_organizations_account_manager_gets_tickets_of_its_new_members(fresh_app, fresh_baseline_db):
+    org = "INSERT INTO ost_organization (name, manager, status, domain) VALUES ('Acme', 's2', 4, 'acme.test')"
+    execute(fresh_baseline_db, org)
+    app = fresh_app(fresh_baseline_db)
+    body = {"email": "wile@acme.test", "name": "Wile Coyote", "subject": "Anvils", "message": "Another one"}
+    ticket = post_ticket(app.test_client(), body).get_json()
+    assert ticket["assigned_to"] == [{"type": "staff", "id": 2, "name": "Alice Agent"}]
+    events = rows(app, "SELECT username, data FROM ost_thread_event WHERE event_id = 4")
+    assert events == [{"username": "Ticket Filter", "data": '{"staff":2}'}]
+
+
+def test_max_open_tickets_is_enforced(fresh_app, fresh_baseline_db):
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'max_open_tickets'")
+    client = fresh_app(fresh_baseline_db).test_client()
+    assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
+    before = snapshot(fresh_baseline_db)
+    assert post_ticket(client, golden_request("create_ticket_api")).status_code == 409
+    assert table_diff(before, snapshot(fresh_baseline_db)) == {}
+
+
+def test_a_topics_initial_open_status_is_set_with_an_edited_event(fresh_app, fresh_baseline_db):
+    execute(
+        fresh_baseline_db,
+        "INSERT INTO ost_ticket_status (id, name, state, mode, flags, sort, properties, created, updated) "
+        "VALUES (6, 'Waiting', 'open', 1, 0, 6, '{}', NOW(), NOW())",
+    )
+    execute(fresh_baseline_db, "UPDATE ost_help_topic SET status_id = 6 WHERE topic_id = 12")
+    app = fresh_app(fresh_baseline_db)
+    ticket = post_ticket(app.test_client(), golden_request("create_ticket_api")).get_json()
+    assert (ticket["statusId"], ticket["ticket_status"]) == (6, "Waiting")
+    events = rows(app, "SELECT event_id, data, username, uid, uid_type FROM ost_thread_event ORDER BY id")
+    assert events == [
+        {"event_id": 1, "data": None, "username": "SYSTEM", "uid": 1, "uid_type": "U"},
+        {"event_id": 9, "data": '{"status":6}', "username": "SYSTEM", "uid": None, "uid_type": "S"},
+    ]
