@@ -1,0 +1,172 @@
+"""Changes to existing tickets: a user's message, close and reopen, an agent's reply with a status.
+
+Each call is one transaction in the domain (osticket.replies, osticket.ticket_status); a refused call
+writes nothing and answers 403/404/409/413/422 with the one JSON error shape.
+"""
+
+import functools
+
+from flask_smorest import abort
+from marshmallow import Schema, fields, pre_load, validate
+
+from ..osticket import replies, ticket_status
+from ..osticket.text import BodyTooLong
+from ..osticket.tickets import ticket_object
+from .auth import authenticated, client_ip
+from .base import Blueprint, Params
+from .db import database
+from .schemas import TicketSchema
+from .scope import TICKET_NOT_FOUND, UserParams, acting_user
+
+blp = Blueprint(
+    "ticket_updates",
+    __name__,
+    description="A user's message, close and reopen; an agent's reply with a status change",
+)
+
+REFUSED = {
+    ticket_status.NotFound: 404,
+    ticket_status.Forbidden: 403,
+    ticket_status.Conflict: 409,
+    ticket_status.Invalid: 422,
+}
+MAX_TEXT = 1_000_000  # the request body limit applies first; BodyTooLong catches what one entry cannot hold
+
+
+class TicketNumber(fields.String):
+    """A ticket number sent as a string or, as in the seed's examples, a JSON number."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class MessageParams(UserParams):
+    message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+
+
+class CloseParams(UserParams):
+    statusId = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "a closed-state status; default: the one named Closed, else the first by sort"},
+    )
+
+
+class ReplyParams(Params):
+    ticketNumber = TicketNumber(required=True, validate=validate.Length(min=1, max=20))
+    response = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    staffUserName = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    reply_status_id = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "an open- or closed-state status to set"}
+    )
+    reply_to = fields.String(
+        load_default="all",
+        validate=validate.OneOf(replies.REPLY_TO),
+        metadata={"description": "who the reply is addressed to: owner and Cc's, owner only, nobody"},
+    )
+
+    @pre_load
+    def no_status(self, data, **kwargs):
+        # The staff form sends reply_status_id "" (or 0) for "keep the status".
+        if data.get("reply_status_id") in ("", "0", 0, None):
+            data = {k: v for k, v in data.items() if k != "reply_status_id"}
+        return data
+
+
+class ReplyEnvelopeSchema(Schema):
+    status_code = fields.String(metadata={"example": "0"})
+    status_msg = fields.String(metadata={"example": "reply posted successfully"})
+
+
+def refusals(view):
+    """Answer the domain's refusals with their HTTP status and message."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except ticket_status.Refused as exc:
+            abort(REFUSED[type(exc)], message=str(exc))
+        except BodyTooLong as exc:
+            abort(413, message=str(exc))
+
+    return wrapper
+
+
+def _ticket(number, user):
+    db = database()
+    with db.engine.connect() as conn:
+        ticket = ticket_object(db, conn, number, staff_view=False, viewer=user)
+    if ticket is None:
+        abort(404, message=TICKET_NOT_FOUND)
+    return ticket
+
+
+@blp.route("/api/tickets.json/<string:number>", methods=["PUT"])
+@authenticated(blp, tokens=True)
+@blp.arguments(MessageParams, location="json")
+@blp.response(200, TicketSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@refusals
+def post_message(args, number):
+    """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
+    user = acting_user(args, number=number)
+    replies.post_message(database(), number, user, args["message"], ip=client_ip())
+    return _ticket(number, user)
+
+
+@blp.route("/api/tickets.json/<string:number>", methods=["DELETE"])
+@authenticated(blp, tokens=True)
+@blp.arguments(CloseParams, location="query")
+@blp.response(200, TicketSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@refusals
+def close_ticket(args, number):
+    """The user closes the ticket (409 when it is not open); the event names the user."""
+    user = acting_user(args, number=number)
+    ticket_status.close_for_user(database(), number, user, args.get("statusId"))
+    return _ticket(number, user)
+
+
+@blp.route("/api/tickets.json/<string:number>", methods=["POST"])
+@authenticated(blp, tokens=True)
+@blp.arguments(UserParams, location="json")
+@blp.response(200, TicketSchema)
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@refusals
+def reopen_ticket(args, number):
+    """The user reopens a closed ticket (409 when it is not closed or its status, department or topic forbid it)."""
+    user = acting_user(args, number=number)
+    ticket_status.reopen_for_user(database(), number, user)
+    return _ticket(number, user)
+
+
+@blp.route("/api/scp/tickets/reply.json", methods=["POST"])
+@authenticated(blp)
+@blp.arguments(ReplyParams, location="json")
+@blp.response(200, ReplyEnvelopeSchema)
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@refusals
+def post_reply(args):
+    """An agent replies, optionally setting an open- or closed-state status, as the staff panel does."""
+    replies.post_reply(
+        database(),
+        args["ticketNumber"],
+        args["staffUserName"].strip(),
+        args["response"],
+        status_id=args.get("reply_status_id"),
+        reply_to=args["reply_to"],
+        ip=client_ip(),
+    )
+    return {"status_code": "0", "status_msg": "reply posted successfully"}

@@ -1,0 +1,271 @@
+"""A user's message and an agent's reply on an existing ticket, as Ticket::postMessage (client portal) and
+Ticket::postReply (staff panel) write them (DATA_MODEL §2b, §2c)."""
+
+import html
+import re
+
+from sqlalchemy import delete, func, insert, select, update
+
+from . import search
+from .agent_access import can_access_ticket
+from .events import Actor
+from .staff import find_agent
+from .text import HTML_TAGS, clean_body, php_json, plain_text
+from .threads import ENTRY_BALANCED, ENTRY_HIDDEN
+from .ticket_status import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    NotFound,
+    delete_drafts,
+    dept_and_topic_flags,
+    flag,
+    is_reopenable,
+    portal_session,
+    reload,
+    reopen_status_id,
+    set_status,
+    state,
+    usable_status,
+    users_ticket,
+)
+from .tickets import find_ticket
+from .users import name_parts
+
+ENTRY_COLLABORATOR = 0x20  # ost_thread_entry.flags
+REPLY_ALL = 0x100
+REPLY_USER = 0x200
+COLLAB_ACTIVE = 0x1  # ost_thread_collaborator.flags
+DEPT_NO_AUTO_CLAIM = 0x2  # ost_department.flags
+TICKET_MERGED = 0x1 | 0x2  # ost_ticket.flags: combined or separate threads moved into the parent
+REPLY_TO = ("all", "user", "none")
+# Markup the rich-text editor (or a script) would send; "<tag-less>" in plain text is not markup.
+_TAGS = "|".join(sorted(HTML_TAGS | {"html", "body", "head", "script", "style", "iframe"}))
+_MARKUP = re.compile(rf"</?(?:{_TAGS})\b[^>]*>|<!--", re.IGNORECASE)
+
+
+def post_message(db, number, user, message, ip=""):
+    """The ticket's user posts a message (portal style); a closed ticket reopens when osTicket would."""
+    with db.engine.begin() as conn:
+        catalog = db.catalog.get(conn)
+        ticket = users_ticket(db, conn, number, user, collaborator=True)
+        if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
+            raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
+        fmt = entry_format(catalog)
+        body = entry_body(message, fmt)
+        recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
+        flags = _flags(fmt, recipients)
+        if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
+            flags |= ENTRY_COLLABORATOR
+        poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
+        _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster)
+        _touch_thread(db, conn, ticket, lastmessage=func.now())
+        t = db.tables.ticket
+        conn.execute(
+            update(t)
+            .where(t.c.ticket_id == ticket["ticket_id"])
+            .values(isanswered=0, lastupdate=func.now(), updated=func.now())
+        )
+        ticket = reload(db, conn, ticket)
+        if state(catalog, ticket["status_id"]) == "closed" and is_reopenable(db, conn, catalog, ticket):
+            actor, timezone = portal_session(db, conn, user)
+            set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
+        delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
+
+
+def post_reply(db, number, username, response, status_id=None, reply_to="all", ip=""):
+    """An agent replies, optionally changing the status; the agent's own lock on the ticket is released."""
+    with db.engine.begin() as conn:
+        catalog = db.catalog.get(conn)
+        ticket = find_ticket(db, conn, number, for_update=True)
+        if ticket is None:
+            raise NotFound(f"no ticket {number}")
+        agent = find_agent(db, conn, username)
+        if agent is None:
+            raise Forbidden(f"no agent has the username {username!r}")
+        if not agent["isactive"]:
+            raise Forbidden(f"agent {agent['username']} is not active")
+        if not can_access_ticket(db, conn, agent, ticket, state(catalog, ticket["status_id"]) == "open"):
+            raise Forbidden(f"agent {agent['username']} has no access to ticket {number}")
+        if status_id is not None:
+            usable_status(catalog, status_id, ("open", "closed"))
+        own_lock = _check_lock(db, conn, ticket, agent)
+        if reply_to not in REPLY_TO:
+            raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
+        fmt = entry_format(catalog)
+        body = entry_body(response, fmt)
+        recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
+        poster = agent_poster(catalog, agent)
+        _add_entry(
+            db, conn, ticket, "R", body, fmt, _flags(fmt, recipients), recipients, ip,
+            staff_id=agent["staff_id"], poster=poster, pid=_last_message_id(db, conn, ticket["thread_id"]),
+        )  # fmt: skip
+        _touch_thread(db, conn, ticket, lastresponse=func.now())
+        if status_id is not None and status_id != ticket["status_id"]:
+            actor = Actor.agent(agent["staff_id"], agent["username"])
+            ticket = set_status(db, conn, catalog, ticket, status_id, actor, agent, timezone=agent["timezone"])
+        values = {"isanswered": 1, "updated": func.now()}
+        if (
+            flag(catalog, "auto_claim_tickets", True)
+            and not dept_and_topic_flags(db, conn, ticket)[0] & DEPT_NO_AUTO_CLAIM
+            and state(catalog, ticket["status_id"]) == "open"
+            and not ticket["staff_id"]
+        ):
+            values["staff_id"] = agent["staff_id"]  # claim on response: no event
+        if own_lock:
+            conn.execute(delete(db.tables.lock).where(db.tables.lock.c.lock_id == own_lock))
+            values["lock_id"] = 0
+        t = db.tables.ticket
+        conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**values))
+
+
+def entry_format(catalog):
+    """ThreadEntry::create for portal and panel posts: html with core.enable_richtext (the default), else text."""
+    return "html" if flag(catalog, "enable_richtext", True) else "text"
+
+
+def entry_body(value, fmt):
+    """The stored body. Plain text becomes the rich-text editor's paragraphs in html; markup in text is stripped."""
+    value = (value or "").replace("\r\n", "\n")
+    if fmt == "html" and not _MARKUP.search(value):
+        paragraphs = (p.strip() for p in re.split(r"\n\s*\n", value.strip()))
+        value = "".join(f"<p>{html.escape(p, quote=False).replace(chr(10), '<br />')}</p>" for p in paragraphs if p)
+    elif fmt == "text" and _MARKUP.search(value):
+        value = plain_text(clean_body(value, "html"), "html")
+    body = clean_body(value, fmt)
+    if body == "-" and value.strip() != "-":
+        raise Invalid("the message is empty")
+    return body
+
+
+def display_name(name, fmt, parts=None):
+    """PersonsName::__toString in the configured format (client_name_format / agent_name_format).
+
+    ``parts``: an agent's {"first", "last"} (AgentsName); a user's name is split as osTicket splits it.
+    """
+    parts = {
+        "salutation": "",
+        "middle": "",
+        "suffix": "",
+        **{k: v or "" for k, v in (parts or name_parts(name)).items()},
+    }
+    first, last, middle = parts["first"], parts["last"], parts["middle"]
+    initial = f"{middle[:1]}." if middle else ""
+    formats = {
+        "first": first,
+        "last": last,
+        "full": f"{first} {last}".strip(),
+        "legal": " ".join(p for p in (first, initial, last) if p),
+        "lastfirst": f"{last}, {first}" + (f", {parts['suffix']}" if parts["suffix"] else ""),
+        "formal": f"{parts['salutation']} {last}".strip(),
+        "short": f"{first} {last[:1]}.",
+        "shortformal": f"{first[:1]}. {last}",
+        "complete": " ".join(p for p in (parts["salutation"], first, initial, last, parts["suffix"]) if p),
+        "original": name or "",
+    }
+    return formats.get(fmt, formats["full"])
+
+
+def agent_poster(catalog, agent):
+    """The poster of an agent's entry: AgentsName in core.agent_name_format ("First Last" by default)."""
+    parts = {"first": agent["firstname"], "last": agent["lastname"]}
+    name = f"{agent['firstname']} {agent['lastname']}"
+    return display_name(name, catalog.setting("agent_name_format", "full"), parts)
+
+
+def thread_recipients(db, conn, catalog, ticket, how, poster_id=None):
+    """MailingList::getEmailAddresses of Ticket::getRecipients(how), less the poster:
+    {"to": {user id: "Name <address>"}, "cc": {collaborator id: ...}}, or None when nobody is left."""
+    if how == "none":
+        return None
+    t = db.tables
+    u, e, c = t.user, t.user_email, t.thread_collaborator
+    fmt = catalog.setting("client_name_format", "original")
+    people = select(u.c.id, u.c.name, e.c.address).select_from(u.outerjoin(e, e.c.id == u.c.default_email_id))
+    result = {}
+    owner = conn.execute(people.where(u.c.id == ticket["user_id"])).mappings().first()
+    if owner and owner["id"] != poster_id:
+        result["to"] = {owner["id"]: f"{display_name(owner['name'], fmt)} <{owner['address']}>"}
+    if how == "all":
+        collaborators = conn.execute(
+            people.add_columns(c.c.id.label("collaborator_id"))
+            .join(c, c.c.user_id == u.c.id)
+            .where(c.c.thread_id == ticket["thread_id"], c.c.flags.op("&")(COLLAB_ACTIVE) != 0)
+            .order_by(u.c.name, c.c.id)
+        ).mappings()
+        for row in collaborators:
+            if row["id"] != poster_id:
+                cc = result.setdefault("cc", {})
+                cc[row["collaborator_id"]] = f"{display_name(row['name'], fmt)} <{row['address']}>"
+    return result or None
+
+
+def _flags(fmt, recipients):
+    flags = ENTRY_BALANCED if fmt == "html" else 0
+    if recipients:
+        flags |= REPLY_ALL if sum(len(v) for v in recipients.values()) > 1 else REPLY_USER
+    return flags
+
+
+def _add_entry(db, conn, ticket, kind, body, fmt, flags, recipients, ip, user_id=0, staff_id=0, poster="", pid=0):
+    """INSERT the thread entry (source '', title NULL as portal and panel posts) and index it for search."""
+    result = conn.execute(
+        insert(db.tables.thread_entry).values(
+            pid=pid,
+            thread_id=ticket["thread_id"],
+            staff_id=staff_id,
+            user_id=user_id,
+            type=kind,
+            flags=flags,
+            poster=poster,
+            source="",
+            title=None,
+            body=body,
+            format=fmt,
+            ip_address=ip or "",
+            recipients=php_json(recipients) if recipients else None,
+            created=func.now(),
+            updated="0000-00-00 00:00:00",
+        )
+    )
+    entry_id = result.inserted_primary_key[0]
+    search.index(db, conn, "H", entry_id, "", plain_text(body, fmt))
+    return entry_id
+
+
+def _touch_thread(db, conn, ticket, **values):
+    th = db.tables.thread
+    conn.execute(update(th).where(th.c.id == ticket["thread_id"]).values(**values))
+
+
+def _collaborator_id(db, conn, thread_id, user_id):
+    c = db.tables.thread_collaborator
+    return conn.execute(select(c.c.id).where(c.c.thread_id == thread_id, c.c.user_id == user_id)).scalar()
+
+
+def _last_message_id(db, conn, thread_id):
+    """ObjectThread::addResponse: the reply's pid is the newest visible message, 0 if none."""
+    e = db.tables.thread_entry
+    query = (
+        select(e.c.id)
+        .where(e.c.thread_id == thread_id, e.c.type == "M", e.c.flags.op("&")(ENTRY_HIDDEN) == 0)
+        .order_by(e.c.id.desc())
+        .limit(1)
+    )
+    return conn.execute(query).scalar() or 0
+
+
+def _check_lock(db, conn, ticket, agent):
+    """Refuse when another agent holds an unexpired lock; return the id of the agent's own lock, if any."""
+    if not ticket["lock_id"]:
+        return None
+    lk = db.tables.lock
+    query = select(lk.c.lock_id, lk.c.staff_id, lk.c.expire).where(
+        lk.c.lock_id == ticket["lock_id"], lk.c.expire > func.now()
+    )
+    lock = conn.execute(query).mappings().first()
+    if lock is None:
+        return None
+    if lock["staff_id"] != agent["staff_id"]:
+        raise Conflict(f"ticket {ticket['number']} is locked by another agent until {lock['expire']}")
+    return lock["lock_id"]
