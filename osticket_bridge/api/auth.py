@@ -1,7 +1,7 @@
-"""Who is calling: an osTicket API key (server to server) or, later, an end-user token.
+"""Who is calling: an osTicket API key (server to server) or an end-user token (a browser).
 
 Views declare what they accept with ``@authenticated(blp, ...)`` and read ``g.caller``; they never look
-at headers themselves, so new credential kinds plug in here without touching the views.
+at headers themselves.
 """
 
 import functools
@@ -11,10 +11,15 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from flask_smorest import abort
 
+from ..osticket.accounts import user_exists
 from ..osticket.apikeys import KEY_CANNOT_CREATE, ApiKeyRejected, check_api_key
+from ..tokens import InvalidToken
 from .db import database
 
 API_KEY_SCHEME = "ApiKey"
+BEARER_SCHEME = "Bearer"
+TOKENS_EXTENSION = "osticket_tokens"  # app.extensions key of the TokenSigner (None: tokens disabled)
+TOKENS_DISABLED = "end-user tokens are disabled on this server (OSTICKET_TOKEN_SECRET is not set)"
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,20 @@ def client_ip():
     return peer
 
 
+def token_signer(status):
+    """The app's TokenSigner; abort with ``status`` and a message naming the setting when tokens are disabled."""
+    signer = current_app.extensions.get(TOKENS_EXTENSION)
+    if signer is None:
+        abort(status, message=TOKENS_DISABLED)
+    return signer
+
+
+def bearer_token():
+    """The token of an ``Authorization: Bearer ...`` header, or None."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
 def _api_key_caller():
     db = database()
     with db.engine.connect() as conn:
@@ -69,22 +88,47 @@ def _api_key_caller():
     return Caller(api_key_id=row.id, can_create_tickets=bool(row.can_create_tickets))
 
 
+def _token_caller(token):
+    try:
+        claims = token_signer(401).verify(token)
+    except InvalidToken as exc:
+        abort(401, message=str(exc))
+    db = database()
+    with db.engine.connect() as conn:
+        if not user_exists(db, conn, claims.user_id):
+            abort(401, message="the token's user no longer exists")
+    return Caller(
+        user_id=claims.user_id, ticket_number=claims.ticket_number, can_create_tickets=claims.can_create_tickets
+    )
+
+
 def authenticated(blp, tokens=False, create=False):
-    """Require an API key (or, with tokens=True, an end-user token); create=True needs can_create_tickets."""
-    security = [{API_KEY_SCHEME: []}]
+    """Require an API key (or, with tokens=True, an end-user token); create=True needs can_create_tickets.
+
+    A token acts for its user only (and a guest token for its ticket only); routes without tokens=True
+    refuse it.
+    """
+    security = [{API_KEY_SCHEME: []}] + ([{BEARER_SCHEME: []}] if tokens else [])
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if request.headers.get("Authorization", "").startswith("Bearer "):
-                if not tokens:
-                    abort(401, message="this route accepts osTicket API keys only")
-                abort(401, message="end-user tokens are not enabled on this server")
-            g.caller = _api_key_caller()
+            token = bearer_token()
+            if token is None:
+                g.caller = _api_key_caller()
+            elif tokens:
+                g.caller = _token_caller(token)
+            else:
+                abort(401, message="this route accepts osTicket API keys only")
             if create and not g.caller.can_create_tickets:
+                if g.caller.is_end_user:
+                    abort(403, message="this token cannot create tickets")
                 abort(401, message=KEY_CANNOT_CREATE)
             return view(*args, **kwargs)
 
-        return blp.doc(security=security)(blp.alt_response(401, response="UNAUTHORIZED")(wrapper))
+        documented = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
+        if tokens and create:
+            documented = blp.alt_response(403, response="FORBIDDEN")(documented)
+        return blp.doc(security=security)(documented)
 
     return decorator

@@ -1,0 +1,160 @@
+"""What makes the bridge safe to call from a browser: token signing, CORS, rate limits, body-size limit and
+security headers. ``init_app`` runs after the blueprints are registered.
+"""
+
+import time
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_smorest import abort
+
+from .api.auth import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
+from .tokens import signer_from_settings
+
+CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type"]
+CORS_EXPOSED_HEADERS = [
+    "X-Total-Count", "Link", "X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
+]  # fmt: skip
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+# The Swagger UI page: its assets come from the CDN named by OPENAPI_SWAGGER_UI_URL, its setup is an inline script.
+DOCS_CSP = (
+    "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
+    "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src 'self' data: https://cdn.jsdelivr.net; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
+DOCS_PATHS = ("/api/docs", "/api/openapi.json")
+
+
+def _failed(response):
+    return response.status_code == 401
+
+
+def _without_token():
+    return bearer_token() is None
+
+
+# endpoint -> (limit per client IP, message when exceeded, options). Failures-only limits count the 401 answers.
+# Ticket creation is limited for browsers (tokens) only: API keys are server to server, unlimited as in osTicket.
+RATE_LIMITS = {
+    "auth.token": ("300 per minute", "too many tokens requested from this address", {}),
+    "auth.login": ("10 per minute;50 per hour", "too many failed sign-ins from this address", {"deduct_when": _failed}),
+    "auth.guest": (
+        "10 per minute;50 per hour",
+        "too many failed ticket lookups from this address",
+        {"deduct_when": _failed},
+    ),
+    "creates.post_ticket": (
+        "10 per minute;100 per hour",
+        "too many new tickets from this address",
+        {"exempt_when": _without_token},
+    ),
+}
+
+
+def cors_origins(raw):
+    """Parse OSTICKET_CORS_ORIGINS: exact origins (scheme://host[:port]) or a lone "*"; raise ValueError otherwise."""
+    origins = [o.strip() for o in raw.split(",") if o.strip()]
+    if "*" in origins:
+        return ["*"]
+    for origin in origins:
+        parts = urlsplit(origin)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.username is not None
+            or origin != f"{parts.scheme}://{parts.netloc}"
+        ):
+            raise ValueError(f"OSTICKET_CORS_ORIGINS: {origin!r} is not an origin like https://www.example.com")
+    return origins
+
+
+def _init_cors(app):
+    origins = cors_origins(app.config["OSTICKET_CORS_ORIGINS"])
+    if not origins:
+        return
+    CORS(
+        app,
+        resources={r"/api/.*": {}},
+        origins=origins,
+        methods=["GET", "POST", "PUT", "DELETE"],
+        allow_headers=CORS_ALLOWED_HEADERS,
+        expose_headers=CORS_EXPOSED_HEADERS,
+        supports_credentials=False,  # tokens travel in a header, never in cookies
+        send_wildcard=origins == ["*"],
+        max_age=600,
+    )
+
+
+def _limit_body():
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, message=f"the request body is larger than {limit} bytes")
+
+
+def _security_headers(response):
+    docs = request.path in DOCS_PATHS
+    headers = response.headers
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Content-Security-Policy"] = DOCS_CSP if request.path == "/api/docs" else API_CSP
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    if not docs:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _init_limiter(app):
+    def rate_limit_headers(response):
+        current = limiter.current_limit
+        if current is not None:
+            reset = max(0, current.reset_at - int(time.time()))
+            response.headers["RateLimit-Limit"] = str(current.limit.amount)
+            response.headers["RateLimit-Remaining"] = str(current.remaining)
+            response.headers["RateLimit-Reset"] = str(reset)
+            if current.breached:
+                response.headers["Retry-After"] = str(reset)
+        return response
+
+    # Registered before the limiter's own hook, so it runs after it (after failure deductions).
+    app.after_request(rate_limit_headers)
+    limiter = Limiter(
+        key_func=client_ip,
+        app=app,
+        storage_uri=app.config["OSTICKET_RATELIMIT_STORAGE"],
+        key_prefix="osticket-bridge",
+        in_memory_fallback_enabled=True,
+    )
+    for endpoint, (limit, message, options) in RATE_LIMITS.items():
+        if endpoint not in app.view_functions:
+            raise RuntimeError(f"rate limit for unknown endpoint {endpoint}")
+        decorate = limiter.limit(limit, error_message=f"{message}; try again later", **options)
+        app.view_functions[endpoint] = decorate(app.view_functions[endpoint])
+
+
+def _init_tokens(app):
+    try:
+        signer = signer_from_settings(app.config["OSTICKET_TOKEN_SECRET"], app.config["OSTICKET_TOKEN_TTL"])
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
+    app.extensions[TOKENS_EXTENSION] = signer
+    api = app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    api.spec.components.security_scheme(
+        BEARER_SCHEME,
+        {"type": "http", "scheme": "bearer", "description": "an end-user token from /api/auth/token, /login or /guest"},
+    )
+    # The body-size limit's answer (HTTPStatus has no member of this name for flask-smorest to register).
+    api.spec.components.response(
+        "PAYLOAD_TOO_LARGE",
+        {"description": "Payload Too Large", "content": {"application/json": {"schema": api.ERROR_SCHEMA}}},
+    )
+
+
+def init_app(app):
+    """Wire tokens, CORS, the body-size limit, security headers and rate limits into the app."""
+    _init_tokens(app)
+    _init_cors(app)
+    app.before_request(_limit_body)
+    app.after_request(_security_headers)
+    _init_limiter(app)
