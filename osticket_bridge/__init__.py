@@ -2,10 +2,9 @@
 
 from flask import Flask
 
-from . import logs
+from . import logs, security
 from .config import load_settings
 from .db import Database
-
 
 
 def create_app(config=None):
@@ -39,6 +38,7 @@ def create_app(config=None):
     )
     logs.init_app(app)
     _register_api(app)
+    security.init_app(app)
     return app
 
 
@@ -48,9 +48,7 @@ def _register_api(app):
     from .api.errors import Api
 
     api = Api(app)
-    api.spec.components.security_scheme(
-        API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"}
-    )
+    api.spec.components.security_scheme(API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"})
     api.register_blueprint(health.blp)
     for blp in routes.blueprints():
         api.register_blueprint(blp)

@@ -34,6 +34,8 @@ def check(url, prefix):
     finally:
         engine.dispose()
     click.echo(f"detected: {version}")
+    if not problems:
+        click.echo(number_index_status(url, prefix))
     if problems:
         click.echo("error: " + schema_message(url, problems), err=True)
         sys.exit(1)
@@ -62,11 +64,10 @@ def demo(bind, workers):
         with engine.connect() as conn:
             key = conn.execute(text("SELECT apikey FROM ost_api_key WHERE isactive=1 LIMIT 1")).scalar()
         engine.dispose()
-        host = bind.replace("0.0.0.0", "127.0.0.1")
         click.echo(f"demo database: {db_url}")
         click.echo(f"demo API key (bound to 127.0.0.1): {key}")
-        click.echo(f"try: curl -H 'X-API-Key: {key}' http://{host}/api/topics.json")
-        click.echo(f"docs: http://{host}/api/docs")
+        click.echo(f"try: curl -H 'X-API-Key: {key}' http://{bind}/api/topics.json")
+        click.echo(f"docs: http://{bind}/api/docs")
         server = subprocess.Popen(serve_command(bind, workers), env={**os.environ, "OSTICKET_DB_URL": db_url})
         # Ctrl-C or SIGTERM: stop gunicorn, then the context manager removes the throwaway database server.
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
@@ -83,3 +84,62 @@ def serve_command(bind, workers):
     return [gunicorn, "--bind", bind, "--workers", str(workers), "wsgi:app"]
 
 
+# Opt-in: osTicket has no index on ost_ticket.number, so every lookup by number scans the table (DATA_MODEL §3).
+NUMBER_INDEX = "bridge_number"
+
+
+def number_index(conn, prefix="ost_"):
+    """Name of an index whose first column is ost_ticket.number (ours or the admin's own), or None."""
+    return conn.execute(
+        text(
+            "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() "
+            "AND table_name = :table AND column_name = 'number' AND seq_in_index = 1 LIMIT 1"
+        ),
+        {"table": prefix + "ticket"},
+    ).scalar()
+
+
+def add_number_index(conn, prefix="ost_"):
+    """Add the plain secondary index on ost_ticket(number) unless one exists; return its name."""
+    existing = number_index(conn, prefix)
+    if existing:
+        return existing
+    # Online DDL: readers and writers (osTicket's PHP included) go on while the index builds.
+    conn.execute(
+        text(f"ALTER TABLE `{prefix}ticket` ADD INDEX `{NUMBER_INDEX}` (`number`), ALGORITHM=INPLACE, LOCK=NONE")
+    )
+    return NUMBER_INDEX
+
+
+def number_index_status(url, prefix):
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            name = number_index(conn, prefix)
+    finally:
+        engine.dispose()
+    if name:
+        return f"ticket number index: present ({name})"
+    return (
+        "ticket number index: absent (every lookup by ticket number scans ost_ticket; "
+        "`osticket-bridge add-index` adds one, see README)"
+    )
+
+
+@main.command("add-index")
+@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
+@click.option("--drop", is_flag=True, help=f"remove the {NUMBER_INDEX} index again")
+def add_index(url, prefix, drop):
+    """Add (or --drop) a secondary index on ost_ticket(number): ticket lookups by number stop scanning the table."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if drop:
+                if number_index(conn, prefix) == NUMBER_INDEX:
+                    conn.execute(text(f"ALTER TABLE `{prefix}ticket` DROP INDEX `{NUMBER_INDEX}`"))
+                click.echo(f"ticket number index {NUMBER_INDEX}: absent")
+            else:
+                click.echo(f"ticket number index: present ({add_number_index(conn, prefix)})")
+    finally:
+        engine.dispose()

@@ -33,10 +33,11 @@ REQUIRED_COLUMNS = {
     "help_topic": "topic_id topic_pid ispublic noautoresp flags status_id priority_id dept_id staff_id "
     "team_id sla_id page_id sequence_id sort topic number_format notes created updated",
     "help_topic_form": "id topic_id form_id sort extra",
-    "department": "id pid sla_id schedule_id flags name ispublic",
+    "department": "id pid sla_id schedule_id manager_id flags name ispublic path",
     "sla": "id schedule_id flags grace_period name",
     "schedule": "id flags name timezone",
-    "schedule_entry": "id schedule_id flags sort name repeats starts_on starts_at ends_on ends_at stops_on day week month",
+    "schedule_entry": "id schedule_id flags sort name repeats starts_on starts_at ends_on ends_at stops_on day week "
+    "month",
     "staff": "staff_id dept_id username firstname lastname email isactive onvacation assigned_only timezone",
     "staff_dept_access": "staff_id dept_id",
     "team": "team_id flags name",
@@ -47,6 +48,11 @@ REQUIRED_COLUMNS = {
     "api_key": "id isactive ipaddr apikey can_create_tickets",
     "lock": "lock_id staff_id expire",
     "draft": "id staff_id namespace",
+    "attachment": "id object_id type file_id inline",
+    "file": "id ft bk type size key signature name created",
+    "file_chunk": "file_id chunk_id filedata",
+    "filter": "id name isactive",
+    "filter_rule": "id filter_id what val isactive",
 }
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
@@ -63,7 +69,7 @@ class Tables:
     """Reflected tables by their osTicket name without prefix: ``tables.ticket``, ``tables._search``."""
 
     def __init__(self, metadata, prefix):
-        self._by_name = {name[len(prefix):]: table for name, table in metadata.tables.items()}
+        self._by_name = {name[len(prefix) :]: table for name, table in metadata.tables.items()}
 
     def __getattr__(self, name):
         try:
@@ -78,9 +84,7 @@ class Tables:
 def _set_session(dbapi_connection, _record):
     # The session osTicket's db_connect() opens (DATA_MODEL §0): non-strict mode, 3-byte utf8, server time zone.
     with dbapi_connection.cursor() as cur:
-        cur.execute(
-            "SET NAMES utf8 COLLATE utf8_general_ci, SESSION sql_mode='', SESSION time_zone='SYSTEM'"
-        )
+        cur.execute("SET NAMES utf8 COLLATE utf8_general_ci, SESSION sql_mode='', SESSION time_zone='SYSTEM'")
 
 
 def make_engine(url, pool_size=5, pool_recycle=3600):

@@ -57,14 +57,17 @@ def _wait_until_up(port, process=None, seconds=60):
 def _docker_server():
     from testcontainers.mysql import MySqlContainer
 
-    with MySqlContainer("mariadb:10.11", username="root", password="bridge", dbname="mysql") as container:
+    # A throwaway container on this machine only: its password protects nothing.
+    with MySqlContainer("mariadb:10.11", username="root", password="bridge", dbname="mysql") as container:  # noqa: S106
         host, port = container.get_container_host_ip(), container.get_exposed_port(3306)
         yield f"mysql+pymysql://root:bridge@{host}:{port}/"
 
 
 def _local_binaries():
-    server = shutil.which("mariadbd") or shutil.which("mysqld") or next(
-        (p for p in ("/usr/sbin/mariadbd", "/usr/sbin/mysqld") if os.path.exists(p)), None
+    server = (
+        shutil.which("mariadbd")
+        or shutil.which("mysqld")
+        or next((p for p in ("/usr/sbin/mariadbd", "/usr/sbin/mysqld") if os.path.exists(p)), None)
     )
     installer = shutil.which("mariadb-install-db") or shutil.which("mysql_install_db")
     return server, installer
@@ -80,15 +83,33 @@ def _local_server():
     process = None
     try:
         subprocess.run(
-            [installer, "--no-defaults", f"--datadir={datadir}", "--auth-root-authentication-method=normal",
-             "--skip-test-db", *as_root],
-            check=True, stdout=log, stderr=subprocess.STDOUT,
+            [
+                installer,
+                "--no-defaults",
+                f"--datadir={datadir}",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                *as_root,
+            ],
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         process = subprocess.Popen(
-            [server, "--no-defaults", f"--datadir={datadir}", f"--socket={sock}", f"--port={port}",
-             "--bind-address=127.0.0.1", "--skip-name-resolve=0", "--innodb-buffer-pool-size=256M",
-             f"--pid-file={os.path.join(folder, 'mysqld.pid')}", *as_root],
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                server,
+                "--no-defaults",
+                f"--datadir={datadir}",
+                f"--socket={sock}",
+                f"--port={port}",
+                "--bind-address=127.0.0.1",
+                "--skip-name-resolve=0",
+                "--innodb-buffer-pool-size=256M",
+                f"--pid-file={os.path.join(folder, 'mysqld.pid')}",
+                *as_root,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         _wait_until_up(port, process)
         yield f"mysql+pymysql://root@127.0.0.1:{port}/"

@@ -111,13 +111,27 @@ def empty_db(db_server):
 
 @pytest.fixture(scope="session")
 def make_app():
-    """Build an app on a database URL; every app is disposed at the end of the session."""
+    """Build an app on a database URL for session- or module-scoped fixtures (tests use fresh_app)."""
     apps = []
 
     def make(db_url, **config):
         app = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, **config})
         apps.append(app)
         return app
+
+    yield make
+    for app in apps:
+        app.extensions["osticket"].dispose()
+
+
+@pytest.fixture
+def fresh_app(make_app):
+    """make_app for one test: the apps' connections are closed when the test ends, not held to the session's end."""
+    apps = []
+
+    def make(db_url, **config):
+        apps.append(make_app(db_url, **config))
+        return apps[-1]
 
     yield make
     for app in apps:

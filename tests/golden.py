@@ -103,7 +103,10 @@ def normalize(table_diff_entry, numbers=()):
     inserted = sorted((norm_row(r) for r in table_diff_entry.get("inserted", [])), key=repr)
     deleted = sorted((norm_row(r) for r in table_diff_entry.get("deleted", [])), key=repr)
     updated = sorted(
-        ({c: _shape(c, ch["new"], numbers) for c, ch in u["changes"].items()} for u in table_diff_entry.get("updated", [])),
+        (
+            {c: _shape(c, ch["new"], numbers) for c, ch in u["changes"].items()}
+            for u in table_diff_entry.get("updated", [])
+        ),
         key=repr,
     )
     return {"inserted": inserted, "deleted": deleted, "updated": updated}

@@ -62,6 +62,4 @@ def log_event(db, conn, catalog, ticket, name, actor, data=None):
 def annul(db, conn, catalog, thread_id, name):
     """Mark earlier events of this kind annulled (closing and reopening annul earlier "closed" events)."""
     t = db.tables.thread_event
-    conn.execute(
-        update(t).where(t.c.thread_id == thread_id, t.c.event_id == catalog.events[name]).values(annulled=1)
-    )
+    conn.execute(update(t).where(t.c.thread_id == thread_id, t.c.event_id == catalog.events[name]).values(annulled=1))

@@ -1,0 +1,222 @@
+"""`make bench [BENCH_ARGS=...]`: build a database, serve it with gunicorn, load it, measure the floor, report.
+
+Steps: (1) a database `osticket_bench_<random>` on the server of --db-url, schema_fixtures/ plus bulk rows;
+(2) SQL statements per request, counted in-process; (3) gunicorn on a free loopback port, each scenario
+driven by a separate load-client process; (4) the same reads, and the create, with raw PyMySQL (the floor);
+(5) one table, printed and written under bench/results/. The database is dropped at the end unless --keep.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from werkzeug.exceptions import HTTPException
+
+from osticket_bridge import create_app, fixtures
+from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
+from osticket_bridge.db import make_engine
+
+from . import count, dataset, report
+from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
+
+DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
+RESULTS = os.path.join(ROOT, "bench", "results")
+FLOORS = ("ticket", "list", "topics", "create")  # scenarios with a raw-SQL floor
+SCENARIOS = ("ticket", "list", "topics", "create", "create_new_user", "reply")
+# scenario -> (method, a path of it): the bench skips a scenario whose route the app does not have yet
+ROUTES = {
+    "ticket": ("GET", "/api/tickets.json/1"),
+    "list": ("GET", "/api/tickets.json"),
+    "topics": ("GET", "/api/topics.json"),
+    "create": ("POST", "/api/tickets.json"),
+    "create_new_user": ("POST", "/api/tickets.json"),
+    "reply": ("PUT", "/api/tickets.json/1"),
+}
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(prog="make bench BENCH_ARGS=", description=__doc__.splitlines()[0])
+    p.add_argument("--tickets", type=int, default=100_000, help="tickets to build (default 100000)")
+    p.add_argument("--users", type=int, default=20_000, help="users to build (default 20000)")
+    p.add_argument(
+        "--db-url",
+        default=os.environ.get("OSTICKET_BENCH_SERVER_URL", DEFAULT_SERVER),
+        help="server URL without database (default OSTICKET_BENCH_SERVER_URL, else %(default)s)",
+    )
+    p.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
+    p.add_argument("--database", help="reuse this kept database instead of building one (it is kept)")
+    p.add_argument("--dump", help="build on a real osTicket dump instead of schema_fixtures/")
+    p.add_argument(
+        "--no-index", action="store_true", help=f"stock schema: no {NUMBER_INDEX} index on ost_ticket.number (dropped)"
+    )
+    p.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    p.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"), help="default gthread")
+    p.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
+    p.add_argument("--connections", type=int, default=4, help="concurrent client connections (default 4)")
+    p.add_argument("--duration", type=float, default=15, help="seconds measured per scenario (default 15)")
+    p.add_argument("--warmup", type=float, default=2, help="seconds of unmeasured load first (default 2)")
+    p.add_argument("--requests", type=int, default=50_000, help="at most this many requests per scenario")
+    p.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated subset of " + ",".join(SCENARIOS))
+    p.add_argument("--no-floor", action="store_true", help="skip the raw-SQL floor")
+    return p.parse_args(argv)
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def load_average():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def drive(spec):
+    """Run one scenario in a separate load-client process; return its JSON result."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.load"],
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if proc.returncode:
+        raise RuntimeError(f"load client failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout)
+
+
+def available(db_url, scenarios):
+    """The scenarios whose route the app serves, and notes about the others."""
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING"})
+    adapter = app.url_map.bind("localhost")
+    found, notes = [], []
+    for scenario in scenarios:
+        method, path = ROUTES[scenario]
+        try:
+            adapter.match(path, method=method)
+            found.append(scenario)
+        except HTTPException:
+            notes.append(f"{scenario}: skipped, the app has no {method} {path.replace('/1', '/<number>')} yet")
+    app.extensions["osticket"].dispose()
+    return found, notes
+
+
+def server_facts(db_url):
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(text("SELECT VERSION()")).scalar()
+            pool = conn.execute(text("SELECT @@innodb_buffer_pool_size")).scalar()
+            flush = conn.execute(text("SELECT @@innodb_flush_log_at_trx_commit")).scalar()
+            index = number_index(conn)
+            tickets, entries, users = (
+                conn.execute(text(f"SELECT COUNT(*) FROM ost_{table}")).scalar()
+                for table in ("ticket", "thread_entry", "user")
+            )
+    finally:
+        engine.dispose()
+    return {
+        "database server": f"{version}, innodb_buffer_pool_size {int(pool) // 1048576} MB, "
+        f"innodb_flush_log_at_trx_commit {flush}",
+        "ticket number index": index or "absent (stock schema: lookups by number scan ost_ticket)",
+        "data": f"{tickets} tickets, {entries} thread entries, {users} users",
+    }
+
+
+def run(args, db_url, started):
+    began = time.monotonic()
+    load_at_start = load_average()
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        if not args.no_index:
+            add_number_index(conn)
+        elif number_index(conn) == NUMBER_INDEX:
+            conn.execute(text(f"ALTER TABLE ost_ticket DROP INDEX {NUMBER_INDEX}"))
+    engine.dispose()
+    key = dataset.api_key(db_url)
+    targets = dataset.targets(db_url)
+    scenarios, notes = available(db_url, [s for s in args.scenarios.split(",") if s])
+    settings_obj = Settings(args.workers, args.worker_class, args.threads)
+    settings = {
+        "started": started,
+        "machine": f"{os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}",
+        **server_facts(db_url),
+        "server": settings_obj.describe() + ", production defaults otherwise (request log at INFO)",
+        "load": f"{args.connections} connections per scenario, {args.warmup:g}s warm-up, "
+        f"{args.duration:g}s measured (at most {args.requests} requests), client in a separate process",
+    }
+    log("counting SQL statements per request (in-process, warm catalog)")
+    counts = count.statements_per_request(db_url, key, targets, scenarios)
+    results = {s: {"connections": args.connections, "statements": counts[s][0]} for s in scenarios}
+    spec = {
+        "api_key": key,
+        "targets": targets,
+        "connections": args.connections,
+        "duration": args.duration,
+        "warmup": args.warmup,
+        "max_requests": args.requests,
+    }
+    url = make_url(db_url)
+    db_pid = database_server_pid(url.port or 3306) if url.host in ("127.0.0.1", "localhost", "::1") else None
+    server = Server(db_url, settings_obj, os.path.join(RESULTS, "gunicorn.log"))
+    try:
+        for scenario in scenarios:
+            server.reset_peaks()
+            log(f"load: {scenario}")
+            app_cpu, db_cpu = server.cpu_seconds(), process_cpu_seconds(db_pid) if db_pid else None
+            load = drive({**spec, "scenario": scenario, "base_url": server.base_url})
+            sent = max(load["sent"], 1)
+            results[scenario]["load"] = load
+            results[scenario]["app_cpu_ms"] = (server.cpu_seconds() - app_cpu) * 1000 / sent
+            if db_pid:
+                results[scenario]["db_cpu_ms"] = (process_cpu_seconds(db_pid) - db_cpu) * 1000 / sent
+            results[scenario]["peak_rss_mb"] = max(server.peak_rss_mb().values(), default=None)
+    finally:
+        server.stop()
+    if not args.no_floor:
+        for scenario in (s for s in scenarios if s in FLOORS):
+            log(f"floor: {scenario}")
+            results[scenario]["floor"] = drive({**spec, "scenario": scenario, "db_url": db_url})
+    settings["bench time"] = f"{time.monotonic() - began:.0f}s after the build"
+    settings["load average"] = f"{load_at_start} at the start, {load_average()} at the end (other work on the machine)"
+    for scenario in scenarios:
+        results[scenario]["statement_list"] = counts[scenario][1]
+    text_report = report.render(settings, results, notes)
+    path = report.write(RESULTS, settings, results, notes, text_report)
+    log("")
+    log(text_report)
+    log(f"\nwritten to {os.path.relpath(path, ROOT)}")
+    return results
+
+
+def main(argv=None):
+    args = parse(argv)
+    started = time.strftime("%Y-%m-%d %H:%M:%S")
+    os.makedirs(RESULTS, exist_ok=True)
+    name = args.database or f"osticket_bench_{uuid.uuid4().hex[:8]}"
+    began = time.monotonic()
+    try:
+        if args.database:
+            db_url = fixtures.database_url(args.db_url, name)
+            log(f"reusing database {name}")
+        else:
+            log(f"building {name}: {args.tickets} tickets, {args.users} users")
+            db_url = dataset.build(args.db_url, name, args.tickets, args.users, dump=args.dump, log=log)
+        log(f"database ready after {time.monotonic() - began:.0f}s")
+        run(args, db_url, started)
+    finally:
+        if args.keep or args.database:
+            log(f"kept database {name} (reuse it with BENCH_ARGS='--database {name}')")
+        else:
+            fixtures.drop_database(args.db_url, name)
+    log(f"total {time.monotonic() - began:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Load client, run as its own process: N connections (one process each) repeat one scenario for a bounded time.
+
+``python -m bench.load`` reads a JSON spec on stdin and prints the result as JSON on stdout:
+spec = {"scenario", "base_url" | "db_url", "api_key", "targets", "connections", "duration", "warmup",
+"max_requests"}. HTTP scenarios use one keep-alive http.client connection per process; floor scenarios one
+PyMySQL connection per process. Latencies are measured around a whole request, response body included.
+"""
+
+import http.client
+import json
+import multiprocessing
+import random
+import sys
+import time
+import uuid
+from urllib.parse import urlsplit
+
+from .floor import Floor
+from .rawdb import connect
+
+MESSAGE = "Hello, my order has not arrived yet. Could you check where it is? Order number 4711, paid last week."
+
+
+def _create(existing):
+    def request(rng, targets, n):
+        if existing:
+            _, name, email = rng.choice(targets["users"])
+        else:
+            name, email = "New Person", f"new.{uuid.uuid4().hex}@bench.example.org"
+        body = {"email": email, "name": name, "subject": f"Bench ticket {n}", "message": MESSAGE}
+        if targets["topics"]:
+            body["topicId"] = rng.choice(targets["topics"])
+        return "POST", "/api/tickets.json", body
+
+    return request
+
+
+def _reply(rng, targets, n):
+    number, user_id = rng.choice(targets["open_tickets"])
+    return "PUT", f"/api/tickets.json/{number}", {"user_id": user_id, "message": f"{MESSAGE} ({n})"}
+
+
+# scenario -> (request builder, expected status); the builder returns (method, path, JSON body or None)
+HTTP = {
+    "ticket": (lambda rng, t, n: ("GET", f"/api/tickets.json/{rng.choice(t['long_tickets'])}", None), 200),
+    "list": (lambda rng, t, n: ("GET", f"/api/tickets.json?user_id={rng.choice(t['heavy_users'])}", None), 200),
+    "topics": (lambda rng, t, n: ("GET", "/api/topics.json", None), 200),
+    "create": (_create(existing=True), 201),
+    "create_new_user": (_create(existing=False), 201),
+    "reply": (_reply, 200),
+}
+FLOOR = {
+    "ticket": lambda floor, rng, t: floor.ticket(rng.choice(t["long_tickets"])),
+    "list": lambda floor, rng, t: floor.ticket_list(rng.choice(t["heavy_users"])),
+    "topics": lambda floor, rng, t: floor.topics(),
+    "create": lambda floor, rng, t: floor.create(
+        rng.choice(t["users"])[2], "Bench floor ticket", MESSAGE, rng.choice(t["topics"]), rng
+    ),
+}
+
+
+class _HttpClient:
+    def __init__(self, spec):
+        url = urlsplit(spec["base_url"])
+        self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+        self.build, self.expected = HTTP[spec["scenario"]]
+        self.headers = {"X-API-Key": spec["api_key"], "Content-Type": "application/json"}
+        self.targets = spec["targets"]
+
+    def __call__(self, rng, n):
+        method, path, body = self.build(rng, self.targets, n)
+        try:
+            self.conn.request(method, path, json.dumps(body) if body is not None else None, self.headers)
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()
+            return f"{type(exc).__name__}: {exc}"
+        if response.status != self.expected:
+            return f"{method} {path} -> {response.status} {data[:300]!r}"
+        return None
+
+    def close(self):
+        self.conn.close()
+
+
+class _FloorClient:
+    def __init__(self, spec):
+        self.db = connect(spec["db_url"])
+        self.floor = Floor(self.db, spec["api_key"])
+        self.op = FLOOR[spec["scenario"]]
+        self.targets = spec["targets"]
+
+    def __call__(self, rng, n):
+        self.op(self.floor, rng, self.targets)
+
+    def close(self):
+        self.db.close()
+
+
+def _work(spec, index, measure_from, stop_at, quota):
+    """One connection's loop (in its own process): [latencies of the measured window], [errors], requests sent."""
+    client = (_FloorClient if spec.get("db_url") else _HttpClient)(spec)
+    rng = random.Random(index)
+    latencies, errors = [], []
+    n = 0
+    while len(latencies) < quota:
+        now = time.monotonic()
+        if now >= stop_at:
+            break
+        began = time.perf_counter()
+        error = client(rng, n)
+        n += 1
+        if error:
+            errors.append(error)
+        elif now >= measure_from:
+            latencies.append(time.perf_counter() - began)
+    client.close()
+    return latencies, errors, n
+
+
+def run(spec):
+    """Drive the scenario from one process per connection (no shared GIL); return counts and percentiles."""
+    connections = spec["connections"]
+    measure_from = time.monotonic() + 0.5 + spec["warmup"]  # half a second for the processes to start
+    stop_at = measure_from + spec["duration"]
+    quota = spec["max_requests"] // connections + 1
+    with multiprocessing.get_context("fork").Pool(connections) as pool:
+        args = [(spec, i, measure_from, stop_at, quota) for i in range(connections)]
+        outcomes = pool.starmap(_work, args)
+    elapsed = min(time.monotonic(), stop_at) - measure_from
+    merged = sorted(x for latencies, _, _ in outcomes for x in latencies)
+    errors = [e for _, errs, _ in outcomes for e in errs]
+    return {
+        "requests": len(merged),
+        "sent": sum(n for _, _, n in outcomes),  # warm-up included
+        "errors": len(errors),
+        "error_samples": errors[:3],
+        "elapsed": elapsed,
+        "rps": len(merged) / elapsed if elapsed > 0 else 0.0,
+        "p50_ms": _percentile(merged, 50),
+        "p99_ms": _percentile(merged, 99),
+    }
+
+
+def _percentile(sorted_values, pct):
+    if not sorted_values:
+        return None
+    index = min(len(sorted_values) - 1, round(pct / 100 * (len(sorted_values) - 1)))
+    return sorted_values[index] * 1000
+
+
+if __name__ == "__main__":
+    json.dump(run(json.load(sys.stdin)), sys.stdout)
