@@ -5,26 +5,21 @@ Refusals answer with the one JSON error shape: 403 banned address, 409 duplicate
 long for one thread entry, 422 invalid input (``errors`` names the parameter), 503 no ticket number in time.
 """
 
-import functools
 import ipaddress
 
 from flask import g, request
 from flask_smorest import abort
 from marshmallow import Schema, fields, pre_load, validate
 
-from ..osticket import forms, ticket_status
 from ..osticket.create_ticket import NewTicket, create_ticket
 from ..osticket.create_topic import NewTopic, create_topic
 from ..osticket.create_user import create_user
-from ..osticket.numbers import NumberUnavailable
-from ..osticket.text import BodyTooLong
-from ..osticket.tickets import ticket_object
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import database
+from .errors import refusals
 from .schemas import TicketSchema, Timestamp
-from .scope import UserParams, acting_user
-from .updates import REFUSED
+from .scope import UserParams, acting_user, ticket_or_404
 
 blp = Blueprint("creates", __name__, description="Create a ticket, a user with a portal account, a help topic")
 
@@ -131,25 +126,6 @@ class CreatedTopicSchema(Schema):
     updated = Timestamp()
 
 
-def refusals(view):
-    """Answer the domain's refusals with their HTTP status and message (422s name the parameter)."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except forms.FieldError as exc:
-            abort(422, message=str(exc), errors={"json": {exc.field: [exc.reason]}})
-        except ticket_status.Refused as exc:
-            abort(next(code for kind, code in REFUSED.items() if isinstance(exc, kind)), message=str(exc))
-        except BodyTooLong as exc:
-            abort(413, message=str(exc))
-        except NumberUnavailable as exc:
-            abort(503, message=str(exc))
-
-    return wrapper
-
-
 def _form_values(schema, args):
     """Form answers by field name: phone, notes and every key the schema does not know (custom fields)."""
     raw = {**request.args.to_dict(), **request.form.to_dict()}
@@ -204,10 +180,7 @@ def post_ticket(args):
         attachments=args.get("attachments") or [],
         fields=_form_values(TicketCreateParams, args),
     )
-    db = database()
-    number = create_ticket(db, new)
-    with db.engine.connect() as conn:
-        return ticket_object(db, conn, number, staff_view=False)
+    return ticket_or_404(create_ticket(database(), new))
 
 
 @blp.route("/api/scp/users.json", methods=["POST"])

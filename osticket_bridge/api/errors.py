@@ -1,9 +1,15 @@
 """One JSON error shape for every 4xx/5xx: {"code", "status", "message"[, "errors"]}."""
 
+import functools
 import logging
 
 import flask_smorest
+from flask_smorest import abort
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from ..osticket.numbers import NumberUnavailable
+from ..osticket.text import BodyTooLong
 
 log = logging.getLogger(__name__)
 
@@ -24,3 +30,25 @@ class Api(flask_smorest.Api):
             return self.handle_http_exception(error)
         log.exception("unhandled error")
         return self.handle_http_exception(InternalServerError())
+
+
+REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 422))
+
+
+def refusals(view):
+    """Answer the domain's refusals with their HTTP status and message (a FieldError names the parameter)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except FieldError as exc:
+            abort(422, message=str(exc), errors={"json": {exc.field: [exc.reason]}})
+        except BodyTooLong as exc:
+            abort(413, message=str(exc))
+        except NumberUnavailable as exc:
+            abort(503, message=str(exc))
+        except tuple(kind for kind, _ in REFUSALS) as exc:
+            abort(next(code for kind, code in REFUSALS if isinstance(exc, kind)), message=str(exc))
+
+    return wrapper

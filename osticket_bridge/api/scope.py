@@ -12,6 +12,7 @@ from flask import g
 from flask_smorest import abort
 from marshmallow import fields, validate
 
+from ..osticket.tickets import ticket_object
 from ..osticket.users import find_user
 from .base import Params
 from .db import database
@@ -66,3 +67,13 @@ def acting_user(params, required=True, number=None):
 def guest_ticket():
     """The one ticket number a guest token is limited to, else None."""
     return g.caller.ticket_number if g.caller.is_end_user else None
+
+
+def ticket_or_404(number, *, staff_view=False, viewer=None):
+    """The ticket object as ``viewer`` (None: any ticket) may see it, or a 404."""
+    db = database()
+    with db.engine.connect() as conn:
+        ticket = ticket_object(db, conn, number, staff_view=staff_view, viewer=viewer)
+    if ticket is None:
+        abort(404, message=TICKET_NOT_FOUND)
+    return ticket

@@ -5,13 +5,13 @@ from flask_smorest import abort
 from marshmallow import fields, validate
 
 from ..osticket.staff import find_agent
-from ..osticket.tickets import agent_tickets, client_tickets, ticket_index, ticket_object
+from ..osticket.tickets import agent_tickets, client_tickets, ticket_index
 from ..osticket.users import find_user
 from .auth import authenticated
 from .base import Blueprint, Params
 from .db import database
 from .schemas import TICKET_PAIRS_DOC, TicketInfoSchema, TicketListEnvelopeSchema, TicketPairsSchema
-from .scope import TICKET_NOT_FOUND, USER_NOT_FOUND
+from .scope import USER_NOT_FOUND, ticket_or_404
 from .tickets import ListParams, list_headers, page_of
 
 blp = Blueprint("scp_reads", __name__, description="Staff views of tickets: details, an agent's, a client's, all")
@@ -38,11 +38,7 @@ class ClientTicketsParams(ListParams):
 @blp.alt_response(404, response="NOT_FOUND")
 def ticket_info(args):
     """One ticket as agents see it: every entry, internal notes included, and its events."""
-    db = database()
-    with db.engine.connect() as conn:
-        ticket = ticket_object(db, conn, args["ticketNumber"].strip(), staff_view=True)
-    if ticket is None:
-        abort(404, message=TICKET_NOT_FOUND)
+    ticket = ticket_or_404(args["ticketNumber"].strip(), staff_view=True)
     return {"ticket": ticket, "status_code": "0", "status_msg": "ticket details retrieved successfully"}
 
 

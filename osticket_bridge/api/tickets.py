@@ -4,15 +4,14 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from flask import request
-from flask_smorest import abort
 from marshmallow import ValidationError, fields, validate
 
-from ..osticket.tickets import Page, ticket_object, user_tickets
+from ..osticket.tickets import Page, user_tickets
 from .auth import authenticated
 from .base import Blueprint, Params
 from .db import database
 from .schemas import TicketSchema
-from .scope import TICKET_NOT_FOUND, UserParams, acting_user, guest_ticket
+from .scope import UserParams, acting_user, guest_ticket, ticket_or_404
 
 blp = Blueprint(
     "ticket_reads",
@@ -99,10 +98,4 @@ def get_ticket_href(args, number):
 
 
 def _public_ticket(args, number):
-    user = acting_user(args, required=False, number=number)
-    db = database()
-    with db.engine.connect() as conn:
-        ticket = ticket_object(db, conn, number, staff_view=False, viewer=user)
-    if ticket is None:
-        abort(404, message=TICKET_NOT_FOUND)
-    return ticket
+    return ticket_or_404(number, viewer=acting_user(args, required=False, number=number))

@@ -4,19 +4,15 @@ Each call is one transaction in the domain (osticket.replies, osticket.ticket_st
 writes nothing and answers 403/404/409/413/422 with the one JSON error shape.
 """
 
-import functools
-
-from flask_smorest import abort
 from marshmallow import Schema, fields, pre_load, validate
 
 from ..osticket import replies, ticket_status
-from ..osticket.text import BodyTooLong
-from ..osticket.tickets import ticket_object
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import database
+from .errors import refusals
 from .schemas import TicketSchema
-from .scope import TICKET_NOT_FOUND, UserParams, acting_user
+from .scope import UserParams, acting_user, ticket_or_404
 
 blp = Blueprint(
     "ticket_updates",
@@ -24,12 +20,6 @@ blp = Blueprint(
     description="A user's message, close and reopen; an agent's reply with a status change",
 )
 
-REFUSED = {
-    ticket_status.NotFound: 404,
-    ticket_status.Forbidden: 403,
-    ticket_status.Conflict: 409,
-    ticket_status.Invalid: 422,
-}
 MAX_TEXT = 1_000_000  # the request body limit applies first; BodyTooLong catches what one entry cannot hold
 
 
@@ -79,30 +69,6 @@ class ReplyEnvelopeSchema(Schema):
     status_msg = fields.String(metadata={"example": "reply posted successfully"})
 
 
-def refusals(view):
-    """Answer the domain's refusals with their HTTP status and message."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except ticket_status.Refused as exc:
-            abort(REFUSED[type(exc)], message=str(exc))
-        except BodyTooLong as exc:
-            abort(413, message=str(exc))
-
-    return wrapper
-
-
-def _ticket(number, user):
-    db = database()
-    with db.engine.connect() as conn:
-        ticket = ticket_object(db, conn, number, staff_view=False, viewer=user)
-    if ticket is None:
-        abort(404, message=TICKET_NOT_FOUND)
-    return ticket
-
-
 @blp.route("/api/tickets.json/<string:number>", methods=["PUT"])
 @authenticated(blp, tokens=True)
 @blp.arguments(MessageParams, location="json")
@@ -116,7 +82,7 @@ def post_message(args, number):
     """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
     user = acting_user(args, number=number)
     replies.post_message(database(), number, user, args["message"], ip=client_ip())
-    return _ticket(number, user)
+    return ticket_or_404(number, viewer=user)
 
 
 @blp.route("/api/tickets.json/<string:number>", methods=["DELETE"])
@@ -131,7 +97,7 @@ def close_ticket(args, number):
     """The user closes the ticket (409 when it is not open); the event names the user."""
     user = acting_user(args, number=number)
     ticket_status.close_for_user(database(), number, user, args.get("statusId"))
-    return _ticket(number, user)
+    return ticket_or_404(number, viewer=user)
 
 
 @blp.route("/api/tickets.json/<string:number>", methods=["POST"])
@@ -145,7 +111,7 @@ def reopen_ticket(args, number):
     """The user reopens a closed ticket (409 when it is not closed or its status, department or topic forbid it)."""
     user = acting_user(args, number=number)
     ticket_status.reopen_for_user(database(), number, user)
-    return _ticket(number, user)
+    return ticket_or_404(number, viewer=user)
 
 
 @blp.route("/api/scp/tickets/reply.json", methods=["POST"])

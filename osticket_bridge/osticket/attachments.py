@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
 
-from .forms import FieldError
+from .errors import FieldError
 
 CHUNK_SIZE = 500 * 1024  # AttachmentChunkedData::CHUNK_SIZE
 DEFAULT_MAX_SIZE = 1_048_576  # core.max_file_size when unset

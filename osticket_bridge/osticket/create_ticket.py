@@ -12,9 +12,9 @@ from sqlalchemy import func, insert, select, update
 from . import attachments, forms, numbers, sla
 from . import ticket_routing as routing
 from .create_user import check_email, new_user
+from .errors import Conflict, FieldError, Forbidden
 from .events import Actor, log_event
 from .text import clean_body, clean_title, plain_text, storable
-from .ticket_status import Conflict, Forbidden
 from .users import find_user
 
 ENTRY_ORIGINAL, ENTRY_BALANCED = 0x1, 0x40  # ost_thread_entry.flags
@@ -127,9 +127,9 @@ def _subject(db, raw):
     subject = forms.check_line("subject", clean_title(raw or "", limit=100_000))
     limit = db.tables.thread_entry.c.title.type.length or 255
     if not subject:
-        raise forms.FieldError("subject", "Issue Summary is a required field")
+        raise FieldError("subject", "Issue Summary is a required field")
     if len(subject) > limit:
-        raise forms.FieldError("subject", f"at most {limit} characters")
+        raise FieldError("subject", f"at most {limit} characters")
     return subject
 
 
@@ -139,19 +139,19 @@ def _message(request):
     try:
         parsed = attachments.parse_data_url(text)
     except ValueError as exc:
-        raise forms.FieldError("message", str(exc)) from None
+        raise FieldError("message", str(exc)) from None
     if parsed is not None:
         mime, charset, data = parsed
         fmt = "html" if mime == "text/html" else "text"
         try:
             text = data.decode(charset or "utf-8")
         except (LookupError, UnicodeDecodeError):
-            raise forms.FieldError("message", f"the data is not valid {charset or 'utf-8'} text") from None
+            raise FieldError("message", f"the data is not valid {charset or 'utf-8'} text") from None
     if not storable(text).strip():
-        raise forms.FieldError("message", "Issue Details is a required field")
+        raise FieldError("message", "Issue Details is a required field")
     body = clean_body(text, fmt)
     if body == "-":
-        raise forms.FieldError("message", "Issue Details is a required field")
+        raise FieldError("message", "Issue Details is a required field")
     return body, fmt
 
 
@@ -187,12 +187,12 @@ def _owner(db, conn, catalog, cdata, pending, request, email, organizations):
     if request.user_id is not None:
         user = find_user(db, conn, user_id=request.user_id)
         if user is None:
-            raise forms.FieldError("user_id", f"no user has the id {request.user_id}")
+            raise FieldError("user_id", f"no user has the id {request.user_id}")
     else:
         user = find_user(db, conn, email=email)
     if user is None:
         if not (request.name or "").strip():
-            raise forms.FieldError("name", "a name is required to create a user for a new e-mail address")
+            raise FieldError("name", "a name is required to create a user for a new e-mail address")
         return new_user(
             db, conn, catalog, cdata, pending,
             email=email, name=request.name, contact=request.fields, organizations=organizations,

@@ -8,9 +8,9 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from . import forms, topics
+from .errors import Conflict, FieldError
 from .numbers import slot_count
 from .text import clean_html, clean_title
-from .ticket_status import Conflict
 
 TOPIC_CUSTOM_NUMBERS, TOPIC_ACTIVE, TOPIC_ARCHIVED = 0x1, 0x2, 0x4  # ost_help_topic.flags
 DEPT_ACTIVE = 0x4  # ost_department.flags
@@ -46,13 +46,13 @@ def create_topic(db, request):
     """
     name = forms.check_line("topic", clean_title(request.topic or "", limit=10_000))
     if len(name) < MIN_NAME:
-        raise forms.FieldError("topic", f"at least {MIN_NAME} characters")
+        raise FieldError("topic", f"at least {MIN_NAME} characters")
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
         t = db.tables
         ht = t.help_topic
         if len(name) > (ht.c.topic.type.length or 128):
-            raise forms.FieldError("topic", f"at most {ht.c.topic.type.length} characters")
+            raise FieldError("topic", f"at most {ht.c.topic.type.length} characters")
         labels = topics.load_labels(db, conn)
         existing = labels["topics"]
         _check_references(db, conn, catalog, request, existing, labels["depts"])
@@ -101,20 +101,20 @@ def create_topic(db, request):
 def _check_references(db, conn, catalog, request, existing, depts):
     """Every id the topic names must exist (and the department be active), as the admin form's lists offer them."""
     if request.topic_pid and request.topic_pid not in existing:
-        raise forms.FieldError("topic_pid", f"no help topic has the id {request.topic_pid}")
+        raise FieldError("topic_pid", f"no help topic has the id {request.topic_pid}")
     if request.dept_id:
         dept = depts.get(request.dept_id)
         if dept is None:
-            raise forms.FieldError("dept_id", f"no department has the id {request.dept_id}")
+            raise FieldError("dept_id", f"no department has the id {request.dept_id}")
         if not dept["flags"] & DEPT_ACTIVE:
-            raise forms.FieldError("dept_id", "the department must be active")
+            raise FieldError("dept_id", "the department must be active")
     if request.priority_id and request.priority_id not in catalog.priorities:
-        raise forms.FieldError("priority_id", f"no priority has the id {request.priority_id}")
+        raise FieldError("priority_id", f"no priority has the id {request.priority_id}")
     status = catalog.statuses.get(request.status_id)
     if request.status_id and not (status and status["state"] == "open" and status["mode"] & STATUS_ENABLED):
-        raise forms.FieldError("status_id", "an enabled open-state ticket status is required")
+        raise FieldError("status_id", "an enabled open-state ticket status is required")
     if request.staff_id and request.team_id:
-        raise forms.FieldError("staff_id", "auto-assign to an agent or a team, not both")
+        raise FieldError("staff_id", "auto-assign to an agent or a team, not both")
     t = db.tables
     checks = [
         ("sla_id", request.sla_id, select(t.sla.c.id).where(t.sla.c.id == request.sla_id)),
@@ -127,16 +127,16 @@ def _check_references(db, conn, catalog, request, existing, depts):
     ]
     for name, wanted, query in checks:
         if wanted and conn.execute(query).first() is None:
-            raise forms.FieldError(name, f"no usable {name[:-3]} has the id {wanted}")
+            raise FieldError(name, f"no usable {name[:-3]} has the id {wanted}")
 
 
 def _custom_numbers(db, conn, request):
     fmt = (request.number_format or "").strip()
     if not slot_count(fmt) or len(fmt) > 32:
-        raise forms.FieldError("number_format", "a ticket number format needs at least one # (32 characters at most)")
+        raise FieldError("number_format", "a ticket number format needs at least one # (32 characters at most)")
     seq = db.tables.sequence
     if request.sequence_id and conn.execute(select(seq.c.id).where(seq.c.id == request.sequence_id)).first() is None:
-        raise forms.FieldError("sequence_id", f"no sequence has the id {request.sequence_id}")
+        raise FieldError("sequence_id", f"no sequence has the id {request.sequence_id}")
     return {"number_format": fmt, "sequence_id": request.sequence_id or 0}
 
 

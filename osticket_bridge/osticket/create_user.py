@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from . import forms
 from .accounts import hash_password
-from .ticket_status import Conflict
+from .errors import Conflict, FieldError
 from .users import find_user, format_phone, phone_format
 
 ACCOUNT_CONFIRMED = 0x1  # ost_user_account.status
@@ -31,7 +31,7 @@ def valid_email(address):
 def check_email(address, name="email"):
     address = (address or "").strip()
     if not valid_email(address):
-        raise forms.FieldError(name, "a valid e-mail address is required")
+        raise FieldError(name, "a valid e-mail address is required")
     return address
 
 
@@ -49,7 +49,7 @@ def user_name(name, email, limit=128):
         name = name.split("@", 1)[0].replace(".", " ").title()
     forms.check_line("name", name)
     if len(name) > limit:
-        raise forms.FieldError("name", f"at most {limit} characters")
+        raise FieldError("name", f"at most {limit} characters")
     return name
 
 
@@ -122,7 +122,7 @@ def create_user(db, *, email, name, password, phone=None, notes=None, timezone=N
     Returns {"id", "name", "email", "phone"} with the phone as osTicket displays it ("(425) 444-1212 x123").
     """
     if password is None or len(password) < MIN_PASSWORD:
-        raise forms.FieldError("password", f"at least {MIN_PASSWORD} characters")
+        raise FieldError("password", f"at least {MIN_PASSWORD} characters")
     timezone = _timezone(timezone)
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
@@ -157,7 +157,7 @@ def _timezone(name):
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise forms.FieldError("timezone", f"{name!r} is not a time zone name such as Europe/Berlin") from exc
+        raise FieldError("timezone", f"{name!r} is not a time zone name such as Europe/Berlin") from exc
     return name
 
 
@@ -167,7 +167,7 @@ def _username(db, conn, username, email):
     if not username or username.lower() == email.lower():
         return None
     if len(username) > 64 or not _USERNAME.match(username):
-        raise forms.FieldError("username", "letters, digits, '.', '_' and '-' only, at most 64")
+        raise FieldError("username", "letters, digits, '.', '_' and '-' only, at most 64")
     a = db.tables.user_account
     if conn.execute(select(a.c.id).where(a.c.username == username).limit(1)).first():
         raise Conflict(f"the username {username} is taken")

@@ -14,8 +14,8 @@ from sqlalchemy import column, func, insert, select, table
 from sqlalchemy.dialects.mysql import insert as upsert
 
 from . import search
+from .errors import FieldError
 from .text import clean_html, clean_title, php_json, plain_text, storable
-from .ticket_status import Invalid
 from .users import format_phone
 
 FIELD_ENABLED = 0x1  # ost_form_field.flags
@@ -28,15 +28,6 @@ CDATA = {"T": ("ticket__cdata", "ticket_id"), "U": ("user__cdata", "user_id")}
 _FORMULA = re.compile(r"^[=+\-@]")
 _PHONE_CHARS = re.compile(r"[^\dX]")
 _SPACE_RUNS = re.compile(r"(\s)\s+")
-
-
-class FieldError(Invalid):
-    """A value osTicket's form would refuse; ``field`` names the request parameter."""
-
-    def __init__(self, name, message):
-        super().__init__(f"{name}: {message}")
-        self.field = name
-        self.reason = message
 
 
 @dataclass

@@ -8,15 +8,12 @@ from sqlalchemy import delete, func, insert, select, update
 
 from . import search
 from .agent_access import can_access_ticket
+from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
 from .staff import find_agent
 from .text import HTML_TAGS, clean_body, php_json, plain_text
 from .threads import ENTRY_BALANCED, ENTRY_HIDDEN
 from .ticket_status import (
-    Conflict,
-    Forbidden,
-    Invalid,
-    NotFound,
     delete_drafts,
     dept_and_topic_flags,
     flag,

@@ -10,6 +10,7 @@ from sqlalchemy import Integer, and_, cast, func, literal, null, select, union_a
 
 from . import forms
 from .create_user import organizations_query
+from .errors import FieldError
 
 TOPIC_ACTIVE, TOPIC_ARCHIVED = 0x2, 0x4  # ost_help_topic.flags
 FORM_DELETED = 0x2  # ost_form.flags
@@ -55,7 +56,7 @@ def find_topic(db, conn, catalog, topic_id):
         if not requested:
             return None  # a stale core.default_help_topic: osTicket ignores it
         reason = "no help topic has this id" if not rows else "this help topic is not active"
-        raise forms.FieldError("topicId", reason)
+        raise FieldError("topicId", reason)
     topic = dict(rows[0])
     topic["forms"] = [
         (r["form_id"], r["form_type"], forms.disabled_fields(r["form_extra"]))
@@ -110,7 +111,7 @@ def lookups(db, conn, catalog, topic, email):
     if dept is None:
         dept = next((depts[w] for w in wanted if w in depts), None)
     if dept is None:
-        raise forms.FieldError("topicId", "neither the topic nor core.default_dept_id names a department")
+        raise FieldError("topicId", "neither the topic nor core.default_dept_id names a department")
     chosen = next((c for c in (topic and topic["sla_id"], int(dept[3]), catalog.int_setting("default_sla_id")) if c), 0)
     return Lookups(
         dept={"id": int(dept[1]), "flags": int(dept[2])},
@@ -125,7 +126,7 @@ def pick_priority(catalog, requested, topic):
     """The request's priority if valid (else 422), the topic's, or core.default_priority_id."""
     if requested is not None:
         if requested not in catalog.priorities:
-            raise forms.FieldError("priorityId", f"no priority has the id {requested}")
+            raise FieldError("priorityId", f"no priority has the id {requested}")
         return catalog.priorities[requested]
     for candidate in (topic["priority_id"] if topic else 0, catalog.int_setting("default_priority_id")):
         if candidate in catalog.priorities:

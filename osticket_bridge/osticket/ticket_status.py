@@ -9,6 +9,7 @@ import json
 from sqlalchemy import case, delete, func, insert, select, update
 
 from .agent_access import agent_by_id, agent_can_access_dept, is_available, last_respondent
+from .errors import Conflict, Invalid, NotFound
 from .events import Actor, annul, log_event
 from .sla import due_date
 from .tickets import find_ticket
@@ -18,26 +19,6 @@ DEPT_NO_REOPEN_ASSIGN = 0x20
 TOPIC_ARCHIVED = 0x4  # ost_help_topic.flags
 FIELD_CLOSE_REQUIRED = 0x4  # ost_form_field.flags
 STATUS_ENABLED = 0x1  # ost_ticket_status.mode
-
-
-class Refused(Exception):
-    """osTicket would refuse this change; nothing was written."""
-
-
-class NotFound(Refused):
-    pass
-
-
-class Forbidden(Refused):
-    pass
-
-
-class Conflict(Refused):
-    """The ticket's current state does not allow it (already closed, locked by another agent...)."""
-
-
-class Invalid(Refused):
-    """A parameter names something unusable (a status of the wrong state...)."""
 
 
 def close_for_user(db, number, user, status_id=None):

@@ -1,0 +1,30 @@
+"""Why the domain refuses an operation; nothing was written when one of these is raised."""
+
+
+class Refused(Exception):
+    """osTicket would refuse this change."""
+
+
+class NotFound(Refused):
+    pass
+
+
+class Forbidden(Refused):
+    pass
+
+
+class Conflict(Refused):
+    """The ticket's current state does not allow it (already closed, locked by another agent...)."""
+
+
+class Invalid(Refused):
+    """A parameter names something unusable (a status of the wrong state...)."""
+
+
+class FieldError(Invalid):
+    """A value osTicket's form would refuse; ``field`` names the request parameter."""
+
+    def __init__(self, name, message):
+        super().__init__(f"{name}: {message}")
+        self.field = name
+        self.reason = message
