@@ -97,6 +97,9 @@ def make_engine(url, pool_size=5, pool_recycle=3600):
         pool_recycle=pool_recycle,
         pool_size=pool_size,
         max_overflow=pool_size,
+        # Every connection is used in a context manager whose close already rolls back an open transaction;
+        # the pool's own reset would send a second ROLLBACK per request.
+        pool_reset_on_return=None,
     )
     event.listen(engine, "connect", _set_session)
     return engine
@@ -128,6 +131,17 @@ class Database:
         from .osticket.catalog import CatalogCache
 
         self.catalog = CatalogCache(self)
+        self._statements = {}
+
+    def statement(self, key, build):
+        """The statement ``build()`` returns, built once per key: SQLAlchemy then neither rebuilds nor re-hashes it.
+
+        Only for statements whose variable parts are bind parameters (``bindparam``) or part of ``key``.
+        """
+        statement = self._statements.get(key)
+        if statement is None:
+            statement = self._statements[key] = build()
+        return statement
 
     def dispose(self):
         self.engine.dispose()

@@ -3,7 +3,7 @@
 import json
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .users import agents_name, persons_name
 
@@ -19,6 +19,16 @@ def entries_by_thread(db, conn, catalog, thread_ids, staff_view):
     """
     if not thread_ids:
         return {}
+    query = db.statement(("entries", staff_view), lambda: _entries_query(db, staff_view))
+    agent_format = catalog.setting("agent_name_format", "full")
+    client_format = catalog.setting("client_name_format", "original")
+    entries = defaultdict(list)
+    for row in conn.execute(query, {"thread_ids": list(set(thread_ids))}).mappings():
+        entries[row["thread_id"]].append(_entry(row, agent_format, client_format))
+    return entries
+
+
+def _entries_query(db, staff_view):
     t = db.tables
     e, staff, user = t.thread_entry, t.staff, t.user
     query = (
@@ -44,17 +54,12 @@ def entries_by_thread(db, conn, catalog, thread_ids, staff_view):
             user.c.name.label("user_name"),
         )
         .select_from(e.outerjoin(staff, staff.c.staff_id == e.c.staff_id).outerjoin(user, user.c.id == e.c.user_id))
-        .where(e.c.thread_id.in_(set(thread_ids)))
+        .where(e.c.thread_id.in_(bindparam("thread_ids", expanding=True)))
         .order_by(e.c.thread_id, e.c.created, e.c.id)
     )
     if not staff_view:
         query = query.where(e.c.type.in_(PUBLIC_TYPES), e.c.flags.op("&")(ENTRY_HIDDEN) == 0)
-    agent_format = catalog.setting("agent_name_format", "full")
-    client_format = catalog.setting("client_name_format", "original")
-    entries = defaultdict(list)
-    for row in conn.execute(query).mappings():
-        entries[row["thread_id"]].append(_entry(row, agent_format, client_format))
-    return entries
+    return query
 
 
 def _entry(row, agent_format, client_format):

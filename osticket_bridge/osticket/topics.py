@@ -11,6 +11,13 @@ def load_labels(db, conn):
 
     Both tables are small, and full names need every ancestor (Topic::getHelpTopics, Dept::getDepartments).
     """
+    labels = {"T": {}, "D": {}}
+    for row in conn.execute(db.statement("labels", lambda: _labels_query(db))).mappings():
+        labels[row["kind"]][row["id"]] = dict(row)
+    return {"topics": labels["T"], "depts": labels["D"]}
+
+
+def _labels_query(db):
     t = db.tables
     topics = select(
         literal("T").label("kind"),
@@ -30,10 +37,7 @@ def load_labels(db, conn):
         t.department.c.ispublic,
         literal(0),
     )
-    labels = {"T": {}, "D": {}}
-    for row in conn.execute(union_all(topics, depts)).mappings():
-        labels[row["kind"]][row["id"]] = dict(row)
-    return {"topics": labels["T"], "depts": labels["D"]}
+    return union_all(topics, depts)
 
 
 def full_names(rows):
