@@ -40,8 +40,8 @@ def number_digits(tickets):
 
 
 def heavy_user_count(tickets):
-    """Users owning every 10th ticket: about 100 tickets each, at most 100 such users."""
-    return max(1, min(100, tickets // 1000))
+    """Users owning every 10th ticket: about 100 tickets each at any scale (a full page of 50 and more)."""
+    return max(1, tickets // 1000)
 
 
 class _Sender:
@@ -100,7 +100,7 @@ class Builder:
 
     def __init__(self, db_url, tickets, users):
         self.tickets, self.users = tickets, max(users, 1)
-        self.heavy = heavy_user_count(tickets)
+        self.heavy = min(self.users, heavy_user_count(tickets))
         self.rng = random.Random(42)
         db = Database(db_url)
         try:
@@ -424,14 +424,17 @@ def targets(db_url, sample=1000):
                 conn, "SELECT user_id FROM ost_ticket GROUP BY user_id HAVING COUNT(*) >= 50 LIMIT 100"
             )
         ]
-        open_tickets = list(
-            fetchall(
+        open_ids = [i for (i,) in fetchall(conn, "SELECT id FROM ost_ticket_status WHERE state = 'open'")]
+        skip = set(long_tickets)
+        open_tickets = [
+            (number, user_id)
+            for number, user_id in fetchall(
                 conn,
-                "SELECT t.number, t.user_id FROM ost_ticket t JOIN ost_ticket_status s ON s.id = t.status_id "
-                "WHERE s.state = 'open' AND t.number NOT IN %s ORDER BY t.ticket_id DESC LIMIT %s",
-                (long_tickets or [""], sample * 5),
+                "SELECT number, user_id FROM ost_ticket WHERE status_id IN %s ORDER BY ticket_id DESC LIMIT %s",
+                (open_ids or [0], sample * 5 + len(skip)),
             )
-        )
+            if number not in skip
+        ][: sample * 5]
         users = list(
             fetchall(
                 conn,
