@@ -5,6 +5,10 @@ BIN    := $(VENV)/bin
 BIND   ?= 127.0.0.1:8080
 WORKERS ?= 2
 
+# Real osTicket dumps for the tests, when the reference material sits beside the checkout (see README).
+export OSTICKET_REFERENCE_DUMP ?= $(wildcard $(abspath ../shared/osticket/sample-1.18.1.sql))
+export OSTICKET_BASELINE_DUMP ?= $(wildcard $(abspath ../shared/osticket/baseline-1.18.1.sql))
+
 .PHONY: install run test lint bench clean
 
 install: $(VENV)/.installed
