@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from flask_smorest import abort
 
-from ..osticket.accounts import user_exists
 from ..osticket.apikeys import KEY_CANNOT_CREATE, ApiKeyRejected, check_api_key
+from ..osticket.users import find_user
 from ..tokens import InvalidToken
 from .db import database
 
@@ -28,6 +28,7 @@ class Caller:
     can_create_tickets: bool = False
     user_id: int | None = None  # end-user token: acts for this user only
     ticket_number: str | None = None  # guest token: this ticket only
+    user: dict | None = None  # end-user token: the token's user (find_user), looked up once per request
 
     @property
     def is_end_user(self):
@@ -95,10 +96,14 @@ def _token_caller(token):
         abort(401, message=str(exc))
     db = database()
     with db.engine.connect() as conn:
-        if not user_exists(db, conn, claims.user_id):
-            abort(401, message="the token's user no longer exists")
+        user = find_user(db, conn, user_id=claims.user_id)
+    if user is None:
+        abort(401, message="the token's user no longer exists")
     return Caller(
-        user_id=claims.user_id, ticket_number=claims.ticket_number, can_create_tickets=claims.can_create_tickets
+        user_id=claims.user_id,
+        ticket_number=claims.ticket_number,
+        can_create_tickets=claims.can_create_tickets,
+        user=user,
     )
 
 

@@ -44,9 +44,8 @@ def acting_user(params, required=True, number=None):
             abort(404, message=TICKET_NOT_FOUND)
         if user_id is not None and user_id != caller.user_id:
             abort(404, message=USER_NOT_FOUND)
-        with db.engine.connect() as conn:
-            user = find_user(db, conn, user_id=caller.user_id)
-        if user is None or (email and email.strip().casefold() != (user["email"] or "").casefold()):
+        user = caller.user
+        if email and email.strip().casefold() != (user["email"] or "").casefold():
             abort(404, message=USER_NOT_FOUND)
         return user
     if user_id is None and not email:

@@ -143,9 +143,3 @@ def guest_access(db, conn, number, email):
         .limit(1)
     )
     return conn.execute(query).first()
-
-
-def user_exists(db, conn, user_id):
-    """Whether the user still exists (tokens of deleted users are refused)."""
-    user = db.tables.user
-    return conn.execute(select(user.c.id).where(user.c.id == user_id)).first() is not None
