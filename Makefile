@@ -32,8 +32,8 @@ test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check osticket_bridge tests bench wsgi.py
-	$(BIN)/ruff format --check osticket_bridge tests bench wsgi.py
+	$(BIN)/ruff check osticket_bridge tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check osticket_bridge tests bench wsgi.py gunicorn.conf.py
 
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -1,6 +1,7 @@
 """`osticket-bridge` commands: check a live database, load fixtures, serve a throwaway demo."""
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -67,8 +68,14 @@ def demo(bind, workers):
         click.echo(f"demo database: {db_url}")
         click.echo(f"demo API key (bound to 127.0.0.1): {key}")
         click.echo(f"try: curl -H 'X-API-Key: {key}' http://{bind}/api/topics.json")
+        click.echo(
+            f"end-user token (demo portal user priya): curl -H 'Content-Type: application/json' "
+            f"""-d '{{"username":"priya","password":"demo-pass-123"}}' http://{bind}/api/auth/login"""
+        )
         click.echo(f"docs: http://{bind}/api/docs")
-        server = subprocess.Popen(serve_command(bind, workers), env={**os.environ, "OSTICKET_DB_URL": db_url})
+        # One secret for every worker of this throwaway server, unless the caller set one.
+        env = {"OSTICKET_TOKEN_SECRET": secrets.token_urlsafe(48), **os.environ, "OSTICKET_DB_URL": db_url}
+        server = subprocess.Popen(serve_command(bind, workers), env=env)
         # Ctrl-C or SIGTERM: stop gunicorn, then the context manager removes the throwaway database server.
         signal.signal(signal.SIGTERM, lambda *_: server.terminate())
         try:
