@@ -11,7 +11,7 @@ import click
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import devdb, fixtures
+from . import bridge_tables, devdb, fixtures
 from .db import diagnose, make_engine, schema_message
 
 
@@ -37,10 +37,37 @@ def check(url, prefix):
     click.echo(f"detected: {version}")
     if not problems:
         click.echo(number_index_status(url, prefix))
+        click.echo(bridge_tables_status(url, prefix))
     if problems:
         click.echo("error: " + schema_message(url, problems), err=True)
         sys.exit(1)
     click.echo("ok: every table and column the bridge needs is present")
+
+
+def bridge_tables_status(url, prefix):
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            absent = bridge_tables.missing(conn, prefix)
+    finally:
+        engine.dispose()
+    if not absent:
+        return "bridge tables: present"
+    return f"bridge tables: missing {', '.join(absent)} (`osticket-bridge create-tables` creates them, see README)"
+
+
+@main.command("create-tables")
+@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
+def create_tables(url, prefix):
+    """Create the bridge's own tables (outbox, idempotency keys) beside osTicket's, if missing."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            created = bridge_tables.create_all(conn, prefix)
+    finally:
+        engine.dispose()
+    click.echo("created: " + ", ".join(created) if created else "bridge tables: already present")
 
 
 @main.command("load-fixtures")
@@ -61,6 +88,7 @@ def demo(bind, workers):
     with devdb.throwaway_server() as server_url:
         db_url = fixtures.create_database(server_url, f"osticket_demo_{uuid.uuid4().hex[:8]}")
         fixtures.load_fixtures(db_url, demo=True)
+        fixtures.create_bridge_tables(db_url)
         engine = make_engine(db_url)
         with engine.connect() as conn:
             key = conn.execute(text("SELECT apikey FROM ost_api_key WHERE isactive=1 LIMIT 1")).scalar()

@@ -58,6 +58,14 @@ def load_fixtures(db_url, demo=False, prefix="ost_"):
         run_sql(db_url, sql.replace("`ost_", f"`{prefix}"))
 
 
+def create_bridge_tables(db_url, prefix="ost_"):
+    """Create the bridge's own tables (bridge_tables.DDL), as `osticket-bridge create-tables` does."""
+    from .bridge_tables import DDL, table_name
+
+    if DDL:
+        run_sql(db_url, ";\n".join(ddl.format(table=table_name(prefix, name)) for name, ddl in DDL.items()))
+
+
 def load_dump(db_url, path):
     # Sent as bytes: dumps may hold raw binary (file chunks) that is not valid UTF-8.
     run_sql(db_url, pathlib.Path(path).read_bytes())

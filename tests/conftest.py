@@ -57,7 +57,9 @@ def _dump_path(variable):
 @pytest.fixture(scope="session")
 def _fixtures_template(db_server):
     name = _name("fixtures")
-    fixtures.load_fixtures(fixtures.create_database(db_server, name), demo=True)
+    url = fixtures.create_database(db_server, name)
+    fixtures.load_fixtures(url, demo=True)
+    fixtures.create_bridge_tables(url)
     return name
 
 
@@ -65,7 +67,9 @@ def _fixtures_template(db_server):
 def _reference_template(db_server):
     path = _dump_path("OSTICKET_REFERENCE_DUMP")
     name = _name("reference")
-    fixtures.load_dump(fixtures.create_database(db_server, name), path)
+    url = fixtures.create_database(db_server, name)
+    fixtures.load_dump(url, path)
+    fixtures.create_bridge_tables(url)
     return name
 
 
@@ -73,7 +77,9 @@ def _reference_template(db_server):
 def _baseline_template(db_server):
     path = _dump_path("OSTICKET_BASELINE_DUMP")
     name = _name("baseline")
-    fixtures.load_dump(fixtures.create_database(db_server, name), path)
+    url = fixtures.create_database(db_server, name)
+    fixtures.load_dump(url, path)
+    fixtures.create_bridge_tables(url)
     return name
 
 

@@ -37,7 +37,8 @@ def snapshot(db_url, prefix="ost_"):
         with engine.connect() as conn:
             insp = inspect(conn)
             for name in insp.get_table_names():
-                if not name.startswith(prefix) or name in NOISE_TABLES:
+                # The bridge's own tables (outbox, idempotency keys) are not osTicket's rows.
+                if not name.startswith(prefix) or name in NOISE_TABLES or name.startswith(prefix + "bridge_"):
                     continue
                 pk = insp.get_pk_constraint(name)["constrained_columns"]
                 result = conn.execute(text(f"SELECT * FROM `{name}`")).mappings()
