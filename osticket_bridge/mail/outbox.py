@@ -8,6 +8,7 @@ send it would go out, stale, whenever delivery got configured later. It says so 
 import logging
 from email.policy import SMTP
 
+from flask import g, has_request_context
 from sqlalchemy import MetaData, Table, func, insert, inspect
 
 from .. import bridge_tables
@@ -77,4 +78,6 @@ def enqueue(db, conn, mails):
     conn.execute(insert(outbox.table).values(next_attempt=now, created=now), rows)
     for row in rows:
         log.info("queued %s mail to %s: %s", row["kind"], row["recipients"], row["subject"])
+    if has_request_context():
+        g.mail_queued = True  # the sender is woken when the request ends, after the write committed
     return len(rows)

@@ -1,8 +1,8 @@
 """How a queued message leaves: SMTP (plain, implicit TLS or STARTTLS, optional login) or a sendmail binary.
 
 OSTICKET_MAIL_URL forms: smtp://host:port, smtps://user:pass@host:port, smtp+starttls://user:pass@host:port,
-sendmail:///usr/sbin/sendmail. A transport raises Permanent when the server refuses the mail for good (5xx);
-any other exception is temporary and the mail is retried.
+sendmail:///usr/sbin/sendmail. A transport raises Permanent when the server refuses the mail for good (5xx), one of
+TEMPORARY_ERRORS when the attempt may succeed later.
 """
 
 import smtplib
@@ -19,6 +19,14 @@ class Permanent(Exception):
     """The mail server refused this mail for good; retrying would not help."""
 
 
+class Temporary(Exception):
+    """This attempt failed; a later one may not."""
+
+
+# What a transport raises when an attempt fails for now (smtplib's errors and ssl's are OSErrors).
+TEMPORARY_ERRORS = (OSError, subprocess.SubprocessError, Temporary)
+
+
 @dataclass(frozen=True)
 class Smtp:
     host: str
@@ -26,6 +34,7 @@ class Smtp:
     security: str = "none"  # "none", "tls" (implicit, smtps) or "starttls"
     username: str = ""
     password: str = ""
+    verify: bool = True  # check the server's certificate (osTicket's own accounts do not: novalidatecert)
 
     def describe(self):
         login = f"{self.username}@" if self.username else ""
@@ -33,6 +42,9 @@ class Smtp:
 
     def send(self, sender, recipients, message):
         context = ssl.create_default_context()
+        if not self.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
         if self.security == "tls":
             client = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT, context=context)
         else:
@@ -80,7 +92,7 @@ class Sendmail:
             timeout=TIMEOUT,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"{self.path} exited {result.returncode}: {_text(result.stderr).strip()}")
+            raise Temporary(f"{self.path} exited {result.returncode}: {_text(result.stderr).strip()}")
         return {}
 
 
