@@ -20,7 +20,7 @@ from datetime import timedelta
 from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from .transports import TEMPORARY_ERRORS, Permanent
+from .transports import TEMPORARY_ERRORS, Permanent, decoded
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,9 @@ class Sender:
                     "mail: cannot reach the outbox (%s); trying again in %ss", exc.__class__.__name__, MAX_DELAY
                 )
                 pause = MAX_DELAY
+            except Exception:  # a bug must not end delivery for the life of the worker
+                log.exception("mail: unexpected error in the sender loop; trying again in %ss", MAX_DELAY)
+                pause = MAX_DELAY
             self._wake.wait(pause)
             self._wake.clear()
 
@@ -107,62 +110,52 @@ class Sender:
             )
             if row is None:
                 return None
-            attempt = row["attempts"] + 1
-            where = table.c.id == row["id"]
-            context = {"extra": {"request_id": row["request_id"]}}
+            attempt = Attempt(conn, table, row)
             try:
                 refused = self.outbox.transport.send(row["sender"], row["recipients"].split(", "), row["message"])
             except Permanent as exc:
-                conn.execute(update(table).where(where).values(status="failed", attempts=attempt, last_error=str(exc)))
-                log.error("mail #%d (%s) refused for good: %s", row["id"], row["kind"], exc, **context)
-                return 0
-            except TEMPORARY_ERRORS as exc:  # network, 4xx, TLS, timeout: worth another try
-                error = f"{exc.__class__.__name__}: {exc}"[:2000]
-                if row["now"] - row["created"] > GIVE_UP_AFTER:
-                    conn.execute(update(table).where(where).values(status="failed", attempts=attempt, last_error=error))
-                    log.error(
-                        "mail #%d (%s) given up after %d attempts: %s",
-                        row["id"],
-                        row["kind"],
-                        attempt,
-                        error,
-                        **context,
-                    )
-                    return 0
-                delay = backoff(attempt)
-                conn.execute(
-                    update(table)
-                    .where(where)
-                    .values(
-                        attempts=attempt,
-                        last_error=error,
-                        next_attempt=func.timestampadd(literal_column("SECOND"), delay, func.now(6)),
-                    )
-                )
-                log.warning(
-                    "mail #%d (%s) to %s: attempt %d failed (%s); next try in %ds",
-                    row["id"],
-                    row["kind"],
-                    row["recipients"],
-                    attempt,
-                    error,
-                    delay,
-                    **context,
-                )
-                return delay
-            refused_text = "; ".join(f"{address}: {code}" for address, (code, _) in (refused or {}).items())
-            conn.execute(
-                update(table)
-                .where(where)
-                .values(status="sent", attempts=attempt, sent=func.now(6), last_error=refused_text or None)
-            )
-            log.info(
-                "mail #%d (%s) to %s sent (attempt %d)%s",
-                row["id"],
-                row["kind"],
-                row["recipients"],
-                attempt,
-                f"; refused by the server: {refused_text}" if refused_text else "",
-                **context,
-            )
-            return 0
+                return attempt.failed(f"refused for good: {exc}")
+            except Exception as exc:  # network, 4xx, TLS, timeout... or a bug: another try, later, either way
+                if not isinstance(exc, TEMPORARY_ERRORS):
+                    log.exception("mail #%d: unexpected error while sending", row["id"], **attempt.context)
+                return attempt.failed_for_now(f"{exc.__class__.__name__}: {exc}"[:2000])
+            return attempt.sent(refused)
+
+
+class Attempt:
+    """Records the outcome of one delivery attempt on its claimed row, and logs it with the write's request id."""
+
+    def __init__(self, conn, table, row):
+        self.conn, self.table, self.row = conn, table, row
+        self.number = row["attempts"] + 1
+        self.context = {"extra": {"request_id": row["request_id"]}}
+
+    def _record(self, **values):
+        self.conn.execute(
+            update(self.table).where(self.table.c.id == self.row["id"]).values(attempts=self.number, **values)
+        )
+
+    def _say(self, level, outcome, *args):
+        row = self.row
+        log.log(level, "mail #%d (%s) to %s: attempt %d " + outcome, row["id"], row["kind"], row["recipients"],
+                self.number, *args, **self.context)  # fmt: skip
+
+    def sent(self, refused):
+        # Some recipients refused, the others accepted: the mail went out; keep who did not get it.
+        refused = "; ".join(f"{address}: {code} {decoded(error)}" for address, (code, error) in (refused or {}).items())
+        self._record(status="sent", sent=func.now(6), last_error=refused or None)
+        self._say(logging.INFO, "sent%s", f" (refused by the server: {refused})" if refused else "")
+        return 0
+
+    def failed(self, error):
+        self._record(status="failed", last_error=error)
+        self._say(logging.ERROR, "failed, not retried: %s", error)
+        return 0
+
+    def failed_for_now(self, error):
+        if self.row["now"] - self.row["created"] > GIVE_UP_AFTER:
+            return self.failed(f"given up after {GIVE_UP_AFTER.days} days: {error}")
+        delay = backoff(self.number)
+        self._record(last_error=error, next_attempt=func.timestampadd(literal_column("SECOND"), delay, func.now(6)))
+        self._say(logging.WARNING, "failed (%s); next try in %ds", error, delay)
+        return delay

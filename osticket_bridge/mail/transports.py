@@ -5,6 +5,7 @@ sendmail:///usr/sbin/sendmail. A transport raises Permanent when the server refu
 TEMPORARY_ERRORS when the attempt may succeed later.
 """
 
+import base64
 import smtplib
 import ssl
 import subprocess
@@ -53,7 +54,7 @@ class Smtp:
             if self.security == "starttls":
                 client.starttls(context=context)
             if self.username:
-                client.login(self.username, self.password)
+                _login(client, self.username, self.password)
             try:
                 refused = client.sendmail(sender, recipients, message)
             except smtplib.SMTPRecipientsRefused as exc:
@@ -66,13 +67,25 @@ class Smtp:
         return refused
 
 
+def _login(client, username, password):
+    """AUTH PLAIN in UTF-8 (RFC 4616), which smtplib's login() cannot send; else smtplib's own (ASCII) methods."""
+    client.ehlo_or_helo_if_needed()
+    if "PLAIN" not in client.esmtp_features.get("auth", "").upper().split():
+        client.login(username, password)
+        return
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode()
+    code, reply = client.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
 def _raise_if_permanent(responses):
     responses = list(responses)
     if responses and all(500 <= code < 600 for code, _ in responses):
-        raise Permanent("; ".join(f"{code} {_text(error)}" for code, error in responses))
+        raise Permanent("; ".join(f"{code} {decoded(error)}" for code, error in responses))
 
 
-def _text(error):
+def decoded(error):
     return error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
 
 
@@ -92,7 +105,7 @@ class Sendmail:
             timeout=TIMEOUT,
         )
         if result.returncode != 0:
-            raise Temporary(f"{self.path} exited {result.returncode}: {_text(result.stderr).strip()}")
+            raise Temporary(f"{self.path} exited {result.returncode}: {decoded(result.stderr).strip()}")
         return {}
 
 
