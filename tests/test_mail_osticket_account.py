@@ -61,6 +61,7 @@ def add_smtp_account(db_url, port, vector, make_default=True):
     engine.dispose()
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the sink on 127.0.0.1
 def test_sends_through_osticket_default_mta_with_the_decrypted_password(fresh_app, fresh_baseline_db):
     vector = VECTORS[0]
     with Sink(login=(vector["username"], vector["password"])) as sink:
