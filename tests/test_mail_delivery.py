@@ -6,7 +6,7 @@ import logging
 
 import pytest
 from flask import jsonify
-from mail_helpers import MAIL, numbered, queue, rows, wait_until
+from delivery_helpers import MAIL, numbered, queue, rows, wait_until
 from sqlalchemy import text
 
 from osticket_bridge import mail

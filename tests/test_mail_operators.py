@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 from click.testing import CliRunner
-from mail_helpers import MAIL, queue, rows, wait_until
+from delivery_helpers import MAIL, queue, rows, wait_until
 from sqlalchemy import text
 
 from osticket_bridge import mail

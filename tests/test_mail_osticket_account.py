@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 from click.testing import CliRunner
-from mail_helpers import MAIL, queue, rows, wait_until
+from delivery_helpers import MAIL, queue, rows, wait_until
 from sqlalchemy import create_engine, text
 
 from osticket_bridge.cli import main
