@@ -3,10 +3,14 @@ of an HTTP answer."""
 
 import dataclasses
 import logging
+import os
+import pathlib
+import subprocess
+import sys
 
 import pytest
-from flask import jsonify
 from delivery_helpers import MAIL, numbered, queue, rows, wait_until
+from flask import jsonify
 from sqlalchemy import text
 
 from osticket_bridge import mail
@@ -119,3 +123,25 @@ def test_two_workers_send_each_mail_exactly_once(fresh_app, fresh_fixtures_db, s
     ids = [c.message["Message-ID"] for c in caught]
     assert len(caught) == 40 and sorted(ids) == sorted(f"<m{n}@example.com>" for n in range(40))
     assert {r["attempts"] for r in rows(second)} == {1}
+
+
+def test_plain_gunicorn_workers_deliver_each_mail_once(fresh_app, fresh_fixtures_db, sink, tmp_path):
+    """`gunicorn wsgi:app` with two worker processes: each drains the outbox, no extra process, no duplicate."""
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL=sink.url)
+    mail.stop(app)  # this test process only queues
+    queue(app, numbered(30))
+    root = pathlib.Path(__file__).resolve().parent.parent
+    bind = f"unix:{tmp_path / 'bridge.sock'}"  # no request is made: no TCP port needed
+    env = {**os.environ, "OSTICKET_DB_URL": fresh_fixtures_db, "OSTICKET_MAIL_URL": sink.url}
+    gunicorn = pathlib.Path(sys.executable).parent / "gunicorn"
+    command = [str(gunicorn), "--bind", bind, "--workers", "2", "--worker-class", "sync", "wsgi:app"]
+    log_file = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: all(r["status"] == "sent" for r in rows(app)), "the workers sent every mail")
+    finally:
+        server.terminate()
+        server.wait(30)
+        log_file.close()
+    ids = sorted(c.message["Message-ID"] for c in sink.caught)
+    assert ids == sorted(f"<m{n}@example.com>" for n in range(30))
