@@ -1,6 +1,8 @@
 """`osticket-bridge mail list|retry|purge` and what `check` says about mail."""
 
 import dataclasses
+import shutil
+import smtplib
 
 import pytest
 from click.testing import CliRunner
@@ -8,7 +10,7 @@ from delivery_helpers import MAIL, queue, rows, wait_until
 from sqlalchemy import text
 
 from osticket_bridge import mail
-from osticket_bridge.cli import main
+from osticket_bridge.cli import demo_mail_sink, main
 from osticket_bridge.mail.sink import Sink
 
 
@@ -85,3 +87,22 @@ def test_check_says_how_mail_leaves_or_why_it_is_off(fixtures_db):
     assert "pw" not in on.output
     off = run("check", "--url", fixtures_db, OSTICKET_MAIL_URL="")
     assert "mail: off (OSTICKET_MAIL_URL is not set and this osTicket has no email account tables)" in off.output
+
+
+def test_check_names_a_malformed_mail_url(fixtures_db):
+    checked = run("check", "--url", fixtures_db, OSTICKET_MAIL_URL="pop3://mail.example.com")
+    assert "mail: off (OSTICKET_MAIL_URL: unknown mail URL scheme 'pop3'" in checked.output
+
+
+def test_the_demo_sink_prints_and_keeps_each_mail(capsys):
+    env = {}
+    with demo_mail_sink(env) as sink:
+        assert env["OSTICKET_MAIL_URL"] == sink.url
+        with smtplib.SMTP("127.0.0.1", sink.port) as client:
+            client.sendmail("support@example.com", ["carol@example.com"], b"Subject: Hello [#1]\r\n\r\nHi\r\n")
+        sink.wait_for(1)
+    printed = capsys.readouterr().out
+    assert f"mail: the demo's SMTP sink on {sink.url} keeps every mail in {sink.folder}/" in printed
+    assert "mail caught: support@example.com -> carol@example.com: Hello [#1]" in printed
+    assert (sink.folder / "0001.eml").read_bytes().startswith(b"Subject: Hello [#1]")
+    shutil.rmtree(sink.folder)

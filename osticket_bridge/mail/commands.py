@@ -18,7 +18,10 @@ def status_line(url, prefix):
             table = outbox.reflect_table(conn, prefix)
         if table is None:
             return f"mail: off (the outbox table {prefix}bridge_outbox is missing: `osticket-bridge create-tables`)"
-        transport, why = resolve_transport(load_settings(), db)
+        try:
+            transport, why = resolve_transport(load_settings(), db)
+        except ValueError as exc:  # a malformed OSTICKET_MAIL_URL: the server would refuse to start
+            return f"mail: off (OSTICKET_MAIL_URL: {exc})"
         return f"mail: delivering through {transport.describe()}" if transport else f"mail: off ({why})"
     finally:
         db.dispose()

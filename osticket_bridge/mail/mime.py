@@ -25,6 +25,7 @@ def build(mail: Mail) -> EmailMessage:
         message["Message-ID"] = make_msgid(domain=domain)
     message["X-Mailer"] = "osTicket Mailer"  # osTicket's own; its mail fetcher recognises it
     for name, value in mail.headers:
+        del message[name]  # the domain's value wins over a default set above
         message[name] = value
     # base64 bodies, as osTicket's Mail_mime sends them
     message.set_content(mail.text, charset="utf-8", cte="base64")
