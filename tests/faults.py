@@ -20,7 +20,7 @@ from osticket_bridge import devdb, fixtures
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEMO_KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}  # schema_fixtures/demo.sql, bound to 127.0.0.1
 WHOLE_TICKET = """
-    SELECT t.number FROM ost_ticket t
+    SELECT DISTINCT t.number FROM ost_ticket t
     LEFT JOIN ost_thread th ON th.object_id = t.ticket_id AND th.object_type = 'T'
     LEFT JOIN ost_thread_entry e ON e.thread_id = th.id AND e.type = 'M'
     LEFT JOIN ost_form_entry f ON f.object_id = t.ticket_id AND f.object_type = 'T'
