@@ -139,3 +139,38 @@ def test_an_over_long_url_is_a_json_414(gunicorn_bridge):
     assert headers["Content-Type"] == "application/json"
     assert body == {"code": 414, "status": "Request URI Too Long", "message": "the URL is longer than 4094 characters"}
     assert call(bridge.port, "GET", "/api/topics.json?x=" + "a" * 4000, headers=DEMO_KEY)[0] == 200
+
+
+# What osTicket 1.18.1 stored for these subjects and messages (stock API, JSON, text message; recorded on the peer
+# kit): (thread-entry title, body). Emoticons are dropped, other 4-byte characters become "????" (MariaDB, utf8),
+# C0 controls but tab/newline/CR are dropped, and a NUL becomes a space.
+CONTROLS = "A\x00B\x01C\x08D\tE\x0bF\x0cG\rH\x1fI\x7fJ\x85K"
+ASTRAL = "a\U0001d400b\U0001f600c\U0001fae0d\U0001f1ebe\U0001f980f"
+BMP = "g\u2600h\u00a9i\u00abj\u00aek\u2702l\u231am\u00a8n"
+OSTICKET_STORED = {
+    CONTROLS: ("SA BCD EFG HI\x7fJ\x85K", "A BCD\tEFG\rHI\x7fJ\x85K"),
+    ASTRAL: ("Sa????bc????d????ef", "a????bc????d????ef"),
+    BMP: ("Sg\u2600hijklm\u00a8n", "g\u2600hijklm\u00a8n"),
+}
+
+
+@pytest.mark.parametrize("text", list(OSTICKET_STORED), ids=["controls", "astral", "bmp"])
+def test_4_byte_nul_and_control_characters_are_stored_as_osticket_stores_them(fresh_app, fresh_baseline_db, text):
+    client = fresh_app(fresh_baseline_db).test_client()
+    body = {"name": "Carol Customer", "email": "carol.customer@example.com", "subject": "S" + text, "message": text}
+    response = client.post("/api/tickets.json", headers={"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}, json=body)
+    assert response.status_code == 201, response.get_json()
+    stored = query(
+        fresh_baseline_db,
+        "SELECT e.title, e.body FROM ost_thread_entry e JOIN ost_thread th ON th.id = e.thread_id "
+        "JOIN ost_ticket t ON t.ticket_id = th.object_id AND th.object_type = 'T' WHERE t.number = %s",
+        (response.get_json()["ticket_number"],),
+    )
+    assert stored == (OSTICKET_STORED[text],)
+
+
+def test_a_name_loses_its_emoticons_and_nul(fresh_app, fresh_fixtures_db):
+    client = fresh_app(fresh_fixtures_db).test_client()
+    body = {"email": "emoji.name@example.com", "name": "Ann \U0001f600 Lee\x00", "subject": "Hi", "message": "hello"}
+    assert client.post("/api/tickets.json", headers=DEMO_KEY, json=body).status_code == 201
+    assert query(fresh_fixtures_db, "SELECT name FROM ost_user WHERE name LIKE 'Ann%%'") == (("Ann  Lee",),)

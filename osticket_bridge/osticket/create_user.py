@@ -16,6 +16,7 @@ from . import forms
 from .accounts import hash_password
 from .emails import is_email
 from .errors import Conflict, FieldError
+from .text import storable
 from .users import find_user, format_phone, phone_format
 
 ACCOUNT_CONFIRMED = 0x1  # ost_user_account.status
@@ -32,7 +33,7 @@ def check_email(address, name="email"):
 
 def user_name(name, email, limit=128):
     """User::fromVars + User::save: tags stripped; "Last, First" -> "First Last"; an address -> "Box Name"."""
-    name = html.unescape(nh3.clean(str(name or ""), tags=set())).strip()
+    name = storable(html.unescape(nh3.clean(str(name or ""), tags=set()))).strip()
     if not name:
         name = email.split("@", 1)[0]
     parts = [p.strip() for p in name.split(",")]
