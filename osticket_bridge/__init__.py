@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import logs, security
+from . import logs, mail, security
 from .config import load_settings
 from .db import Database, Timeouts
 
@@ -44,6 +44,7 @@ def create_app(config=None):
         ),
     )
     logs.init_app(app)
+    mail.init_app(app)
     _register_api(app)
     security.init_app(app)
     return app
