@@ -182,8 +182,10 @@ class Database:
         self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
         self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
         self._tables = None
+        self._ready = False
+        self._on_ready = []
         self.version = None
-        self._load_lock = threading.Lock()
+        self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
         self._failed_at = None
         from .osticket.catalog import CatalogCache
 
@@ -196,22 +198,35 @@ class Database:
 
     @property
     def tables(self):
-        if self._tables is None:
+        if not self._ready:
             self.load()
         return self._tables
+
+    def when_ready(self, callback):
+        """Call ``callback()`` once the tables are loaded (now if they are), before any request may use them.
+
+        It may raise Unavailable (the load is then retried later, callbacks included), so it must be repeatable.
+        """
+        self._on_ready.append(callback)
+        if self._ready:
+            callback()
 
     def load(self):
         """Reflect the tables and check the schema, once; raise Unavailable or SchemaError when it cannot."""
         with self._load_lock:
-            if self._tables is not None:
+            if self._ready or self._tables is not None:  # ready, or a callback of this very load
                 return
             if self._failed_at is not None and time.monotonic() - self._failed_at < self.RETRY_PAUSE:
                 raise Unavailable(UNREACHABLE)
             try:
                 self._reflect()
+                for callback in self._on_ready:
+                    callback()
             except Exception:
+                self._tables = None
                 self._failed_at = time.monotonic()
                 raise
+            self._ready = True
             log.info("osTicket database ready: %s", self.version)
 
     def _reflect(self):

@@ -31,7 +31,7 @@ def assert_unavailable(answer):
 def test_starts_while_the_database_is_down_and_serves_once_it_is_back(private_db):
     server, db_url = private_db
     server.stop()
-    bridge = Gunicorn(db_url)
+    bridge = Gunicorn(db_url, OSTICKET_MAIL_URL="smtp://127.0.0.1:9")  # mail set-up waits for the database too
     try:
         bridge.wait_serving()
         master = bridge.proc.pid
@@ -61,6 +61,7 @@ def test_starts_while_the_database_is_down_and_serves_once_it_is_back(private_db
         print(f"recovered: reads and creates served {time.monotonic() - back:.2f} s after the server answered")
         assert bridge.proc.pid == master and set(bridge.worker_pids()) == workers
         assert "Worker failed to boot" not in bridge.log()
+        assert "mail: delivering through" in bridge.log()
     finally:
         bridge.stop()
         if server.process is None:
