@@ -194,7 +194,8 @@ class Database:
         try:
             self.load()
         except Unavailable as exc:
-            log.warning("%s (%s): serving 503 until it does", exc, exc.__cause__ or "")
+            cause = exc.__cause__
+            log.warning("%s (%s): serving 503 until it does", exc, getattr(cause, "orig", None) or cause)
 
     @property
     def tables(self):
@@ -242,7 +243,8 @@ class Database:
         except SQLAlchemyError as exc:
             if unavailable_message(exc):
                 raise Unavailable(UNREACHABLE) from exc
-            raise SchemaError(f"cannot use the osTicket database at {_safe(self.url)}: {exc.orig or exc}") from exc
+            cause = getattr(exc, "orig", None) or exc
+            raise SchemaError(f"cannot use the osTicket database at {_safe(self.url)}: {cause}") from exc
         pool_size, pool_recycle, timeouts = self._pool
         if pool_recycle >= wait_timeout:
             # Connections must be recycled before the server drops them; ones in use finish on the old pool.

@@ -42,7 +42,8 @@ def _unavailable(error):
     """A 503 with Retry-After when the error means the database cannot serve now (the cause goes to the log)."""
     if isinstance(error, Unavailable):
         message, retry_after = str(error), error.retry_after
-        log.warning("503: %s (%s)", message, error.__cause__ or "no further cause")
+        cause = error.__cause__
+        log.warning("503: %s (%s)", message, getattr(cause, "orig", None) or cause or "no further cause")
     elif isinstance(error, SchemaError):
         # Checked again at each use (a restore may be half done): the details are for the operator only.
         message, retry_after = "osTicket's database is not usable by the bridge now", RETRY_AFTER
