@@ -127,7 +127,11 @@ def _send(db, found, max_age):
         return response
     start, end = 0, size - 1
     ranged = request.range
-    if ranged is not None and len(ranged.ranges) == 1 and (not request.if_range or request.if_range.etag == etag):
+    if (
+        ranged is not None
+        and len(ranged.ranges) == 1
+        and ("If-Range" not in request.headers or request.if_range.etag == etag)
+    ):
         bounds = ranged.range_for_length(size)
         if bounds is None:
             abort(416, message=f"the file has {size} bytes", headers={"Content-Range": f"bytes */{size}"})
