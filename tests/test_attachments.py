@@ -301,3 +301,16 @@ def test_without_a_token_secret_links_are_plain_and_need_credentials(fresh_app, 
     assert client.get(path_of(listed["url"]), headers=KEY).data == FIRE
     refused = client.get(path_of(listed["url"]) + "?expires=1&signature=x")
     assert refused.status_code == 403 and "OSTICKET_TOKEN_SECRET" in refused.get_json()["message"]
+
+
+def test_a_new_ticket_takes_files_from_form_data(app):
+    client = app.test_client()
+    form = {
+        "email": CAROL["email"], "subject": "Broken screen", "message": "Photo attached.",
+        "photo": (io.BytesIO(png()), "screen.png", "image/png"),
+    }  # fmt: skip
+    response = client.post("/api/tickets.json", headers=KEY, data=form, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    [attachment] = response.get_json()["threads"][0]["attachments"]
+    assert (attachment["name"], attachment["type"], attachment["size"]) == ("screen.png", "image/png", len(png()))
+    assert client.get(path_of(attachment["url"])).data == png()

@@ -34,7 +34,7 @@ class NewTicket:
     priority_id: int | None = None
     message_format: str = "text"
     ip: str = ""
-    attachments: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)  # files.Upload
     fields: dict = field(default_factory=dict)
 
 
@@ -43,7 +43,7 @@ def create_ticket(db, request):
     with numbers.ticket_transaction(db) as conn:
         catalog = db.catalog.get(conn)
         subject, (body, fmt, embedded) = _subject(db, request.subject), _message(request)
-        uploads = files.parse_uploads(request.attachments) if request.attachments else []
+        uploads = list(request.attachments)
         file_rules.message_limits(catalog).check(uploads, embedded)
         topic = routing.find_topic(db, conn, catalog, request.topic_id)
         email = check_email(request.email) if request.user_id is None else None
