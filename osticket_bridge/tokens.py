@@ -97,7 +97,8 @@ class LinkSigner:
             expires = int(expires)
         except (TypeError, ValueError):
             raise InvalidLink("the link is not valid") from None
-        if not hmac.compare_digest(self._signature(attachment_id, expires), str(signature or "")):
+        given = str(signature or "").encode("utf-8", "replace")  # bytes: compare_digest refuses non-ASCII str
+        if not hmac.compare_digest(self._signature(attachment_id, expires).encode(), given):
             raise InvalidLink("the link is not valid")
         if expires <= time.time():
             raise InvalidLink("the link has expired")

@@ -11,13 +11,14 @@ from urllib.parse import quote, urlencode
 
 from flask import Response, current_app, request
 from flask_smorest import abort
+from marshmallow import fields
 
 from ..osticket import files
 from ..osticket.threads import ENTRY_HIDDEN, PUBLIC_TYPES
 from ..osticket.tickets import sees_ticket
 from ..tokens import InvalidLink, LinkSigner
 from .auth import API_KEY_SCHEME, BEARER_SCHEME, identify_caller
-from .base import Blueprint
+from .base import Blueprint, Params
 from .db import database
 
 blp = Blueprint("attachments", __name__, description="Download a thread entry's attachment")
@@ -29,6 +30,11 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp
 FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 BLOCK = 64 * 1024  # read size of the Filesystem plugin's files
 _FS_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+class LinkParams(Params):
+    expires = fields.Integer(metadata={"description": "from the read's url: when the link expires (Unix time)"})
+    signature = fields.String(metadata={"description": "from the read's url: the link's signature"})
 
 
 def link_signer():
@@ -44,7 +50,8 @@ def link_signer():
 def download_url(attachment):
     """The attachment's URL: signed and expiring when links can be signed, else the bare route."""
     base = current_app.config["OSTICKET_PUBLIC_URL"].rstrip("/") or request.host_url.rstrip("/")
-    url = f"{base}/api/attachments/{attachment['id']}/{quote(attachment['name'], safe='')}"
+    name = quote(attachment["name"].replace("/", "_"), safe="")  # the name is for the browser only
+    url = f"{base}/api/attachments/{attachment['id']}/{name}"
     signer = link_signer()
     if signer is None:
         return url
@@ -54,7 +61,9 @@ def download_url(attachment):
 
 def linked_entry(entry):
     """The entry with each attachment's ``url``, and its HTML body's ``cid:<file key>`` images pointed at them."""
-    attachments = [{**a, "url": download_url(a)} for a in entry.get("attachments", ())]
+    if not entry.get("attachments"):
+        return entry
+    attachments = [{**a, "url": download_url(a)} for a in entry["attachments"]]
     entry = {**entry, "attachments": attachments}
     if entry.get("format") == "html" and any(a["inline"] for a in attachments):
         body = entry["body"]
@@ -77,28 +86,30 @@ def request_uploads(args):
     return uploads
 
 
-@blp.route("/api/attachments/<int:attachment_id>/<path:name>")
+@blp.route("/api/attachments/<int:attachment_id>/<string:name>")
 @blp.doc(security=[{}, {API_KEY_SCHEME: []}, {BEARER_SCHEME: []}])
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+@blp.arguments(LinkParams, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="*/*", description="the file, as stored")
 @blp.alt_response(206, description="Partial Content: the bytes a Range request asked for", success=True)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(416, description="Range Not Satisfiable")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @blp.alt_response(501, response="NOT_IMPLEMENTED")
-def download(attachment_id, name):
+def download(args, attachment_id, name):
     """The file, streamed: with ``expires`` and ``signature`` from a read's ``url`` (no credentials needed), or
     with an API key, or a token whose user sees the entry. Supports Range, ETag and If-None-Match."""
     max_age = 0
-    if "signature" in request.args or "expires" in request.args:
+    if "signature" in args or "expires" in args:
         signer = link_signer()
         if signer is None:
             abort(403, message=LINKS_DISABLED)
         try:
-            signer.verify(attachment_id, request.args.get("expires"), request.args.get("signature"))
+            signer.verify(attachment_id, args.get("expires"), args.get("signature"))
         except InvalidLink as exc:
             abort(403, message=str(exc))
-        max_age = int(request.args["expires"]) - int(time.time())
+        max_age = args["expires"] - int(time.time())
         caller = None
     else:
         caller = identify_caller(tokens=True)
