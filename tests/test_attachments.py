@@ -314,3 +314,23 @@ def test_a_new_ticket_takes_files_from_form_data(app):
     [attachment] = response.get_json()["threads"][0]["attachments"]
     assert (attachment["name"], attachment["type"], attachment["size"]) == ("screen.png", "image/png", len(png()))
     assert client.get(path_of(attachment["url"])).data == png()
+
+
+def test_a_file_already_on_record_is_reused_not_stored_again(app):
+    client = app.test_client()
+    files_before = rows(app, "SELECT COUNT(*) AS n FROM ost_file")[0]["n"]
+    for name in ("invoice.pdf", "INVOICE.pdf", "copy.pdf"):
+        response = client.post(
+            "/api/scp/tickets/reply.json", headers=KEY,
+            json={"ticketNumber": CAROL_TICKET, "staffUserName": "alice", "response": f"Sending {name}",
+                  "attachments": [{name: data_url("application/pdf", pdf())}]},
+        )  # fmt: skip
+        assert response.status_code == 200, response.get_json()
+    assert rows(app, "SELECT COUNT(*) AS n FROM ost_file")[0]["n"] == files_before + 1
+    attached = rows(
+        app,
+        "SELECT a.name FROM ost_attachment a JOIN ost_file f ON f.id = a.file_id "
+        "WHERE f.name = 'invoice.pdf' ORDER BY a.id",
+    )
+    # The name is recorded on the attachment only when it differs from the file's, case aside (strcasecmp).
+    assert [a["name"] for a in attached] == [None, None, "copy.pdf"]
