@@ -1,6 +1,6 @@
 """Files on thread entries as osTicket's AttachmentFile, Attachment and AttachmentChunkedData keep them
 (DATA_MODEL §1.17): uploads checked and named, stored once (de-duplicated by signature and size) in 500 KiB
-chunks, attached to entries, listed per entry in one query, and read back chunk by chunk.
+chunks, attached to entries, listed with the entries (joined to their query), and read back chunk by chunk.
 """
 
 import base64
