@@ -46,7 +46,7 @@ def check(url, prefix):
         click.echo(bridge_tables_status(url, prefix))
         click.echo(mail_commands.status_line(url, prefix))
     if problems:
-        click.echo("error: " + schema_message(url, problems), err=True)
+        click.echo("error: " + schema_message(url, problems, version), err=True)
         sys.exit(1)
     click.echo("ok: every table and column the bridge needs is present")
 
