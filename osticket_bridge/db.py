@@ -55,6 +55,8 @@ REQUIRED_COLUMNS = {
     "filter": "id name isactive",
     "filter_rule": "id filter_id what val isactive",
 }
+# ost_event rows the bridge's thread events name (osticket/events.py): installed by osTicket since 1.11.
+REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
 
@@ -202,6 +204,11 @@ def diagnose(conn, prefix):
         missing = [c for c in wanted.split() if c not in have]
         if missing:
             problems.append(f"table {prefix}{name} lacks columns: " + ", ".join(missing))
+    if not problems:  # ost_event is whole: check its rows
+        names = set(conn.execute(text(f"SELECT name FROM `{prefix}event`")).scalars())
+        missing = [name for name in REQUIRED_EVENTS if name not in names]
+        if missing:
+            problems.append(f"table {prefix}event lacks the events: " + ", ".join(missing))
     return problems, _version(conn, prefix, present), present
 
 

@@ -137,5 +137,39 @@ def test_supported_release_reads_and_writes(tag, db_server, fresh_app):
         final = ticket(client, number)
         assert final["ticket_status"] == "Open"
         assert [(e["type"], e["body"]) for e in final["threads"]] == [("M", "Hello."), ("R", "<p>On it.</p>")]
+
+        user = {"email": "una.user@example.com", "name": "Una User", "password": "Una#Pass-2026"}
+        assert client.post("/api/scp/users.json", headers=KEY, json=user).status_code == 201
+        topic = client.post("/api/topics.json", headers=KEY, json={"topic": f"Smoke topic {tag}"})
+        assert topic.status_code == 201, topic.get_json()
+        assert f"Smoke topic {tag}" in {t["value"] for t in client.get("/api/topics.json", headers=KEY).get_json()}
+    finally:
+        fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
+
+
+@pytest.mark.parametrize(("tag", "longest"), [("1.15.8", 32), ("1.16.6", 128)])
+def test_topic_names_are_as_long_as_the_release_allows(tag, longest, db_server, fresh_app):
+    # 1.16 widened ost_help_topic.topic: a longer name is refused, never truncated by MySQL's non-strict mode.
+    url = build(db_server, tag)
+    try:
+        client = fresh_app(url).test_client()
+        too_long = client.post("/api/topics.json", headers=KEY, json={"topic": "T" * (longest + 1)})
+        assert too_long.status_code == 422, too_long.get_json()
+        assert f"at most {longest} characters" in too_long.get_json()["message"]
+        assert client.post("/api/topics.json", headers=KEY, json={"topic": "T" * longest}).status_code == 201
+    finally:
+        fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
+
+
+def test_missing_event_rows_stop_the_bridge(db_server, make_app):
+    # Thread events name their kind by ost_event's id: without the row the bridge cannot know what to write.
+    url = build(db_server, "1.17.5")
+    try:
+        fixtures.run_sql(url, "DELETE FROM `ost_event` WHERE `name` IN ('reopened', 'edited')")
+        result = CliRunner().invoke(cli.main, ["check", "--url", url])
+        assert result.exit_code == 1
+        assert "table ost_event lacks the events: reopened, edited" in result.output
+        with pytest.raises(SchemaError, match=r"osTicket 1\.17 .*ost_event lacks the events: reopened, edited"):
+            make_app(url)
     finally:
         fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
