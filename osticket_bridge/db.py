@@ -79,9 +79,12 @@ SUPPORT = {
         for name in ("1.14", "1.15", "1.16", "1.17")
     },
     "1.11/1.12": "not supported yet: its schema lacks schedules, ticket_pid/sort and thread_type (issue 16)",
-    "1.10": "not supported yet: its thread events, entries and users differ (issue 16)",
+    "1.10": "not supported yet: its thread events, entries, collaborators and topics have an older shape (issue 16)",
 }
-SUPPORTED_RANGE = "the bridge supports osTicket 1.14 to 1.18"
+SUPPORTED_RANGE = (
+    "osTicket 1.14 to 1.18 (1.18 compared with recordings of a real osTicket, 1.14 to 1.17 smoke-tested on their "
+    "install schemas); 1.10 to 1.12 not yet"
+)
 
 
 @dataclass(frozen=True)
@@ -223,4 +226,4 @@ def _version(conn, prefix, present):
 
 def schema_message(url, problems, release=None):
     at = f"{_safe(url)} ({release})" if release else _safe(url)
-    return f"the database at {at} lacks what the bridge needs ({SUPPORTED_RANGE}): " + "; ".join(problems)
+    return f"the database at {at} lacks what the bridge needs: {'; '.join(problems)}. Supported: {SUPPORTED_RANGE}"

@@ -81,13 +81,14 @@ def test_check_names_the_release_and_what_is_missing(release_db):
     name, supported = RELEASES[tag]
     result = CliRunner().invoke(cli.main, ["check", "--url", url])
     assert f"detected: osTicket {name} (" in result.output
+    assert "supported: osTicket 1.14 to 1.18 (1.18 compared with recordings" in result.output
     if supported:
         assert result.exit_code == 0, result.output
         assert "ok: every table and column the bridge needs is present" in result.output
     else:
         assert result.exit_code == 1
         assert f"(osTicket {name} (not supported yet" in result.output
-        assert "the bridge supports osTicket 1.14 to 1.18" in result.output
+        assert "Supported: osTicket 1.14 to 1.18" in result.output
         assert "lacks columns: ticket_pid, sort" in result.output
 
 
