@@ -6,6 +6,7 @@ release's schema signature and an API key. Supported releases must start, read, 
 read back; the others must refuse to start, naming the release and what their schema lacks.
 """
 
+import contextlib
 import os
 import pathlib
 
@@ -69,37 +70,34 @@ def build(db_server, tag):
     return url
 
 
-@pytest.fixture(params=list(RELEASES))
-def release_db(request, db_server):
-    url = build(db_server, request.param)
-    yield request.param, url
-    fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
+@contextlib.contextmanager
+def release_database(db_server, tag):
+    url = build(db_server, tag)
+    try:
+        yield url
+    finally:
+        fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
 
 
-def test_check_names_the_release_and_what_is_missing(release_db):
-    tag, url = release_db
-    name, supported = RELEASES[tag]
+def check(url, tag):
+    """`osticket-bridge check` on the database: its output, after the lines every release must show."""
     result = CliRunner().invoke(cli.main, ["check", "--url", url])
-    assert f"detected: osTicket {name} (" in result.output
+    assert f"detected: osTicket {RELEASES[tag][0]} (" in result.output
     assert "supported: osTicket 1.14 to 1.18 (1.18 compared with recordings" in result.output
-    if supported:
-        assert result.exit_code == 0, result.output
-        assert "ok: every table and column the bridge needs is present" in result.output
-    else:
-        assert result.exit_code == 1
-        assert f"(osTicket {name} (not supported yet" in result.output
-        assert "Supported: osTicket 1.14 to 1.18" in result.output
-        assert "lacks columns: ticket_pid, sort" in result.output
+    return result
 
 
 @pytest.mark.parametrize("tag", UNSUPPORTED)
-def test_unsupported_release_refuses_to_start(tag, db_server, make_app):
-    url = build(db_server, tag)
-    try:
-        with pytest.raises(SchemaError, match=rf"osTicket {RELEASES[tag][0]} \(not supported yet.*missing tables"):
+def test_unsupported_release_is_named_and_refused(tag, db_server, make_app):
+    name = RELEASES[tag][0]
+    with release_database(db_server, tag) as url:
+        result = check(url, tag)
+        assert result.exit_code == 1
+        assert f"(osTicket {name} (not supported yet" in result.output
+        assert "lacks columns: ticket_pid, sort" in result.output
+        assert "Supported: osTicket 1.14 to 1.18" in result.output
+        with pytest.raises(SchemaError, match=rf"osTicket {name} \(not supported yet.*missing tables"):
             make_app(url)
-    finally:
-        fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
 
 
 def ticket(client, number):
@@ -109,9 +107,12 @@ def ticket(client, number):
 
 
 @pytest.mark.parametrize("tag", SUPPORTED)
-def test_supported_release_reads_and_writes(tag, db_server, fresh_app):
-    url = build(db_server, tag)
-    try:
+def test_supported_release_checks_reads_and_writes(tag, db_server, fresh_app):
+    with release_database(db_server, tag) as url:
+        result = check(url, tag)
+        assert result.exit_code == 0, result.output
+        assert "ok: every table and column the bridge needs is present" in result.output
+
         client = fresh_app(url).test_client()
         topics = client.get("/api/topics.json", headers=KEY)
         assert topics.status_code == 200, topics.get_json()
@@ -144,33 +145,25 @@ def test_supported_release_reads_and_writes(tag, db_server, fresh_app):
         topic = client.post("/api/topics.json", headers=KEY, json={"topic": f"Smoke topic {tag}"})
         assert topic.status_code == 201, topic.get_json()
         assert f"Smoke topic {tag}" in {t["value"] for t in client.get("/api/topics.json", headers=KEY).get_json()}
-    finally:
-        fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
 
 
 @pytest.mark.parametrize(("tag", "longest"), [("1.15.8", 32), ("1.16.6", 128)])
 def test_topic_names_are_as_long_as_the_release_allows(tag, longest, db_server, fresh_app):
     # 1.16 widened ost_help_topic.topic: a longer name is refused, never truncated by MySQL's non-strict mode.
-    url = build(db_server, tag)
-    try:
+    with release_database(db_server, tag) as url:
         client = fresh_app(url).test_client()
         too_long = client.post("/api/topics.json", headers=KEY, json={"topic": "T" * (longest + 1)})
         assert too_long.status_code == 422, too_long.get_json()
         assert f"at most {longest} characters" in too_long.get_json()["message"]
         assert client.post("/api/topics.json", headers=KEY, json={"topic": "T" * longest}).status_code == 201
-    finally:
-        fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
 
 
 def test_missing_event_rows_stop_the_bridge(db_server, make_app):
     # Thread events name their kind by ost_event's id: without the row the bridge cannot know what to write.
-    url = build(db_server, "1.17.5")
-    try:
+    with release_database(db_server, "1.17.5") as url:
         fixtures.run_sql(url, "DELETE FROM `ost_event` WHERE `name` IN ('reopened', 'edited')")
         result = CliRunner().invoke(cli.main, ["check", "--url", url])
         assert result.exit_code == 1
         assert "table ost_event lacks the events: reopened, edited" in result.output
         with pytest.raises(SchemaError, match=r"osTicket 1\.17 .*ost_event lacks the events: reopened, edited"):
             make_app(url)
-    finally:
-        fixtures.drop_database(db_server, url.rsplit("/", 1)[1])
