@@ -355,4 +355,6 @@ def _version(conn, prefix, present):
 
 
 def schema_message(url, problems, release):
-    return f"the database at {_safe(url)} ({release}) lacks what the bridge needs: {'; '.join(problems)}. Supported: {SUPPORTED_RANGE}"
+    lacks = "; ".join(problems)
+    at = f"{_safe(url)} ({release})"
+    return f"the database at {at} lacks what the bridge needs: {lacks}. Supported: {SUPPORTED_RANGE}"
