@@ -2,7 +2,6 @@
 
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -214,8 +213,6 @@ class Database:
     usable raises SchemaError.
     """
 
-    RETRY_PAUSE = 1.0  # seconds between two attempts to reach the database for reflection
-
     def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS):
         self.url = make_url(url)
         self.prefix = prefix
@@ -227,7 +224,7 @@ class Database:
         self._on_ready = []
         self.version = None
         self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
-        self._failed_at = None
+        self._failed = False
         from .osticket.catalog import CatalogCache
 
         self.catalog = CatalogCache(self)
@@ -258,15 +255,15 @@ class Database:
         with self._load_lock:
             if self._ready or self._tables is not None:  # ready, or a callback of this very load
                 return
-            if self._failed_at is not None and time.monotonic() - self._failed_at < self.RETRY_PAUSE:
-                raise Unavailable(UNREACHABLE)
+            if self._failed:
+                self._ping()  # after a failure, a quick check first: threads queued here fail fast while it hangs
             try:
                 self._reflect()
                 for callback in self._on_ready:
                     callback()
             except Exception:
                 self._tables = None
-                self._failed_at = time.monotonic()
+                self._failed = True
                 raise
             self._ready = True
             log.info("osTicket database ready: %s", self.version)
@@ -296,12 +293,15 @@ class Database:
 
     def probe(self):
         """Raise Unavailable unless the database answers within PROBE_TIMEOUTS; then make sure the tables are loaded."""
+        self._ping()
+        self.load()
+
+    def _ping(self):
         try:
             with self._probe.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except SQLAlchemyError as exc:
             raise Unavailable(unavailable_message(exc) or UNREACHABLE) from exc
-        self.load()
 
     def statement(self, key, build):
         """The statement ``build()`` returns, built once per key: SQLAlchemy then neither rebuilds nor re-hashes it.
