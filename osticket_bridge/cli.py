@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import bridge_tables, devdb, fixtures
-from .db import diagnose, make_engine, schema_message
+from .db import SUPPORTED_RANGE, diagnose, make_engine, schema_message
 from .mail import commands as mail_commands
 
 
@@ -41,12 +41,13 @@ def check(url, prefix):
     finally:
         engine.dispose()
     click.echo(f"detected: {version}")
+    click.echo(f"supported: {SUPPORTED_RANGE}")
     if not problems:
         click.echo(number_index_status(url, prefix))
         click.echo(bridge_tables_status(url, prefix))
         click.echo(mail_commands.status_line(url, prefix))
     if problems:
-        click.echo("error: " + schema_message(url, problems), err=True)
+        click.echo("error: " + schema_message(url, problems, version), err=True)
         sys.exit(1)
     click.echo("ok: every table and column the bridge needs is present")
 

@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import pymysql
@@ -61,11 +62,51 @@ REQUIRED_COLUMNS = {
     "filter": "id name isactive",
     "filter_rule": "id filter_id what val isactive",
 }
+# ost_event rows the bridge's thread events name (osticket/events.py): installed by osTicket since 1.11.
+REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
 
-# core.schema_signature of the releases whose schema the bridge was written against.
-KNOWN_SIGNATURES = {"5fb92bef17f3b603659e024c01cc7a59": "1.18 (same schema as 1.17)"}
+# core.schema_signature (include/upgrader/streams/core.sig at each release's tag) -> release.
+# 1.11 and 1.12 share one schema; there is no 1.13.
+RELEASES = {
+    "98ad7d550c26ac44340350912296e673": "1.10",
+    "00c949a623b82848baaf3480b51307e3": "1.11/1.12",
+    "4bd47d94b10bd8a6bab35c119dadf41f": "1.14",
+    "add628927ee030469f5d3272ebda1e16": "1.15",
+    "c37e165651dc289240fee7d244990ac1": "1.16",
+    "83a22ba22b1a6a624fcb1da03882ac1b": "1.17",
+    "5fb92bef17f3b603659e024c01cc7a59": "1.18",
+}
+# What works on each release today, and how it was verified (README "Supported osTicket releases").
+SUPPORT = {
+    "1.18": "reads and writes, compared row by row with recordings of a real osTicket 1.18.1",
+    **{
+        name: "reads and writes, smoke-tested on its install schema (writes not compared with recordings)"
+        for name in ("1.14", "1.15", "1.16", "1.17")
+    },
+    "1.11/1.12": "not supported yet: its schema lacks schedules, ticket_pid/sort and thread_type (issue 16)",
+    "1.10": "not supported yet: its thread events, entries, collaborators and topics have an older shape (issue 16)",
+}
+SUPPORTED_RANGE = (
+    "osTicket 1.14 to 1.18 (1.18 compared with recordings of a real osTicket, 1.14 to 1.17 smoke-tested on their "
+    "install schemas); 1.10 to 1.12 not yet"
+)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The osTicket release a database is at, from its schema signature (name None: signature unknown)."""
+
+    name: str | None
+    signature: str | None
+
+    def __str__(self):
+        if self.name:
+            return f"osTicket {self.name} ({SUPPORT[self.name]})"
+        if self.signature is None:
+            return "unknown (no schema signature in ost_config)"
+        return f"an osTicket with the unknown schema signature {self.signature!r}"
 
 
 class SchemaError(RuntimeError):
@@ -233,7 +274,7 @@ class Database:
                 wait_timeout = conn.execute(text("SELECT @@wait_timeout")).scalar()
                 problems, version, present = diagnose(conn, self.prefix)
                 if problems:
-                    raise SchemaError(schema_message(self.url, problems))
+                    raise SchemaError(schema_message(self.url, problems, version))
                 metadata = MetaData()
                 wanted = [self.prefix + n for n in (*REQUIRED_COLUMNS, *OPTIONAL_TABLES)]
                 metadata.reflect(conn, only=[name for name in wanted if name in present])
@@ -296,21 +337,24 @@ def diagnose(conn, prefix):
         missing = [c for c in wanted.split() if c not in have]
         if missing:
             problems.append(f"table {prefix}{name} lacks columns: " + ", ".join(missing))
+    if not problems:  # ost_event is whole: check its rows
+        names = set(conn.execute(text(f"SELECT name FROM `{prefix}event`")).scalars())
+        missing = [name for name in REQUIRED_EVENTS if name not in names]
+        if missing:
+            problems.append(f"table {prefix}event lacks the events: " + ", ".join(missing))
     return problems, _version(conn, prefix, present), present
 
 
 def _version(conn, prefix, present):
     if prefix + "config" not in present:
-        return "unknown (no osTicket config table)"
+        return Release(None, None)
     signature = conn.execute(
         text(f"SELECT value FROM `{prefix}config` WHERE namespace='core' AND `key`='schema_signature'")
     ).scalar()
-    if signature in KNOWN_SIGNATURES:
-        return f"osTicket {KNOWN_SIGNATURES[signature]}"
-    if prefix + "event" not in present:
-        return f"osTicket older than 1.11 (signature {signature}): unsupported"
-    return f"osTicket 1.11+ with an unknown schema signature {signature}"
+    return Release(RELEASES.get(signature), signature)
 
 
-def schema_message(url, problems):
-    return f"the database at {_safe(url)} is not a usable osTicket 1.18 database: " + "; ".join(problems)
+def schema_message(url, problems, release):
+    lacks = "; ".join(problems)
+    at = f"{_safe(url)} ({release})"
+    return f"the database at {at} lacks what the bridge needs: {lacks}. Supported: {SUPPORTED_RANGE}"

@@ -36,6 +36,7 @@ class OsticketSmtp:
         self.db = db
         self.secret_salt = secret_salt
         self.tables = None
+        self.no_accounts = "this osTicket has no email account tables"
         with db.engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
             if {db.prefix + "email", db.prefix + "email_account"} <= names:
@@ -43,6 +44,10 @@ class OsticketSmtp:
                 self.tables = {
                     name: Table(db.prefix + name, metadata, autoload_with=conn) for name in ("email", "email_account")
                 }
+                if "type" not in self.tables["email_account"].c:
+                    # Before 1.17, SMTP settings are ost_email's smtp_* columns, which the bridge does not read yet.
+                    self.tables = None
+                    self.no_accounts = "this osTicket (before 1.17) keeps its SMTP settings in ost_email, not read yet"
 
     def describe(self):
         return "osTicket's own SMTP accounts (Admin panel > Emails)"
@@ -50,7 +55,7 @@ class OsticketSmtp:
     def accounts(self):
         """(usable accounts by id, the default MTA's id or None, why each unusable one is unusable)."""
         if self.tables is None:
-            return {}, None, ["this osTicket has no email account tables"]
+            return {}, None, [self.no_accounts]
         email, account = self.tables["email"], self.tables["email_account"]
         config = self.db.tables.config
         with self.db.engine.connect() as conn:
