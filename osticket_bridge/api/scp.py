@@ -1,4 +1,7 @@
-"""Staff-side reads (/api/scp/...): every entry, internal notes included, and the thread's events."""
+"""Staff-side reads (/api/scp/...): every entry, internal notes included, and the thread's events.
+
+Ticket objects are sent as the domain builds them, JSON-ready (see api/tickets.py); the schemas document them.
+"""
 
 from flask import jsonify
 from flask_smorest import abort
@@ -39,7 +42,7 @@ class ClientTicketsParams(ListParams):
 def ticket_info(args):
     """One ticket as agents see it: every entry, internal notes included, and its events."""
     ticket = ticket_or_404(args["ticketNumber"].strip(), staff_view=True)
-    return {"ticket": ticket, "status_code": "0", "status_msg": "ticket details retrieved successfully"}
+    return jsonify({"ticket": ticket, "status_code": "0", "status_msg": "ticket details retrieved successfully"})
 
 
 @blp.route("/api/scp/tickets/staffTickets.json")
@@ -56,7 +59,7 @@ def staff_tickets(args):
         if agent is None:
             abort(404, message="agent not found")
         tickets, total = agent_tickets(db, conn, agent, page)
-    return {"tickets": tickets, "status_code": "0", "status_msg": "success"}, 200, list_headers(page, total)
+    return jsonify({"tickets": tickets, "status_code": "0", "status_msg": "success"}), 200, list_headers(page, total)
 
 
 @blp.route("/api/scp/tickets/clientTickets.json")
@@ -73,7 +76,7 @@ def client_ticket_list(args):
         if user is None:
             abort(404, message=USER_NOT_FOUND)
         tickets, total = client_tickets(db, conn, user, page)
-    return {"tickets": tickets, "status_code": "0", "status_msg": "success"}, 200, list_headers(page, total)
+    return jsonify({"tickets": tickets, "status_code": "0", "status_msg": "success"}), 200, list_headers(page, total)
 
 
 @blp.route("/api/scp/tickets.json")

@@ -2,6 +2,7 @@
 
 import json
 from collections import defaultdict
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
@@ -84,8 +85,8 @@ def _entry(row, agent_format, client_format):
         "body": row["body"],
         "message": message_body(row["body"], row["format"], row["flags"]),
         "format": row["format"],
-        "created": row["created"],
-        "updated": row["updated"],
+        "created": timestamp(row["created"]),
+        "updated": timestamp(row["updated"]),
         "staff_name": staff_name,
         "user_name": user_name,
     }
@@ -122,11 +123,16 @@ def events_by_thread(db, conn, catalog, thread_ids):
                 "dept_id": row["dept_id"] or None,
                 "topic_id": row["topic_id"] or None,
                 "data": _parse(row["data"]),
-                "timestamp": row["timestamp"],
+                "timestamp": timestamp(row["timestamp"]),
                 "annulled": bool(row["annulled"]),
             }
         )
     return events
+
+
+def timestamp(value):
+    """osTicket's "YYYY-MM-DD HH:MM:SS"; a zero date (which the driver leaves a string) and NULL pass unchanged."""
+    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else value
 
 
 def _parse(data):

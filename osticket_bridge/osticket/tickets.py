@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select, union
 
 from . import threads, topics
 from .staff import team_ids_query
+from .threads import timestamp
 from .users import format_phone, name_parts, phone_format
 
 ORG_SHARE_PRIMARY = 0x8  # ost_organization.status: share tickets with primary contacts
@@ -297,15 +298,15 @@ def _ticket(row, catalog, names, phone_fmt):
         "statusId": row["status_id"],
         "priority": _priority(row, catalog),
         "department": names["depts"].get(row["dept_id"]),
-        "create_timestamp": row["created"],
+        "create_timestamp": timestamp(row["created"]),
         "user": _owner(row, phone_fmt),
         "source": row["source"],
-        "due_timestamp": row["duedate"] or row["est_duedate"],
-        "close_timestamp": row["closed"],
+        "due_timestamp": timestamp(row["duedate"] or row["est_duedate"]),
+        "close_timestamp": timestamp(row["closed"]),
         "topic": names["topics"].get(row["topic_id"]),
         "topicId": row["topic_id"] or None,
-        "last_message_timestamp": row["lastmessage"],
-        "last_response_timestamp": row["lastresponse"],
+        "last_message_timestamp": timestamp(row["lastmessage"]),
+        "last_response_timestamp": timestamp(row["lastresponse"]),
         "assigned_to": _assignees(row, status),
     }
 
