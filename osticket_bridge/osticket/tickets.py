@@ -15,6 +15,7 @@ from .staff import team_ids_query
 from .threads import timestamp
 from .users import format_phone, name_parts, phone_format
 
+TICKET_COLUMNS = "number status_id dept_id topic_id staff_id team_id source duedate est_duedate closed created".split()
 ORG_SHARE_PRIMARY = 0x8  # ost_organization.status: share tickets with primary contacts
 ORG_SHARE_ALL = 0x10
 USER_PRIMARY_CONTACT = 0x1  # ost_user.status
@@ -225,8 +226,9 @@ def _ticket_query(db, catalog, source=None):
     t, th, u, ue, s, team = tb.ticket, tb.thread, tb.user, tb.user_email, tb.staff, tb.team
     answers = tb.form_entry_values
     tentry, uentry = tb.form_entry.alias("tentry"), tb.form_entry.alias("uentry")
+    # Only the columns _ticket reads: every column costs the driver a descriptor to parse on each request.
     columns = [
-        t,
+        *(t.c[name] for name in TICKET_COLUMNS),
         th.c.id.label("thread_id"),
         th.c.lastmessage,
         th.c.lastresponse,
@@ -266,7 +268,9 @@ def _ticket_query(db, catalog, source=None):
             continue
         value = answers.alias(f"{label}_answer")
         joined = joined.outerjoin(value, and_(value.c.entry_id == entry.c.id, value.c.field_id == field["id"]))
-        columns += [value.c.value.label(f"{label}_value"), value.c.value_id.label(f"{label}_value_id")]
+        columns.append(value.c.value.label(f"{label}_value"))
+        if label == "priority":
+            columns.append(value.c.value_id.label("priority_value_id"))
     return select(*columns).select_from(joined)
 
 
