@@ -1,8 +1,8 @@
 """Tickets as osTicket's panel shows them: lookups, the seed's ticket object, and paginated lists.
 
 Every read is batched: a page of tickets costs one query for the tickets (with their thread, owner, subject,
-priority, phone, assignee and the total), one for topic/department names, one for all entries and, for
-staff views, one for all events, whatever the number of tickets.
+priority, phone, assignee and the total), one for all entries and, for staff views, one for all events, whatever
+the number of tickets. Topic and department names come from the catalog's cache.
 """
 
 from dataclasses import dataclass
@@ -277,8 +277,14 @@ def _ticket_query(db, catalog, source=None):
 def _objects(db, conn, catalog, rows, staff_view):
     if not rows:
         return []
-    labels = topics.load_labels(db, conn)
-    names = {"topics": topics.full_names(labels["topics"]), "depts": topics.full_names(labels["depts"])}
+    names = catalog.names
+    if any(
+        (r["topic_id"] and r["topic_id"] not in names["topics"]) or (r["dept_id"] and r["dept_id"] not in names["depts"])
+        for r in rows
+    ):
+        # A topic or department newer than the cached names (created since): read them afresh.
+        labels = topics.load_labels(db, conn)
+        names = {kind: topics.full_names(labelled) for kind, labelled in labels.items()}
     thread_ids = [r["thread_id"] for r in rows if r["thread_id"]]
     entries = threads.entries_by_thread(db, conn, catalog, thread_ids, staff_view)
     events = threads.events_by_thread(db, conn, catalog, thread_ids) if staff_view else None
