@@ -278,10 +278,8 @@ def _objects(db, conn, catalog, rows, staff_view):
     if not rows:
         return []
     names = catalog.names
-    if any(
-        (r["topic_id"] and r["topic_id"] not in names["topics"]) or (r["dept_id"] and r["dept_id"] not in names["depts"])
-        for r in rows
-    ):
+    topic_ids, dept_ids = {r["topic_id"] for r in rows} - {0, None}, {r["dept_id"] for r in rows} - {0, None}
+    if not topic_ids <= names["topics"].keys() or not dept_ids <= names["depts"].keys():
         # A topic or department newer than the cached names (created since): read them afresh.
         labels = topics.load_labels(db, conn)
         names = {kind: topics.full_names(labelled) for kind, labelled in labels.items()}
