@@ -2,9 +2,8 @@
 
 import json
 from collections import defaultdict
-from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import CHAR, bindparam, cast, select
 
 from .users import agents_name, persons_name
 
@@ -48,8 +47,8 @@ def _entries_query(db, staff_view):
             e.c.title,
             e.c.body,
             e.c.format,
-            e.c.created,
-            e.c.updated,
+            printed_time(e.c.created),
+            printed_time(e.c.updated),
             staff.c.firstname.label("staff_firstname"),
             staff.c.lastname.label("staff_lastname"),
             user.c.name.label("user_name"),
@@ -85,8 +84,8 @@ def _entry(row, agent_format, client_format):
         "body": row["body"],
         "message": message_body(row["body"], row["format"], row["flags"]),
         "format": row["format"],
-        "created": timestamp(row["created"]),
-        "updated": timestamp(row["updated"]),
+        "created": row["created"],
+        "updated": row["updated"],
         "staff_name": staff_name,
         "user_name": user_name,
     }
@@ -107,7 +106,9 @@ def events_by_thread(db, conn, catalog, thread_ids):
     ev = db.tables.thread_event
     names = {event_id: name for name, event_id in catalog.events.items()}
     rows = conn.execute(
-        select(ev).where(ev.c.thread_id.in_(set(thread_ids))).order_by(ev.c.thread_id, ev.c.timestamp, ev.c.id)
+        select(*(printed_time(c) if c.name == "timestamp" else c for c in ev.c))
+        .where(ev.c.thread_id.in_(set(thread_ids)))
+        .order_by(ev.c.thread_id, ev.c.timestamp, ev.c.id)
     ).mappings()
     events = defaultdict(list)
     for row in rows:
@@ -123,16 +124,19 @@ def events_by_thread(db, conn, catalog, thread_ids):
                 "dept_id": row["dept_id"] or None,
                 "topic_id": row["topic_id"] or None,
                 "data": _parse(row["data"]),
-                "timestamp": timestamp(row["timestamp"]),
+                "timestamp": row["timestamp"],
                 "annulled": bool(row["annulled"]),
             }
         )
     return events
 
 
-def timestamp(value):
-    """osTicket's "YYYY-MM-DD HH:MM:SS"; a zero date (which the driver leaves a string) and NULL pass unchanged."""
-    return value.strftime("%Y-%m-%d %H:%M:%S") if isinstance(value, datetime) else value
+def printed_time(column):
+    """A DATETIME column as osTicket prints it: "YYYY-MM-DD HH:MM:SS", a zero date "0000-00-00 00:00:00", NULL null.
+
+    The server formats it, so the driver does not parse it into a datetime for the answer to format it back.
+    """
+    return cast(column, CHAR).label(column.name)
 
 
 def _parse(data):

@@ -12,10 +12,11 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select, union
 
 from . import threads, topics
 from .staff import team_ids_query
-from .threads import timestamp
+from .threads import printed_time
 from .users import format_phone, name_parts, phone_format
 
-TICKET_COLUMNS = "number status_id dept_id topic_id staff_id team_id source duedate est_duedate closed created".split()
+TICKET_COLUMNS = "number status_id dept_id topic_id staff_id team_id source".split()
+TICKET_TIMES = "duedate est_duedate closed created".split()
 ORG_SHARE_PRIMARY = 0x8  # ost_organization.status: share tickets with primary contacts
 ORG_SHARE_ALL = 0x10
 USER_PRIMARY_CONTACT = 0x1  # ost_user.status
@@ -229,9 +230,10 @@ def _ticket_query(db, catalog, source=None):
     # Only the columns _ticket reads: every column costs the driver a descriptor to parse on each request.
     columns = [
         *(t.c[name] for name in TICKET_COLUMNS),
+        *(printed_time(t.c[name]) for name in TICKET_TIMES),
         th.c.id.label("thread_id"),
-        th.c.lastmessage,
-        th.c.lastresponse,
+        printed_time(th.c.lastmessage),
+        printed_time(th.c.lastresponse),
         u.c.name.label("user_name"),
         ue.c.address.label("user_email"),
         s.c.firstname.label("staff_firstname"),
@@ -306,15 +308,15 @@ def _ticket(row, catalog, names, phone_fmt):
         "statusId": row["status_id"],
         "priority": _priority(row, catalog),
         "department": names["depts"].get(row["dept_id"]),
-        "create_timestamp": timestamp(row["created"]),
+        "create_timestamp": row["created"],
         "user": _owner(row, phone_fmt),
         "source": row["source"],
-        "due_timestamp": timestamp(row["duedate"] or row["est_duedate"]),
-        "close_timestamp": timestamp(row["closed"]),
+        "due_timestamp": row["duedate"] or row["est_duedate"],
+        "close_timestamp": row["closed"],
         "topic": names["topics"].get(row["topic_id"]),
         "topicId": row["topic_id"] or None,
-        "last_message_timestamp": timestamp(row["lastmessage"]),
-        "last_response_timestamp": timestamp(row["lastresponse"]),
+        "last_message_timestamp": row["lastmessage"],
+        "last_response_timestamp": row["lastresponse"],
         "assigned_to": _assignees(row, status),
     }
 
