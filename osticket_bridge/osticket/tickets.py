@@ -74,16 +74,26 @@ def user_tickets(db, conn, user, page, only_number=None):
     ``only_number`` narrows the list to one ticket (a guest token's).
     """
     catalog = db.catalog.get(conn)
-    visible = _visible_ids(db, user, collaborators=_collaborators_see(catalog), organization=_org_shares_with(user))
-    conditions = [] if only_number is None else [db.tables.ticket.c.number == str(only_number)]
-    return _list_objects(db, conn, catalog, page, False, visible, conditions)
+    collaborators, organization = _collaborators_see(catalog), _org_shares_with(user)
+
+    def visible():
+        t = db.tables.ticket
+        ids = _visible_ids(db, collaborators=collaborators, organization=organization)
+        return ids, [] if only_number is None else [t.c.number == bindparam("number")]
+
+    shape = ("user_tickets", collaborators, organization, only_number is not None)
+    params = {"user_id": user["id"], "org_id": user.get("org_id"), "number": str(only_number)}
+    return _list_objects(db, conn, catalog, page, False, shape, visible, params)
 
 
 def client_tickets(db, conn, user, page):
     """(staff-view ticket objects, total) of the user, as the panel's user page lists them (owner or Cc)."""
     catalog = db.catalog.get(conn)
-    visible = _visible_ids(db, user, collaborators=True, organization=False)
-    return _list_objects(db, conn, catalog, page, True, visible, [])
+
+    def visible():
+        return _visible_ids(db, collaborators=True, organization=False), []
+
+    return _list_objects(db, conn, catalog, page, True, ("client_tickets",), visible, {"user_id": user["id"]})
 
 
 def agent_tickets(db, conn, agent, page):
@@ -91,14 +101,18 @@ def agent_tickets(db, conn, agent, page):
     if page.status == "closed":
         return [], 0
     catalog = db.catalog.get(conn)
-    t = db.tables.ticket
-    # One branch per index (staff_id, team_id) rather than an OR that would scan ost_ticket.
-    assigned = union(
-        select(t.c.ticket_id).where(t.c.staff_id == agent["staff_id"]),
-        select(t.c.ticket_id).where(t.c.team_id.in_(team_ids_query(db, agent["staff_id"]))),
-    ).subquery("assigned")
+
+    def assigned():
+        t = db.tables.ticket
+        # One branch per index (staff_id, team_id) rather than an OR that would scan ost_ticket.
+        ids = union(
+            select(t.c.ticket_id).where(t.c.staff_id == bindparam("staff_id")),
+            select(t.c.ticket_id).where(t.c.team_id.in_(team_ids_query(db, bindparam("staff_id")))),
+        ).subquery("assigned")
+        return ids, []
+
     page = Page(page.limit, page.offset, "open", page.updated_since)
-    return _list_objects(db, conn, catalog, page, True, assigned, [])
+    return _list_objects(db, conn, catalog, page, True, ("agent_tickets",), assigned, {"staff_id": agent["staff_id"]})
 
 
 def ticket_index(db, conn, page):
@@ -109,19 +123,33 @@ def ticket_index(db, conn, page):
     return _page(db, conn, catalog, query, t, page, [])
 
 
-def _list_objects(db, conn, catalog, page, staff_view, visible, conditions):
+def _list_objects(db, conn, catalog, page, staff_view, shape, visible, params):
+    """One page of ticket objects and the total, in one statement built once per shape (``visible()`` gives the
+    derived table of visible ids and extra conditions; the values they bind are in ``params``)."""
+    statuses = [i for i, s in catalog.statuses.items() if s["state"] in _states(page)] or [-1]
+    key = ("list", *shape, page.updated_since is not None, *_answer_fields(catalog))
+    query, count = db.statement(key, lambda: _list_query(db, catalog, page, *visible()))
+    params = {**params, "statuses": statuses, "limit": page.limit, "offset": page.offset}
+    params["updated_since"] = page.updated_since
+    rows = conn.execute(query, params).mappings().all()
+    return _objects(db, conn, catalog, rows, staff_view), _total(conn, rows, count, page, params)
+
+
+def _list_query(db, catalog, page, visible, conditions):
+    """(page query, count subquery) with bind parameters for everything that changes between requests."""
     t = db.tables.ticket
-    source = t if visible is None else t.join(visible, visible.c.ticket_id == t.c.ticket_id)
-    conditions = [*conditions, *_filters(t, catalog, page)]
+    source = t.join(visible, visible.c.ticket_id == t.c.ticket_id)
+    conditions = [*conditions, t.c.status_id.in_(bindparam("statuses", expanding=True))]
+    if page.updated_since is not None:
+        conditions.append(t.c.updated >= bindparam("updated_since"))
     order = (t.c.created.desc(), t.c.ticket_id.desc())
     # The page's ids first (narrow rows, sorted on index data), then the wide joins for those ids only: joining
     # every visible ticket before sorting costs a temporary table of TEXT columns per ticket the user has.
     ids = select(t.c.ticket_id).select_from(source).where(*conditions).order_by(*order)
-    ids = ids.limit(page.limit).offset(page.offset).subquery("page")
+    ids = ids.limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
     count = select(func.count()).select_from(source).where(*conditions).correlate(None).scalar_subquery()
     query = _ticket_query(db, catalog, t.join(ids, ids.c.ticket_id == t.c.ticket_id)).add_columns(count.label("total"))
-    rows = conn.execute(query.order_by(*order)).mappings().all()
-    return _objects(db, conn, catalog, rows, staff_view), _total(conn, rows, count, page)
+    return query.order_by(*order), count
 
 
 def _page(db, conn, catalog, query, source, page, conditions):
@@ -143,16 +171,21 @@ def _page(db, conn, catalog, query, source, page, conditions):
     return rows, _total(conn, rows, count, page)
 
 
-def _total(conn, rows, count, page):
+def _total(conn, rows, count, page, params=None):
     """The page's rows carry the total; only an empty page past the first needs its own count."""
     if rows:
         return rows[0]["total"]
-    return conn.execute(select(count)).scalar() if page.offset else 0
+    return conn.execute(select(count), params).scalar() if page.offset else 0
+
+
+def _states(page):
+    # Archived and deleted states never show.
+    return ("open", "closed") if page.status is None else (page.status,)
 
 
 def _filters(t, catalog, page):
-    # Archived and deleted states never show; the state filter is resolved to status ids from the catalog.
-    states = ("open", "closed") if page.status is None else (page.status,)
+    # The state filter is resolved to status ids from the catalog.
+    states = _states(page)
     conditions = [t.c.status_id.in_([i for i, s in catalog.statuses.items() if s["state"] in states] or [-1])]
     if page.updated_since is not None:
         conditions.append(t.c.updated >= page.updated_since)
@@ -178,22 +211,23 @@ def _org_shares_with(user):
     )
 
 
-def _visible_ids(db, user, collaborators, organization):
-    """Derived table of the ids of the user's tickets, plus those they are Cc'd on and their organization's.
+def _visible_ids(db, collaborators, organization):
+    """Derived table of the ids of the user's tickets (bound as ``user_id``), plus those they are Cc'd on and their
+    organization's (``org_id``).
 
     One UNION branch per index (ticket.user_id, collaborator user_id, user.org_id), never an OR over ost_ticket.
     """
     t, th, c, u = db.tables.ticket, db.tables.thread, db.tables.thread_collaborator, db.tables.user
-    branches = [select(t.c.ticket_id).where(t.c.user_id == user["id"])]
+    branches = [select(t.c.ticket_id).where(t.c.user_id == bindparam("user_id"))]
     if collaborators:
         branches.append(
             select(th.c.object_id.label("ticket_id"))
             .select_from(th.join(c, c.c.thread_id == th.c.id))
-            .where(c.c.user_id == user["id"], th.c.object_type == "T")
+            .where(c.c.user_id == bindparam("user_id"), th.c.object_type == "T")
         )
     if organization:
         branches.append(
-            select(t.c.ticket_id).select_from(t.join(u, u.c.id == t.c.user_id)).where(u.c.org_id == user["org_id"])
+            select(t.c.ticket_id).select_from(t.join(u, u.c.id == t.c.user_id)).where(u.c.org_id == bindparam("org_id"))
         )
     return union(*branches).subquery("visible")
 
