@@ -15,7 +15,7 @@ from .base import Blueprint, Params
 from .db import database
 from .schemas import TICKET_PAIRS_DOC, TicketInfoSchema, TicketListEnvelopeSchema, TicketPairsSchema
 from .scope import USER_NOT_FOUND, ticket_or_404
-from .tickets import ListParams, list_headers, page_of
+from .tickets import ListParams, as_dumped, list_headers, page_of
 
 blp = Blueprint("scp_reads", __name__, description="Staff views of tickets: details, an agent's, a client's, all")
 
@@ -42,6 +42,7 @@ class ClientTicketsParams(ListParams):
 def ticket_info(args):
     """One ticket as agents see it: every entry, internal notes included, and its events."""
     ticket = ticket_or_404(args["ticketNumber"].strip(), staff_view=True)
+    (ticket,) = as_dumped([ticket])
     return jsonify({"ticket": ticket, "status_code": "0", "status_msg": "ticket details retrieved successfully"})
 
 
@@ -59,7 +60,8 @@ def staff_tickets(args):
         if agent is None:
             abort(404, message="agent not found")
         tickets, total = agent_tickets(db, conn, agent, page)
-    return jsonify({"tickets": tickets, "status_code": "0", "status_msg": "success"}), 200, list_headers(page, total)
+    envelope = {"tickets": as_dumped(tickets), "status_code": "0", "status_msg": "success"}
+    return jsonify(envelope), 200, list_headers(page, total)
 
 
 @blp.route("/api/scp/tickets/clientTickets.json")
@@ -76,7 +78,8 @@ def client_ticket_list(args):
         if user is None:
             abort(404, message=USER_NOT_FOUND)
         tickets, total = client_tickets(db, conn, user, page)
-    return jsonify({"tickets": tickets, "status_code": "0", "status_msg": "success"}), 200, list_headers(page, total)
+    envelope = {"tickets": as_dumped(tickets), "status_code": "0", "status_msg": "success"}
+    return jsonify(envelope), 200, list_headers(page, total)
 
 
 @blp.route("/api/scp/tickets.json")

@@ -7,6 +7,7 @@ from flask import jsonify, request
 from marshmallow import ValidationError, fields, validate
 
 from ..osticket.tickets import Page, user_tickets
+from .attachments import linked_entry
 from .auth import authenticated
 from .base import Blueprint, Params
 from .db import database
@@ -47,6 +48,26 @@ class UserListParams(UserParams, ListParams):
     pass
 
 
+def as_dumped(tickets):
+    """Ticket objects as TicketSchema dumps them: attachments get their download links and lose the file's key
+    (ThreadEntrySchema's pre_dump and fields); everything else is already JSON-ready."""
+    return [_linked(ticket) for ticket in tickets]
+
+
+def _linked(ticket):
+    if not any(entry.get("attachments") for entry in ticket["threads"]):
+        return ticket
+    return {**ticket, "threads": [_linked_entry(entry) for entry in ticket["threads"]]}
+
+
+def _linked_entry(entry):
+    if not entry.get("attachments"):
+        return entry
+    entry = linked_entry(entry)
+    entry["attachments"] = [{k: v for k, v in a.items() if k != "key"} for a in entry["attachments"]]
+    return entry
+
+
 def page_of(args):
     return Page(args["limit"], args["offset"], args.get("status"), args.get("updated_since"))
 
@@ -77,7 +98,7 @@ def list_user_tickets(args):
     db = database()
     with db.engine.connect() as conn:
         tickets, total = user_tickets(db, conn, user, page, only_number=guest_ticket())
-    return jsonify(tickets), 200, list_headers(page, total)
+    return jsonify(as_dumped(tickets)), 200, list_headers(page, total)
 
 
 @blp.route("/api/tickets.json/<string:number>")
@@ -101,4 +122,4 @@ def get_ticket_href(args, number):
 
 
 def _public_ticket(args, number):
-    return jsonify(ticket_or_404(number, viewer=acting_user(args, required=False, number=number)))
+    return jsonify(_linked(ticket_or_404(number, viewer=acting_user(args, required=False, number=number))))
