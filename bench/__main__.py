@@ -1,9 +1,11 @@
 """`make bench [BENCH_ARGS=...]`: build a database, serve it with gunicorn, load it, measure the floor, report.
 
 Steps: (1) a database `osticket_bench_<random>` on the server of --db-url, schema_fixtures/ plus bulk rows;
-(2) SQL statements per request, counted in-process; (3) gunicorn on a free loopback port, each scenario
-driven by a separate load-client process; (4) the same reads, and the create, with raw PyMySQL (the floor);
-(5) one table, printed and written under bench/results/. The database is dropped at the end unless --keep.
+(2) SQL statements per request (the server's Questions) and pooled connections, counted in-process; (3) gunicorn
+on a free loopback port, each scenario driven by a separate load-client process (with --pair, again on two
+instances sharing Redis); (4) the same reads, and the create, with raw PyMySQL (the floor); (5) with --peer-url and
+--stock-url, the peer's reads and a stock osTicket's create at the same concurrency; (6) one table and issue 11's
+targets, printed and written under bench/results/. The database is dropped at the end unless --keep.
 """
 
 import argparse
@@ -28,10 +30,19 @@ from .server import ROOT, Server, Settings, database_server_pid, process_cpu_sec
 
 DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
 RESULTS = os.path.join(ROOT, "bench", "results")
-FLOORS = ("ticket", "list", "topics", "create")  # scenarios with a raw-SQL floor
-SCENARIOS = ("ticket", "list", "topics", "create", "create_new_user", "reply")
+FLOORS = ("ticket1", "ticket", "list", "topics", "create")  # scenarios with a raw-SQL floor
+SCENARIOS = ("ticket1", "ticket", "list", "topics", "create", "create_new_user", "reply")
+FIXED_CONNECTIONS = {"ticket1": 1}  # scenario -> connections, whatever --connections says
+PAIRED = ("ticket", "create")  # scenarios measured again on two instances with --pair
+# The peer (alexsantos/osticket-api, on the sample database) and a stock osTicket: their API key in the sample and
+# baseline dumps, and what the peer's one-ticket and user-list endpoints are asked for.
+SAMPLE_API_KEY = "42DD112CC04B6FA90CE905B1F6CA959C"
+PEER_TICKET_IDS = [1]
+PEER_EMAILS = ["carol.customer@example.com"]
+STOCK_USERS = 8  # bench users the stock osTicket gets to know first, so its creates are for existing users
 # scenario -> (method, a path of it): the bench skips a scenario whose route the app does not have yet
 ROUTES = {
+    "ticket1": ("GET", "/api/tickets.json/1"),
     "ticket": ("GET", "/api/tickets.json/1"),
     "list": ("GET", "/api/tickets.json"),
     "topics": ("GET", "/api/topics.json"),
@@ -65,6 +76,15 @@ def parse(argv):
     p.add_argument("--requests", type=int, default=50_000, help="at most this many requests per scenario")
     p.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated subset of " + ",".join(SCENARIOS))
     p.add_argument("--no-floor", action="store_true", help="skip the raw-SQL floor")
+    p.add_argument("--peer-url", help="alexsantos/osticket-api (../shared/peers/alexsantos): drive its one-ticket and "
+                   "user-list endpoints too, at the same concurrency")  # fmt: skip
+    p.add_argument("--peer-key", default=SAMPLE_API_KEY, help="the peer's API key (default: the sample dump's)")
+    p.add_argument("--stock-url", help="a real osTicket (../shared/osticket/peer): drive its stock POST "
+                   "/api/tickets.json with the create's body and concurrency too")  # fmt: skip
+    p.add_argument("--stock-key", default=SAMPLE_API_KEY, help="the stock osTicket's API key (default: the dumps')")
+    p.add_argument("--pair", action="store_true", help="also measure two bridge instances sharing the database and "
+                   "Redis for the rate limits: " + ", ".join(PAIRED))  # fmt: skip
+    p.add_argument("--redis-url", default="redis://127.0.0.1:6379/3", help="the pair's OSTICKET_RATELIMIT_STORAGE")
     p.add_argument("--downloads", action="store_true", help="also: worker RSS during 10 downloads of 20 MB at once")
     return p.parse_args(argv)
 
@@ -130,6 +150,25 @@ def server_facts(db_url):
     }
 
 
+def measure(results, scenario, servers, db_pid, spec):
+    """Load ``servers`` (one bridge, or a pair sharing the connections) with one scenario; store the figures."""
+    for server in servers:
+        server.reset_peaks()
+    log(f"load: {scenario}")
+    app_cpu = sum(server.cpu_seconds() for server in servers)
+    db_cpu = process_cpu_seconds(db_pid) if db_pid else None
+    urls = [server.base_url for server in servers]
+    load = drive({**spec, "scenario": scenario.removesuffix("_pair"), "base_urls": urls})
+    sent = max(load["sent"], 1)
+    results[scenario]["load"] = load
+    results[scenario]["app_cpu_ms"] = (sum(server.cpu_seconds() for server in servers) - app_cpu) * 1000 / sent
+    if db_pid:
+        results[scenario]["db_cpu_ms"] = (process_cpu_seconds(db_pid) - db_cpu) * 1000 / sent
+    peaks = [mb for server in servers for mb in server.peak_rss_mb().values()]
+    results[scenario]["peak_rss_mb"] = max(peaks, default=None)
+    results[scenario]["rss_per_worker_mb"] = sorted(round(mb, 1) for mb in peaks)
+
+
 def run(args, db_url, started):
     began = time.monotonic()
     load_at_start = load_average()
@@ -154,40 +193,69 @@ def run(args, db_url, started):
     }
     log("counting SQL statements per request (in-process, warm catalog)")
     counts = count.statements_per_request(db_url, key, targets, scenarios)
-    results = {s: {"connections": args.connections, "statements": counts[s][0]} for s in scenarios}
+    results = {
+        s: {
+            "connections": FIXED_CONNECTIONS.get(s, args.connections),
+            "statements": counts[s]["statements"],
+            "checkouts": counts[s]["checkouts"],
+        }
+        for s in scenarios
+    }
     spec = {
         "api_key": key,
         "targets": targets,
-        "connections": args.connections,
         "duration": args.duration,
         "warmup": args.warmup,
         "max_requests": args.requests,
     }
     url = make_url(db_url)
-    db_pid = database_server_pid(url.port or 3306) if url.host in ("127.0.0.1", "localhost", "::1") else None
-    server = Server(db_url, settings_obj, os.path.join(RESULTS, "gunicorn.log"))
+    local = url.host in ("127.0.0.1", "localhost", "::1") and not url.query.get("unix_socket")
+    db_pid = database_server_pid(url.port or 3306) if local else None
+    servers = [Server(db_url, settings_obj, os.path.join(RESULTS, "gunicorn.log"))]
     try:
         for scenario in scenarios:
-            server.reset_peaks()
-            log(f"load: {scenario}")
-            app_cpu, db_cpu = server.cpu_seconds(), process_cpu_seconds(db_pid) if db_pid else None
-            load = drive({**spec, "scenario": scenario, "base_url": server.base_url})
-            sent = max(load["sent"], 1)
-            results[scenario]["load"] = load
-            results[scenario]["app_cpu_ms"] = (server.cpu_seconds() - app_cpu) * 1000 / sent
-            if db_pid:
-                results[scenario]["db_cpu_ms"] = (process_cpu_seconds(db_pid) - db_cpu) * 1000 / sent
-            results[scenario]["peak_rss_mb"] = max(server.peak_rss_mb().values(), default=None)
+            measure(results, scenario, servers, db_pid, {**spec, "connections": results[scenario]["connections"]})
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
+    if args.pair:
+        settings["pair"] = f"two instances as above on two ports, rate limits in {args.redis_url}"
+        env = {"OSTICKET_RATELIMIT_STORAGE": args.redis_url}
+        servers = []
+        try:
+            servers = [Server(db_url, settings_obj, os.path.join(RESULTS, "gunicorn.log"), env) for _ in range(2)]
+            for scenario in (s for s in PAIRED if s in scenarios):
+                results[f"{scenario}_pair"] = {**results[scenario], "connections": args.connections}
+                measure(results, f"{scenario}_pair", servers, db_pid, {**spec, "connections": args.connections})
+        finally:
+            for server in servers:
+                server.stop()
     if not args.no_floor:
         for scenario in (s for s in scenarios if s in FLOORS):
             log(f"floor: {scenario}")
-            results[scenario]["floor"] = drive({**spec, "scenario": scenario, "db_url": db_url})
+            connections = results[scenario]["connections"]
+            results[scenario]["floor"] = drive(
+                {**spec, "connections": connections, "scenario": scenario, "db_url": db_url}
+            )
+    if args.peer_url:
+        peer_targets = {"peer_ticket_ids": PEER_TICKET_IDS, "peer_emails": PEER_EMAILS}
+        for scenario in ("peer_ticket", "peer_list"):
+            log(f"peer: {scenario} on {args.peer_url}")
+            load = drive({**spec, "connections": args.connections, "scenario": scenario, "base_url": args.peer_url,
+                          "api_key": args.peer_key, "targets": peer_targets})  # fmt: skip
+            results[scenario] = {"connections": args.connections, "load": load}
+    if args.stock_url and "create" in scenarios:
+        log(f"stock osTicket: create on {args.stock_url}")
+        stock_targets = {**targets, "users": targets["users"][:STOCK_USERS]}
+        stock_spec = {**spec, "base_url": args.stock_url, "api_key": args.stock_key, "targets": stock_targets}
+        drive({**stock_spec, "scenario": "stock_create", "connections": 1, "warmup": 0, "duration": 60,
+               "max_requests": STOCK_USERS, "targets": {**stock_targets, "prime": True}})  # fmt: skip
+        load = drive({**stock_spec, "scenario": "stock_create", "connections": args.connections})
+        results["stock_create"] = {"connections": args.connections, "load": load}
     settings["bench time"] = f"{time.monotonic() - began:.0f}s after the build"
     settings["load average"] = f"{load_at_start} at the start, {load_average()} at the end (other work on the machine)"
     for scenario in scenarios:
-        results[scenario]["statement_list"] = counts[scenario][1]
+        results[scenario]["statement_list"] = counts[scenario]["sent"]
     text_report = report.render(settings, results, notes)
     path = report.write(RESULTS, settings, results, notes, text_report)
     log("")

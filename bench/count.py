@@ -1,8 +1,10 @@
-"""SQL statements per request: one request of each scenario run in-process, every statement the server gets counted.
+"""SQL statements per request, as the server counts them: one request of each scenario run in-process.
 
-Counted: each statement SQLAlchemy executes, each COMMIT/ROLLBACK it sends (explicit, or the pool's
-rollback when a connection goes back), so the figure matches the server's own ``Questions`` counter; a
-ping (COM_PING) is not a statement. The request runs twice first so the per-process catalog is warm.
+For each connection the request checks out of the pool, the server's own ``Questions`` counter of that session is
+read when the pool hands it out and again when it comes back: the difference is what the server received (each
+statement, COMMIT/ROLLBACK, several statements sent in one round trip counted one by one; a ping is not a
+statement), less the reading itself. The statements SQLAlchemy sent are listed too (for the report), and the
+pool checkouts counted. The request runs three times first so the per-process catalog is warm.
 """
 
 import json
@@ -16,6 +18,8 @@ from .load import HTTP
 
 
 class StatementCounter:
+    """The statements SQLAlchemy sends (and its COMMIT/ROLLBACKs), as a list."""
+
     def __init__(self, engine):
         self.engine = engine
         self.statements = []
@@ -47,8 +51,46 @@ class StatementCounter:
         event.remove(self.engine.pool, "reset", self._reset)
 
 
+def _questions(dbapi_connection):
+    with dbapi_connection.cursor() as cur:
+        cur.execute("SHOW SESSION STATUS LIKE 'Questions'")
+        return int(cur.fetchone()[1])
+
+
+class ServerCounter:
+    """The server's Questions of every connection checked out meanwhile, and the number of checkouts."""
+
+    def __init__(self, engine):
+        self.pool = engine.pool
+        self.questions = 0
+        self.checkouts = 0
+        self._at_checkout = {}
+
+    def _checkout(self, dbapi_connection, record, proxy):
+        self.checkouts += 1
+        self._at_checkout[id(dbapi_connection)] = _questions(dbapi_connection)
+
+    def _checkin(self, dbapi_connection, record):
+        began = self._at_checkout.pop(id(dbapi_connection), None)
+        if began is not None and dbapi_connection is not None:
+            self.questions += _questions(dbapi_connection) - began - 1  # the second reading counts itself
+
+    def __enter__(self):
+        event.listen(self.pool, "checkout", self._checkout)
+        event.listen(self.pool, "checkin", self._checkin)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.pool, "checkout", self._checkout)
+        event.remove(self.pool, "checkin", self._checkin)
+
+
 def statements_per_request(db_url, api_key, targets, scenarios):
-    """{scenario: (statement count, [statements])} of one warm request each; raises if a request fails."""
+    """{scenario: {"statements", "checkouts", "sent"}} of one warm request each; raises if a request fails.
+
+    statements: what the server counted (Questions); checkouts: pooled connections the request took;
+    sent: the statements SQLAlchemy sent, for the report.
+    """
     app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING"})
     client = app.test_client()
     engine = app.extensions["osticket"].engine
@@ -57,9 +99,9 @@ def statements_per_request(db_url, api_key, targets, scenarios):
         for scenario in scenarios:
             build, expected = HTTP[scenario]
             rng = random.Random(7)
-            for n in range(3):
+            for n in range(4):
                 method, path, body = build(rng, targets, 10_000_000 + n)
-                with StatementCounter(engine) as statements:
+                with StatementCounter(engine) as sent, ServerCounter(engine) as server:
                     response = client.open(
                         path,
                         method=method,
@@ -69,7 +111,7 @@ def statements_per_request(db_url, api_key, targets, scenarios):
                     )
                 if response.status_code != expected:
                     raise RuntimeError(f"{scenario}: {method} {path} -> {response.status_code} {response.get_data()!r}")
-            results[scenario] = (len(statements), statements)
+            results[scenario] = {"statements": server.questions, "checkouts": server.checkouts, "sent": sent}
     finally:
         app.extensions["osticket"].dispose()
     return results

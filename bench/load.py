@@ -1,8 +1,8 @@
 """Load client, run as its own process: N connections (one process each) repeat one scenario for a bounded time.
 
 ``python -m bench.load`` reads a JSON spec on stdin and prints the result as JSON on stdout:
-spec = {"scenario", "base_url" | "db_url", "api_key", "targets", "connections", "duration", "warmup",
-"max_requests"}. HTTP scenarios use one keep-alive http.client connection per process; floor scenarios one
+spec = {"scenario", "base_url" | "base_urls" | "db_url", "api_key", "targets", "connections", "duration",
+"warmup", "max_requests"}. HTTP scenarios use one keep-alive http.client connection per process; floor scenarios one
 PyMySQL connection per process. Latencies are measured around a whole request, response body included.
 """
 
@@ -24,7 +24,9 @@ MESSAGE = "Hello, my order has not arrived yet. Could you check where it is? Ord
 def _create(existing):
     def request(rng, targets, n):
         if existing:
-            _, name, email = rng.choice(targets["users"])
+            users = targets["users"]
+            # "prime": each user in turn, so that a stock osTicket knows them all afterwards
+            _, name, email = users[n % len(users)] if targets.get("prime") else rng.choice(users)
         else:
             name, email = "New Person", f"new.{uuid.uuid4().hex}@bench.example.org"
         body = {"email": email, "name": name, "subject": f"Bench ticket {n}", "message": MESSAGE}
@@ -48,9 +50,16 @@ HTTP = {
     "create": (_create(existing=True), 201),
     "create_new_user": (_create(existing=False), 201),
     "reply": (_reply, 200),
+    "ticket1": (lambda rng, t, n: ("GET", f"/api/tickets.json/{rng.choice(t['long_tickets'])}", None), 200),
+    # alexsantos/osticket-api on the sample database: a ticket by internal id, a user's tickets by address
+    "peer_ticket": (lambda rng, t, n: ("GET", f"/tickets/{rng.choice(t['peer_ticket_ids'])}", None), 200),
+    "peer_list": (lambda rng, t, n: ("GET", f"/tickets?email={rng.choice(t['peer_emails'])}", None), 200),
+    # a real osTicket's stock API: the create's body, for users the stock database knows (primed first)
+    "stock_create": (_create(existing=True), 201),
 }
 FLOOR = {
     "ticket": lambda floor, rng, t: floor.ticket(rng.choice(t["long_tickets"])),
+    "ticket1": lambda floor, rng, t: floor.ticket(rng.choice(t["long_tickets"])),
     "list": lambda floor, rng, t: floor.ticket_list(rng.choice(t["heavy_users"])),
     "topics": lambda floor, rng, t: floor.topics(),
     "create": lambda floor, rng, t: floor.create(
@@ -60,8 +69,10 @@ FLOOR = {
 
 
 class _HttpClient:
-    def __init__(self, spec):
-        url = urlsplit(spec["base_url"])
+    def __init__(self, spec, index):
+        # With several base URLs (bridge instances), connection i goes to URL i modulo their number.
+        urls = spec.get("base_urls") or [spec["base_url"]]
+        url = urlsplit(urls[index % len(urls)])
         self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
         self.build, self.expected = HTTP[spec["scenario"]]
         self.headers = {"X-API-Key": spec["api_key"], "Content-Type": "application/json"}
@@ -85,7 +96,7 @@ class _HttpClient:
 
 
 class _FloorClient:
-    def __init__(self, spec):
+    def __init__(self, spec, index):
         self.db = connect(spec["db_url"])
         self.floor = Floor(self.db, spec["api_key"])
         self.op = FLOOR[spec["scenario"]]
@@ -100,7 +111,7 @@ class _FloorClient:
 
 def _work(spec, index, measure_from, stop_at, quota):
     """One connection's loop (in its own process): [latencies of the measured window], [errors], requests sent."""
-    client = (_FloorClient if spec.get("db_url") else _HttpClient)(spec)
+    client = (_FloorClient if spec.get("db_url") else _HttpClient)(spec, index)
     rng = random.Random(index)
     latencies, errors = [], []
     n = 0

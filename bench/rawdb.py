@@ -15,6 +15,7 @@ def connect(db_url, autocommit=True):
         user=u.username or "root",
         password=u.password or "",
         database=u.database,
+        unix_socket=u.query.get("unix_socket"),
         charset="utf8",
         autocommit=autocommit,
     )

@@ -69,11 +69,11 @@ class Settings:
 class Server:
     """gunicorn serving wsgi:app with the environment's production defaults plus OSTICKET_DB_URL."""
 
-    def __init__(self, db_url, settings, log_path):
+    def __init__(self, db_url, settings, log_path, env=None):
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        env = {**os.environ, "OSTICKET_DB_URL": db_url}
+        env = {**os.environ, "OSTICKET_DB_URL": db_url, **(env or {})}
         self._log = open(log_path, "ab")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [gunicorn, "--bind", f"127.0.0.1:{self.port}", *settings.args(), "wsgi:app"],

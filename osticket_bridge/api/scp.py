@@ -1,4 +1,7 @@
-"""Staff-side reads (/api/scp/...): every entry, internal notes included, and the thread's events."""
+"""Staff-side reads (/api/scp/...): every entry, internal notes included, and the thread's events.
+
+Ticket objects are sent as the domain builds them, JSON-ready (see api/tickets.py); the schemas document them.
+"""
 
 from flask import jsonify
 from flask_smorest import abort
@@ -12,7 +15,7 @@ from .base import Blueprint, Params
 from .db import database
 from .schemas import TICKET_PAIRS_DOC, TicketInfoSchema, TicketListEnvelopeSchema, TicketPairsSchema
 from .scope import USER_NOT_FOUND, ticket_or_404
-from .tickets import ListParams, list_headers, page_of
+from .tickets import ListParams, as_dumped, list_headers, page_of
 
 blp = Blueprint("scp_reads", __name__, description="Staff views of tickets: details, an agent's, a client's, all")
 
@@ -39,7 +42,8 @@ class ClientTicketsParams(ListParams):
 def ticket_info(args):
     """One ticket as agents see it: every entry, internal notes included, and its events."""
     ticket = ticket_or_404(args["ticketNumber"].strip(), staff_view=True)
-    return {"ticket": ticket, "status_code": "0", "status_msg": "ticket details retrieved successfully"}
+    (ticket,) = as_dumped([ticket])
+    return jsonify({"ticket": ticket, "status_code": "0", "status_msg": "ticket details retrieved successfully"})
 
 
 @blp.route("/api/scp/tickets/staffTickets.json")
@@ -56,7 +60,8 @@ def staff_tickets(args):
         if agent is None:
             abort(404, message="agent not found")
         tickets, total = agent_tickets(db, conn, agent, page)
-    return {"tickets": tickets, "status_code": "0", "status_msg": "success"}, 200, list_headers(page, total)
+    envelope = {"tickets": as_dumped(tickets), "status_code": "0", "status_msg": "success"}
+    return jsonify(envelope), 200, list_headers(page, total)
 
 
 @blp.route("/api/scp/tickets/clientTickets.json")
@@ -73,7 +78,8 @@ def client_ticket_list(args):
         if user is None:
             abort(404, message=USER_NOT_FOUND)
         tickets, total = client_tickets(db, conn, user, page)
-    return {"tickets": tickets, "status_code": "0", "status_msg": "success"}, 200, list_headers(page, total)
+    envelope = {"tickets": as_dumped(tickets), "status_code": "0", "status_msg": "success"}
+    return jsonify(envelope), 200, list_headers(page, total)
 
 
 @blp.route("/api/scp/tickets.json")

@@ -3,16 +3,20 @@
 from datetime import datetime
 from urllib.parse import urlencode
 
-from flask import request
+from flask import jsonify, request
 from marshmallow import ValidationError, fields, validate
 
 from ..osticket.tickets import Page, user_tickets
+from .attachments import linked_entry
 from .auth import authenticated
 from .base import Blueprint, Params
 from .db import database
 from .schemas import TicketSchema
 from .scope import UserParams, acting_user, guest_ticket, ticket_or_404
 
+# The read routes send the domain's ticket objects as they are (jsonify): osticket/tickets.py builds them
+# JSON-ready in TicketSchema's field order, so the schema only documents them; marshmallow dumping a page of
+# threads cost more than the queries. tests/test_read_serialisation.py checks that both give the same bytes.
 blp = Blueprint(
     "ticket_reads",
     __name__,
@@ -42,6 +46,26 @@ class ListParams(Params):
 
 class UserListParams(UserParams, ListParams):
     pass
+
+
+def as_dumped(tickets):
+    """Ticket objects as TicketSchema dumps them: attachments get their download links and lose the file's key
+    (ThreadEntrySchema's pre_dump and fields); everything else is already JSON-ready."""
+    return [_linked(ticket) for ticket in tickets]
+
+
+def _linked(ticket):
+    if not any(entry.get("attachments") for entry in ticket["threads"]):
+        return ticket
+    return {**ticket, "threads": [_linked_entry(entry) for entry in ticket["threads"]]}
+
+
+def _linked_entry(entry):
+    if not entry.get("attachments"):
+        return entry
+    entry = linked_entry(entry)
+    entry["attachments"] = [{k: v for k, v in a.items() if k != "key"} for a in entry["attachments"]]
+    return entry
 
 
 def page_of(args):
@@ -74,7 +98,7 @@ def list_user_tickets(args):
     db = database()
     with db.engine.connect() as conn:
         tickets, total = user_tickets(db, conn, user, page, only_number=guest_ticket())
-    return tickets, 200, list_headers(page, total)
+    return jsonify(as_dumped(tickets)), 200, list_headers(page, total)
 
 
 @blp.route("/api/tickets.json/<string:number>")
@@ -98,4 +122,4 @@ def get_ticket_href(args, number):
 
 
 def _public_ticket(args, number):
-    return ticket_or_404(number, viewer=acting_user(args, required=False, number=number))
+    return jsonify(_linked(ticket_or_404(number, viewer=acting_user(args, required=False, number=number))))

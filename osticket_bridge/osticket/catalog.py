@@ -1,6 +1,7 @@
 """Installer-seeded rows and settings, looked up by name/state/type (never by fresh-install id).
 
-They change only when an admin edits them, so a copy is kept for a short time per process.
+They change only when an admin edits them, so a copy is kept for a short time per process; so are the full
+names of help topics and departments, which every ticket shows.
 """
 
 import json
@@ -9,6 +10,8 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+
+from . import topics
 
 CACHE_SECONDS = 30
 
@@ -25,6 +28,7 @@ class Catalog:
     user_form_id: int
     ticket_form_id: int
     fields: dict = field(default_factory=dict)  # form id -> [field rows] in sort order
+    names: dict = field(default_factory=dict)  # "topics"/"depts" -> {id: full name ("Parent / Child")}
 
     def setting(self, key, default=""):
         value = self.config.get(key)
@@ -82,7 +86,9 @@ def load_catalog(db, conn):
     ).mappings()
     for row in rows:
         fields.setdefault(row["form_id"], []).append(dict(row))
+    labels = topics.load_labels(db, conn)
     return Catalog(
+        names={kind: topics.full_names(labelled) for kind, labelled in labels.items()},
         config=config,
         statuses=statuses,
         priorities=priorities,

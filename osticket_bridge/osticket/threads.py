@@ -3,7 +3,7 @@
 import json
 from collections import defaultdict
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import CHAR, bindparam, cast, select
 
 from .files import attachment_of, with_attachments
 from .users import agents_name, persons_name
@@ -55,8 +55,8 @@ def _entries_query(db, staff_view):
             e.c.title,
             e.c.body,
             e.c.format,
-            e.c.created,
-            e.c.updated,
+            printed_time(e.c.created),
+            printed_time(e.c.updated),
             staff.c.firstname.label("staff_firstname"),
             staff.c.lastname.label("staff_lastname"),
             user.c.name.label("user_name"),
@@ -116,7 +116,9 @@ def events_by_thread(db, conn, catalog, thread_ids):
     ev = db.tables.thread_event
     names = {event_id: name for name, event_id in catalog.events.items()}
     rows = conn.execute(
-        select(ev).where(ev.c.thread_id.in_(set(thread_ids))).order_by(ev.c.thread_id, ev.c.timestamp, ev.c.id)
+        select(*(printed_time(c) if c.name == "timestamp" else c for c in ev.c))
+        .where(ev.c.thread_id.in_(set(thread_ids)))
+        .order_by(ev.c.thread_id, ev.c.timestamp, ev.c.id)
     ).mappings()
     events = defaultdict(list)
     for row in rows:
@@ -137,6 +139,14 @@ def events_by_thread(db, conn, catalog, thread_ids):
             }
         )
     return events
+
+
+def printed_time(column):
+    """A DATETIME column as osTicket prints it: "YYYY-MM-DD HH:MM:SS", a zero date "0000-00-00 00:00:00", NULL null.
+
+    The server formats it, so the driver does not parse it into a datetime for the answer to format it back.
+    """
+    return cast(column, CHAR).label(column.name)
 
 
 def _parse(data):

@@ -1,8 +1,8 @@
 """Tickets as osTicket's panel shows them: lookups, the seed's ticket object, and paginated lists.
 
 Every read is batched: a page of tickets costs one query for the tickets (with their thread, owner, subject,
-priority, phone, assignee and the total), one for topic/department names, one for all entries and, for
-staff views, one for all events, whatever the number of tickets.
+priority, phone, assignee and the total), one for all entries and, for staff views, one for all events, whatever
+the number of tickets. Topic and department names come from the catalog's cache.
 """
 
 from dataclasses import dataclass
@@ -12,8 +12,11 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select, union
 
 from . import threads, topics
 from .staff import team_ids_query
+from .threads import printed_time
 from .users import format_phone, name_parts, phone_format
 
+TICKET_COLUMNS = "number status_id dept_id topic_id staff_id team_id source".split()
+TICKET_TIMES = "duedate est_duedate closed created".split()
 ORG_SHARE_PRIMARY = 0x8  # ost_organization.status: share tickets with primary contacts
 ORG_SHARE_ALL = 0x10
 USER_PRIMARY_CONTACT = 0x1  # ost_user.status
@@ -81,16 +84,26 @@ def user_tickets(db, conn, user, page, only_number=None):
     ``only_number`` narrows the list to one ticket (a guest token's).
     """
     catalog = db.catalog.get(conn)
-    visible = _visible_ids(db, user, collaborators=_collaborators_see(catalog), organization=_org_shares_with(user))
-    conditions = [] if only_number is None else [db.tables.ticket.c.number == str(only_number)]
-    return _list_objects(db, conn, catalog, page, False, visible, conditions)
+    collaborators, organization = _collaborators_see(catalog), _org_shares_with(user)
+
+    def visible():
+        t = db.tables.ticket
+        ids = _visible_ids(db, collaborators=collaborators, organization=organization)
+        return ids, [] if only_number is None else [t.c.number == bindparam("number")]
+
+    shape = ("user_tickets", collaborators, organization, only_number is not None)
+    params = {"user_id": user["id"], "org_id": user.get("org_id"), "number": str(only_number)}
+    return _list_objects(db, conn, catalog, page, False, shape, visible, params)
 
 
 def client_tickets(db, conn, user, page):
     """(staff-view ticket objects, total) of the user, as the panel's user page lists them (owner or Cc)."""
     catalog = db.catalog.get(conn)
-    visible = _visible_ids(db, user, collaborators=True, organization=False)
-    return _list_objects(db, conn, catalog, page, True, visible, [])
+
+    def visible():
+        return _visible_ids(db, collaborators=True, organization=False), []
+
+    return _list_objects(db, conn, catalog, page, True, ("client_tickets",), visible, {"user_id": user["id"]})
 
 
 def agent_tickets(db, conn, agent, page):
@@ -98,14 +111,18 @@ def agent_tickets(db, conn, agent, page):
     if page.status == "closed":
         return [], 0
     catalog = db.catalog.get(conn)
-    t = db.tables.ticket
-    # One branch per index (staff_id, team_id) rather than an OR that would scan ost_ticket.
-    assigned = union(
-        select(t.c.ticket_id).where(t.c.staff_id == agent["staff_id"]),
-        select(t.c.ticket_id).where(t.c.team_id.in_(team_ids_query(db, agent["staff_id"]))),
-    ).subquery("assigned")
+
+    def assigned():
+        t = db.tables.ticket
+        # One branch per index (staff_id, team_id) rather than an OR that would scan ost_ticket.
+        ids = union(
+            select(t.c.ticket_id).where(t.c.staff_id == bindparam("staff_id")),
+            select(t.c.ticket_id).where(t.c.team_id.in_(team_ids_query(db, bindparam("staff_id")))),
+        ).subquery("assigned")
+        return ids, []
+
     page = Page(page.limit, page.offset, "open", page.updated_since)
-    return _list_objects(db, conn, catalog, page, True, assigned, [])
+    return _list_objects(db, conn, catalog, page, True, ("agent_tickets",), assigned, {"staff_id": agent["staff_id"]})
 
 
 def ticket_index(db, conn, page):
@@ -116,19 +133,33 @@ def ticket_index(db, conn, page):
     return _page(db, conn, catalog, query, t, page, [])
 
 
-def _list_objects(db, conn, catalog, page, staff_view, visible, conditions):
+def _list_objects(db, conn, catalog, page, staff_view, shape, visible, params):
+    """One page of ticket objects and the total, in one statement built once per shape (``visible()`` gives the
+    derived table of visible ids and extra conditions; the values they bind are in ``params``)."""
+    statuses = [i for i, s in catalog.statuses.items() if s["state"] in _states(page)] or [-1]
+    key = ("list", *shape, page.updated_since is not None, *_answer_fields(catalog))
+    query, count = db.statement(key, lambda: _list_query(db, catalog, page, *visible()))
+    params = {**params, "statuses": statuses, "limit": page.limit, "offset": page.offset}
+    params["updated_since"] = page.updated_since
+    rows = conn.execute(query, params).mappings().all()
+    return _objects(db, conn, catalog, rows, staff_view), _total(conn, rows, count, page, params)
+
+
+def _list_query(db, catalog, page, visible, conditions):
+    """(page query, count subquery) with bind parameters for everything that changes between requests."""
     t = db.tables.ticket
-    source = t if visible is None else t.join(visible, visible.c.ticket_id == t.c.ticket_id)
-    conditions = [*conditions, *_filters(t, catalog, page)]
+    source = t.join(visible, visible.c.ticket_id == t.c.ticket_id)
+    conditions = [*conditions, t.c.status_id.in_(bindparam("statuses", expanding=True))]
+    if page.updated_since is not None:
+        conditions.append(t.c.updated >= bindparam("updated_since"))
     order = (t.c.created.desc(), t.c.ticket_id.desc())
     # The page's ids first (narrow rows, sorted on index data), then the wide joins for those ids only: joining
     # every visible ticket before sorting costs a temporary table of TEXT columns per ticket the user has.
     ids = select(t.c.ticket_id).select_from(source).where(*conditions).order_by(*order)
-    ids = ids.limit(page.limit).offset(page.offset).subquery("page")
+    ids = ids.limit(bindparam("limit")).offset(bindparam("offset")).subquery("page")
     count = select(func.count()).select_from(source).where(*conditions).correlate(None).scalar_subquery()
     query = _ticket_query(db, catalog, t.join(ids, ids.c.ticket_id == t.c.ticket_id)).add_columns(count.label("total"))
-    rows = conn.execute(query.order_by(*order)).mappings().all()
-    return _objects(db, conn, catalog, rows, staff_view), _total(conn, rows, count, page)
+    return query.order_by(*order), count
 
 
 def _page(db, conn, catalog, query, source, page, conditions):
@@ -150,16 +181,21 @@ def _page(db, conn, catalog, query, source, page, conditions):
     return rows, _total(conn, rows, count, page)
 
 
-def _total(conn, rows, count, page):
+def _total(conn, rows, count, page, params=None):
     """The page's rows carry the total; only an empty page past the first needs its own count."""
     if rows:
         return rows[0]["total"]
-    return conn.execute(select(count)).scalar() if page.offset else 0
+    return conn.execute(select(count), params).scalar() if page.offset else 0
+
+
+def _states(page):
+    # Archived and deleted states never show.
+    return ("open", "closed") if page.status is None else (page.status,)
 
 
 def _filters(t, catalog, page):
-    # Archived and deleted states never show; the state filter is resolved to status ids from the catalog.
-    states = ("open", "closed") if page.status is None else (page.status,)
+    # The state filter is resolved to status ids from the catalog.
+    states = _states(page)
     conditions = [t.c.status_id.in_([i for i, s in catalog.statuses.items() if s["state"] in states] or [-1])]
     if page.updated_since is not None:
         conditions.append(t.c.updated >= page.updated_since)
@@ -185,22 +221,23 @@ def _org_shares_with(user):
     )
 
 
-def _visible_ids(db, user, collaborators, organization):
-    """Derived table of the ids of the user's tickets, plus those they are Cc'd on and their organization's.
+def _visible_ids(db, collaborators, organization):
+    """Derived table of the ids of the user's tickets (bound as ``user_id``), plus those they are Cc'd on and their
+    organization's (``org_id``).
 
     One UNION branch per index (ticket.user_id, collaborator user_id, user.org_id), never an OR over ost_ticket.
     """
     t, th, c, u = db.tables.ticket, db.tables.thread, db.tables.thread_collaborator, db.tables.user
-    branches = [select(t.c.ticket_id).where(t.c.user_id == user["id"])]
+    branches = [select(t.c.ticket_id).where(t.c.user_id == bindparam("user_id"))]
     if collaborators:
         branches.append(
             select(th.c.object_id.label("ticket_id"))
             .select_from(th.join(c, c.c.thread_id == th.c.id))
-            .where(c.c.user_id == user["id"], th.c.object_type == "T")
+            .where(c.c.user_id == bindparam("user_id"), th.c.object_type == "T")
         )
     if organization:
         branches.append(
-            select(t.c.ticket_id).select_from(t.join(u, u.c.id == t.c.user_id)).where(u.c.org_id == user["org_id"])
+            select(t.c.ticket_id).select_from(t.join(u, u.c.id == t.c.user_id)).where(u.c.org_id == bindparam("org_id"))
         )
     return union(*branches).subquery("visible")
 
@@ -234,11 +271,13 @@ def _ticket_query(db, catalog, source=None):
     t, th, u, ue, s, team = tb.ticket, tb.thread, tb.user, tb.user_email, tb.staff, tb.team
     answers = tb.form_entry_values
     tentry, uentry = tb.form_entry.alias("tentry"), tb.form_entry.alias("uentry")
+    # Only the columns _ticket reads: every column costs the driver a descriptor to parse on each request.
     columns = [
-        t,
+        *(t.c[name] for name in TICKET_COLUMNS),
+        *(printed_time(t.c[name]) for name in TICKET_TIMES),
         th.c.id.label("thread_id"),
-        th.c.lastmessage,
-        th.c.lastresponse,
+        printed_time(th.c.lastmessage),
+        printed_time(th.c.lastresponse),
         u.c.name.label("user_name"),
         ue.c.address.label("user_email"),
         s.c.firstname.label("staff_firstname"),
@@ -275,15 +314,21 @@ def _ticket_query(db, catalog, source=None):
             continue
         value = answers.alias(f"{label}_answer")
         joined = joined.outerjoin(value, and_(value.c.entry_id == entry.c.id, value.c.field_id == field["id"]))
-        columns += [value.c.value.label(f"{label}_value"), value.c.value_id.label(f"{label}_value_id")]
+        columns.append(value.c.value.label(f"{label}_value"))
+        if label == "priority":
+            columns.append(value.c.value_id.label("priority_value_id"))
     return select(*columns).select_from(joined)
 
 
 def _objects(db, conn, catalog, rows, staff_view):
     if not rows:
         return []
-    labels = topics.load_labels(db, conn)
-    names = {"topics": topics.full_names(labels["topics"]), "depts": topics.full_names(labels["depts"])}
+    names = catalog.names
+    topic_ids, dept_ids = {r["topic_id"] for r in rows} - {0, None}, {r["dept_id"] for r in rows} - {0, None}
+    if not topic_ids <= names["topics"].keys() or not dept_ids <= names["depts"].keys():
+        # A topic or department newer than the cached names (created since): read them afresh.
+        labels = topics.load_labels(db, conn)
+        names = {kind: topics.full_names(labelled) for kind, labelled in labels.items()}
     thread_ids = [r["thread_id"] for r in rows if r["thread_id"]]
     entries = threads.entries_by_thread(db, conn, catalog, thread_ids, staff_view)
     events = threads.events_by_thread(db, conn, catalog, thread_ids) if staff_view else None
