@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import logs, security
+from . import logs, security, widget
 from .config import load_settings
 from .db import Database
 
@@ -38,6 +38,7 @@ def create_app(config=None):
     )
     logs.init_app(app)
     _register_api(app)
+    app.register_blueprint(widget.blp)
     security.init_app(app)
     return app
 
