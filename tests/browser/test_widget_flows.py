@@ -112,10 +112,11 @@ def test_keyboard_alone(page, site):
     page.keyboard.type(PRIYA["password"])
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="My tickets", exact=True)).to_be_focused()
+    first_link = page.locator("osticket-helpdesk a[part=ticket-link]").first
+    expect(first_link).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="New ticket", exact=True)).to_be_focused()
     page.keyboard.press("Tab")
-    first_link = page.locator("osticket-helpdesk a[part=ticket-link]").first
     expect(first_link).to_be_focused()
     subject = first_link.locator(".subject").inner_text()
     page.keyboard.press("Enter")
@@ -188,6 +189,11 @@ def test_token_from_the_sites_backend(page, site):
     expect(page.get_by_label("Password")).to_have_count(0)
     assert "X-API-Key" not in page.content() and API_KEY not in page.content()
     screenshot(page, "08-account-token-url")
+    # A token the bridge refuses (expired, or the secret changed): the widget asks token-url again and goes on.
+    widget(page).evaluate("el => el.setToken('expired.or.forged')")
+    widget(page).evaluate("el => el.openTicket('482915')")
+    expect(page.get_by_role("button", name="Send reply", exact=True)).to_be_visible()
+    expect(page.get_by_text("Your session has ended")).to_have_count(0)
 
     request = urllib.request.Request(  # noqa: S310 - the test's own bridge
         f"{site.bridge}/api/auth/token",
@@ -212,3 +218,23 @@ def test_strings_can_be_translated(page, site):
     widget(page).evaluate("el => el.setStrings({signIn: 'Anmelden'})")
     expect(page.get_by_role("button", name="Anmelden", exact=True)).to_be_visible()
     expect(page.get_by_label("Mot de passe", exact=True)).to_be_visible()
+
+
+def test_empty_and_unreachable_states_are_in_words(page, site):
+    request = urllib.request.Request(  # noqa: S310 - the test's own bridge
+        f"{site.bridge}/api/scp/users.json",
+        data=json.dumps(
+            {"email": "new.widget.user@example.com", "name": "New User", "password": "widget-pass-1"}
+        ).encode(),
+        headers={"Content-Type": "application/json", "X-API-Key": API_KEY},
+    )
+    urllib.request.urlopen(request).close()  # noqa: S310
+    sign_in(page, site, username="new.widget.user@example.com", password="widget-pass-1")  # noqa: S106
+    expect(page.get_by_text("You have no tickets yet.", exact=True)).to_be_visible()
+
+    page.goto(site.url + "/")
+    widget(page).evaluate("el => el.setAttribute('api', 'http://127.0.0.1:9')")  # nothing listens there
+    sign_in(page, site, navigate=False)
+    expect(page.get_by_role("alert")).to_have_text(
+        "The help desk could not be reached. Check your connection and try again."
+    )
