@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
-from widget_helpers import API_KEY, CHROMIUM, PRIYA, SAVED_SCREENSHOTS
 
 from osticket_bridge import create_app, fixtures
 from osticket_bridge.widget.demo_site import DemoSite
+
+from .widget_helpers import API_KEY, CHROMIUM, PRIYA, SAVED_SCREENSHOTS
 
 
 def pytest_collection_modifyitems(config, items):

@@ -4,7 +4,8 @@ import json
 import urllib.request
 
 from playwright.sync_api import expect
-from widget_helpers import API_KEY, PRIYA, query, screenshot, sign_in, ticket_row
+
+from .widget_helpers import API_KEY, PRIYA, query, screenshot, sign_in, ticket_row
 
 TOMAS_TICKET = "731604"  # schema_fixtures/demo.sql: Tomás's ticket, not Priya's
 

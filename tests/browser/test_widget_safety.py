@@ -2,7 +2,8 @@
 
 import pytest
 from playwright.sync_api import expect
-from widget_helpers import AXE, PRIYA, query, screenshot, sign_in, widget_state
+
+from .widget_helpers import AXE, PRIYA, query, screenshot, sign_in, widget_state
 
 PRIYA_TICKET = "482915"  # schema_fixtures/demo.sql: Priya's ticket with eve's HTML reply
 HOSTILE_HTML = (

@@ -344,8 +344,10 @@ dd{margin:0}
       this.#started = true;
       const token = this.getAttribute("token");
       if (token) this.setToken(token);
-      else if (this.getAttribute("token-url")) this.#refreshToken().then((ok) => (ok ? this.#showList(0) : this.#showSignIn()));
-      else this.#showSignIn();
+      else if (this.getAttribute("token-url")) {
+        this.#start(null).append(h("p", { class: "loading", part: "loading" }, this.#t("loadingTickets")));
+        this.#refreshToken().then((ok) => (ok ? this.#showList(0) : this.#showSignIn()));
+      } else this.#showSignIn();
     }
 
     disconnectedCallback() {
