@@ -28,6 +28,10 @@ def test_served_as_a_cacheable_cross_origin_script(fixtures_app):
     assert response.get_data(as_text=True) == source()
     again = client.get(SCRIPT, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
+    packed = client.get(SCRIPT, headers={"Accept-Encoding": "gzip, deflate"})
+    assert packed.headers["Content-Encoding"] == "gzip" and packed.headers["Vary"] == "Accept-Encoding"
+    assert gzip.decompress(packed.get_data()).decode() == source()
+    assert len(packed.get_data()) <= 30 * 1024
     # The API keeps its own policy.
     api = client.get("/healthz")
     assert api.headers["Cache-Control"] == "no-store"
