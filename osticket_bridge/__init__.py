@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import logs, security, widget
+from . import logs, mail, security, widget
 from .config import load_settings
 from .db import Database
 
@@ -37,6 +37,7 @@ def create_app(config=None):
         pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
     )
     logs.init_app(app)
+    mail.init_app(app)
     _register_api(app)
     app.register_blueprint(widget.blp)
     security.init_app(app)
