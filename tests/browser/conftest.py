@@ -21,19 +21,12 @@ from .widget_helpers import API_KEY, CHROMIUM, PRIYA, SAVED_SCREENSHOTS
 
 
 def pytest_collection_modifyitems(config, items):
-    reason = None
-    if not os.path.exists(CHROMIUM):
-        reason = f"{CHROMIUM} is missing (apt-get install chromium): browser tests did not run"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright package is missing (pip install -r requirements.txt): browser tests did not run"
-    if reason:
-        here = Path(__file__).parent
-        for item in items:
-            if here in Path(item.fspath).parents:
-                item.add_marker(pytest.mark.skip(reason=reason))
+    if os.path.exists(CHROMIUM):
+        return
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} is missing (apt-get install chromium): not run"))
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,9 +1,10 @@
 """The widget stays safe, accessible and usable: hostile HTML inert, axe-core clean, 320 px wide, strict CSP."""
 
 import pytest
-from playwright.sync_api import expect
 
 from .widget_helpers import AXE, PRIYA, query, screenshot, sign_in, widget_state
+
+expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing").expect
 
 PRIYA_TICKET = "482915"  # schema_fixtures/demo.sql: Priya's ticket with eve's HTML reply
 HOSTILE_HTML = (
