@@ -12,7 +12,6 @@ from flask_smorest import abort
 
 from .api.auth import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
 from .tokens import signer_from_settings
-from .widget import PATH_PREFIX as WIDGET_PREFIX
 
 CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type"]
 CORS_EXPOSED_HEADERS = [
@@ -98,12 +97,12 @@ def _security_headers(response):
     docs = request.path in DOCS_PATHS
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Content-Security-Policy"] = DOCS_CSP if request.path == "/api/docs" else API_CSP
+    # A view may set its own (downloads: a sandbox); every other answer gets the API's.
+    headers.setdefault("Content-Security-Policy", DOCS_CSP if request.path == "/api/docs" else API_CSP)
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"
-    # The widget's script is public and cacheable (its own Cache-Control); its CSP does not bind the page using it.
-    if not docs and not request.path.startswith(WIDGET_PREFIX):
-        headers["Cache-Control"] = "no-store"
+    if not docs:
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 

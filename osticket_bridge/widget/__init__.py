@@ -14,10 +14,9 @@ from flask import Blueprint, Response, request
 
 STATIC = os.path.join(os.path.dirname(__file__), "static")
 SCRIPT = "osticket-helpdesk.js"
-PATH_PREFIX = "/widget/"
 MAX_AGE = 3600
 
-blp = Blueprint("widget", __name__, url_prefix=PATH_PREFIX.rstrip("/"))
+blp = Blueprint("widget", __name__, url_prefix="/widget")
 
 
 @functools.cache
