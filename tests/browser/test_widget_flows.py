@@ -10,6 +10,8 @@ from .widget_helpers import API_KEY, PRIYA, query, screenshot, sign_in, ticket_r
 expect = pytest.importorskip("playwright.sync_api", reason="the playwright package is missing").expect
 
 TOMAS_TICKET = "731604"  # schema_fixtures/demo.sql: Tomás's ticket, not Priya's
+RECEIPT = {"name": "receipt.txt", "mimeType": "text/plain", "buffer": b"Order 1042: blue tent, 129.00\n"}
+NOTE = {"name": "zip-note.txt", "mimeType": "text/plain", "buffer": b"The zip stops halfway.\n"}
 
 
 def widget(page):
@@ -23,6 +25,19 @@ def priya_tickets(site):
         "WHERE t.user_id = :u",
         u=PRIYA["user_id"],
     )
+
+
+def files_of(site, number):
+    """(name, size) of the files attached to the ticket's entries, in order."""
+    rows = query(
+        site,
+        "SELECT f.name, f.size FROM ost_attachment a JOIN ost_file f ON f.id = a.file_id "
+        "JOIN ost_thread_entry e ON a.type = 'H' AND a.object_id = e.id "
+        "JOIN ost_thread th ON th.id = e.thread_id JOIN ost_ticket t ON th.object_type = 'T' "
+        "AND th.object_id = t.ticket_id WHERE t.number = :n ORDER BY a.id",
+        n=number,
+    )
+    return [(r["name"], r["size"]) for r in rows]
 
 
 def test_sign_in_list_create_open_reply_close_reopen_sign_out(page, site):
@@ -44,6 +59,7 @@ def test_sign_in_list_create_open_reply_close_reopen_sign_out(page, site):
     topic.select_option(label="Feedback")
     page.get_by_label("Subject", exact=True).fill("The blue tent's zip is stuck")
     page.get_by_label("Message", exact=True).fill("Bought it last week.\nThe zip will not close.")
+    page.get_by_label("Attachments", exact=True).set_input_files(RECEIPT)
     screenshot(page, "03-new-ticket")
     page.get_by_role("button", name="Submit ticket", exact=True).click()
 
@@ -57,18 +73,25 @@ def test_sign_in_list_create_open_reply_close_reopen_sign_out(page, site):
     assert row["user_id"] == PRIYA["user_id"] and row["state"] == "open"
     assert [e["type"] for e in row["entries"]] == ["M"]
     assert "The zip will not close." in row["entries"][0]["body"]
+    assert files_of(site, number) == [("receipt.txt", len(RECEIPT["buffer"]))]
+    receipt = page.get_by_role("link", name="receipt.txt", exact=True)
+    assert receipt.get_attribute("href").startswith(f"{site.bridge}/api/attachments/")
+    assert page.request.get(receipt.get_attribute("href")).body() == RECEIPT["buffer"]  # the signed link works
     [topic_row] = query(
         site, "SELECT topic FROM ost_help_topic h JOIN ost_ticket t USING (topic_id) WHERE number=:n", n=number
     )
     assert topic_row["topic"] == "Feedback"
 
     page.get_by_label("Reply", exact=True).fill("Here is a photo of the zip, in words: stuck halfway.")
+    page.get_by_label("Attachments", exact=True).set_input_files(NOTE)
     page.get_by_role("button", name="Send reply", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Your reply was sent.")
     expect(page.get_by_label("Reply", exact=True)).to_be_focused()
     expect(page.get_by_text("stuck halfway.")).to_be_visible()
     entries = ticket_row(site, number)["entries"]
     assert [e["type"] for e in entries] == ["M", "M"] and "stuck halfway." in entries[1]["body"]
+    assert files_of(site, number) == [("receipt.txt", len(RECEIPT["buffer"])), ("zip-note.txt", len(NOTE["buffer"]))]
+    expect(page.get_by_role("link", name="zip-note.txt", exact=True)).to_be_visible()
     screenshot(page, "04-ticket")
 
     page.get_by_role("button", name="Close ticket", exact=True).click()
@@ -124,11 +147,13 @@ def test_keyboard_alone(page, site):
     subject = first_link.locator(".subject").inner_text()
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=subject, exact=True)).to_be_focused()
-    for _ in range(12):  # the reply field, then its button, are reached by Tab
+    for _ in range(12):  # the reply field, the file picker and the button are reached by Tab
         page.keyboard.press("Tab")
         if page.get_by_label("Reply", exact=True).evaluate("el => el.matches(':focus')"):
             break
     expect(page.get_by_label("Reply", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Attachments", exact=True)).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Send reply", exact=True)).to_be_focused()
     page.keyboard.press("Enter")  # empty: refused, focus back on the field with the reason

@@ -46,6 +46,8 @@
       loadingTopics: "Loading topics…",
       subject: "Subject",
       message: "Message",
+      attachments: "Attachments",
+      files: "Files",
       submitTicket: "Submit ticket",
       sending: "Sending…",
       cancel: "Cancel",
@@ -100,6 +102,8 @@
       loadingTopics: "Chargement des sujets…",
       subject: "Objet",
       message: "Message",
+      attachments: "Pièces jointes",
+      files: "Fichiers",
       submitTicket: "Envoyer le ticket",
       sending: "Envoi…",
       cancel: "Annuler",
@@ -182,6 +186,8 @@ dd{margin:0}
 .body td,.body th{border:1px solid var(--osthd-border,#d0d7de);padding:.25rem .5rem}
 .body .heading{font-weight:700}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.files{margin:.5rem 0 0;padding-left:1.25rem}
+input[type=file]{min-height:0;padding:.375rem}
 @container (max-width:26rem){.panel{padding:.75rem}.actions button,form button{flex:1 1 100%;width:100%}}
 `;
 
@@ -303,6 +309,17 @@ dd{margin:0}
   }
 
   const isClosed = (ticket) => Boolean(ticket.close_timestamp);
+  const fileSize = (bytes) =>
+    bytes >= 1048576 ? `${(bytes / 1048576).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} B`;
+
+  /** The fields as JSON, or as multipart/form-data when the user picked files (the bridge takes both). */
+  function payload(fields, fileInput) {
+    if (!fileInput.files.length) return fields;
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
+    for (const file of fileInput.files) form.append("attachments", file, file.name);
+    return form;
+  }
 
   class OsticketHelpdesk extends HTMLElement {
     static observedAttributes = ["token", "lang"];
@@ -407,14 +424,15 @@ dd{margin:0}
     async #call(method, path, body, auth = true, retried = false) {
       if (!this.#api) throw new ApiError(this.#t("noApi"), 0);
       const headers = { Accept: "application/json" };
-      if (body !== undefined) headers["Content-Type"] = "application/json";
+      const form = body instanceof FormData; // the browser sets its multipart Content-Type
+      if (body !== undefined && !form) headers["Content-Type"] = "application/json";
       if (auth) headers.Authorization = `Bearer ${this.#token}`;
       let response;
       try {
         response = await fetch(this.#api + path, {
           method,
           headers,
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body: body === undefined || form ? body : JSON.stringify(body),
           mode: "cors",
           credentials: "omit",
           cache: "no-store",
@@ -506,6 +524,10 @@ dd{margin:0}
 
     #input(attrs) {
       return h("input", { part: "input", ...attrs });
+    }
+
+    #files() {
+      return h("input", { type: "file", name: "attachments", multiple: true, part: "input file" });
     }
 
     #heading(text) {
@@ -736,6 +758,7 @@ dd{margin:0}
       topic.append(h("option", { value: "" }, this.#t("loadingTopics")));
       const subject = this.#input({ type: "text", name: "subject", maxlength: "255", required: true });
       const message = h("textarea", { name: "message", rows: "6", part: "input textarea", required: true });
+      const files = this.#files();
       const submit = h("button", { type: "submit", class: "primary", part: "button button-primary" }, this.#t("submitTicket"));
       const cancel = h(
         "button",
@@ -748,6 +771,7 @@ dd{margin:0}
         this.#field("osthd-topic", this.#t("topic"), topic),
         this.#field("osthd-subject", this.#t("subject"), subject),
         this.#field("osthd-message", this.#t("message"), message),
+        this.#field("osthd-files", this.#t("attachments"), files),
         h("div", { class: "actions" }, submit, cancel),
       );
       main.append(heading, form);
@@ -769,7 +793,7 @@ dd{margin:0}
         const body = { subject: subject.value.trim(), message: message.value };
         if (topic.value) body.topicId = Number(topic.value);
         this.#busy(submit, this.#t("sending"), async () => {
-          const { data } = await this.#call("POST", "/api/tickets.json", body);
+          const { data } = await this.#call("POST", "/api/tickets.json", payload(body, files));
           this.dispatchEvent(
             new CustomEvent("osticket-ticket-created", { bubbles: true, composed: true, detail: { number: data.ticket_number } }),
           );
@@ -808,6 +832,24 @@ dd{margin:0}
       this.#focus(back);
     }
 
+    /** An entry's files (not the images shown in its body) as download links; the bridge signs each url. */
+    #attachmentList(attachments) {
+      const files = (attachments || []).filter((file) => !file.inline && safeUrl(file.url, false));
+      if (!files.length) return null;
+      return h(
+        "ul",
+        { class: "files", part: "attachments", "aria-label": this.#t("files") },
+        files.map((file) =>
+          h(
+            "li",
+            {},
+            h("a", { href: safeUrl(file.url, false), part: "attachment-link" }, file.name),
+            h("span", { class: "muted" }, ` (${fileSize(file.size || 0)})`),
+          ),
+        ),
+      );
+    }
+
     #renderTicket(ticket, focus = "heading") {
       const number = ticket.ticket_number;
       const main = this.#start(() => this.#showTicket(number));
@@ -839,16 +881,19 @@ dd{margin:0}
               { class: `entry ${agent ? "agent" : "user"}`, part: `entry ${agent ? "entry-agent" : "entry-user"}` },
               h("header", {}, h("strong", {}, entry.poster || ""), h("span", { class: "muted" }, entry.created || "")),
               body,
+              this.#attachmentList(entry.attachments),
             ),
           ),
         );
       }
       const reply = h("textarea", { name: "reply", rows: "4", part: "input textarea", required: true });
+      const files = this.#files();
       const send = h("button", { type: "submit", class: "primary", part: "button button-primary" }, this.#t("sendReply"));
       const form = h(
         "form",
         { novalidate: true, part: "form reply-form" },
         this.#field("osthd-reply", this.#t("reply"), reply),
+        this.#field("osthd-files", this.#t("attachments"), files),
         send,
       );
       form.addEventListener("submit", (event) => {
@@ -858,9 +903,11 @@ dd{margin:0}
           send,
           this.#t("sending"),
           async () => {
-            const { data } = await this.#call("PUT", `/api/tickets.json/${encodeURIComponent(number)}`, {
-              message: reply.value,
-            });
+            const { data } = await this.#call(
+              "PUT",
+              `/api/tickets.json/${encodeURIComponent(number)}`,
+              payload({ message: reply.value }, files),
+            );
             this.#renderTicket(data, "reply");
             this.#say(this.#t("replySent"));
           },
