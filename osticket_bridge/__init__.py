@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import logs, mail, security
+from . import logs, mail, security, widget
 from .config import load_settings
 from .db import Database, Timeouts
 
@@ -46,6 +46,7 @@ def create_app(config=None):
     logs.init_app(app)
     mail.init_app(app)
     _register_api(app)
+    app.register_blueprint(widget.blp)
     security.init_app(app)
     return app
 

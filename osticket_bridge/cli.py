@@ -109,8 +109,11 @@ def demo(bind, workers):
             f"""-d '{{"username":"priya","password":"demo-pass-123"}}' http://{bind}/api/auth/login"""
         )
         click.echo(f"docs: http://{bind}/api/docs")
+        site = demo_site(bind, key)
+        click.echo(f"demo website embedding the widget (another origin): {site.url}/ and {site.url}/account")
         # One secret for every worker of this throwaway server, unless the caller set one.
         env = {"OSTICKET_TOKEN_SECRET": secrets.token_urlsafe(48), **os.environ, "OSTICKET_DB_URL": db_url}
+        env["OSTICKET_CORS_ORIGINS"] = ",".join(filter(None, [os.environ.get("OSTICKET_CORS_ORIGINS"), site.url]))
         with demo_mail_sink(env):
             server = subprocess.Popen(serve_command(bind, workers), env=env)
             # Ctrl-C or SIGTERM: stop gunicorn, then the context manager removes the throwaway database server.
@@ -139,6 +142,18 @@ def demo_mail_sink(env):
     env["OSTICKET_MAIL_URL"] = sink.url
     click.echo(f"mail: the demo's SMTP sink on {sink.url} keeps every mail in {folder}/")
     return sink
+
+
+def demo_site(bind, api_key):
+    """The demo "company website" (widget/demo_site.py) on a free port, calling the bridge at ``bind``."""
+    from .widget.demo_site import DemoSite
+
+    host, _, port = bind.rpartition(":")
+    bridge = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"  # noqa: S104 - a browser URL
+    return DemoSite(bridge, api_key, DEMO_SITE_USER).start()
+
+
+DEMO_SITE_USER = "priya.raman@example.net"  # schema_fixtures/demo.sql: the portal user the demo site signs in
 
 
 def serve_command(bind, workers):
