@@ -2,9 +2,10 @@
 
 from flask import Flask
 
-from . import logs, security
+from . import bridge_tables, logs, security
 from .config import load_settings
 from .db import Database
+from .osticket import numbers
 
 
 def create_app(config=None):
@@ -36,6 +37,10 @@ def create_app(config=None):
         pool_size=settings["OSTICKET_DB_POOL_SIZE"],
         pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
     )
+    numbers.install(
+        app.extensions["osticket"], settings["OSTICKET_NUMBER_LOCK_WAIT"], settings["OSTICKET_NUMBER_LOCK_WAITERS"]
+    )
+    bridge_tables.warn_missing(app.extensions["osticket"].engine, settings["OSTICKET_TABLE_PREFIX"])
     logs.init_app(app)
     _register_api(app)
     security.init_app(app)
@@ -43,10 +48,11 @@ def create_app(config=None):
 
 
 def _register_api(app):
-    from .api import health, routes
+    from .api import db, health, routes
     from .api.auth import API_KEY_SCHEME
     from .api.errors import Api
 
+    db.init_app(app)
     api = Api(app)
     api.spec.components.security_scheme(API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"})
     api.register_blueprint(health.blp)

@@ -15,6 +15,9 @@ SETTINGS = {
     "OSTICKET_RATELIMIT_STORAGE": ("memory://", str),
     "OSTICKET_MAX_BODY_BYTES": (1_048_576, int),
     "OSTICKET_LOG_LEVEL": ("INFO", str),
+    "OSTICKET_NUMBER_LOCK_WAIT": (5, int),
+    "OSTICKET_NUMBER_LOCK_WAITERS": (2, int),
+    "OSTICKET_IDEMPOTENCY_HOURS": (24, int),
 }
 
 

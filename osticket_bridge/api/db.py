@@ -1,7 +1,29 @@
-"""The app's Database (engine + reflected tables), created once in create_app."""
+"""The app's Database (engine + reflected tables), created once in create_app, and the request's one connection."""
 
-from flask import current_app
+from flask import current_app, g
+
+_CONNECTION = "osticket_connection"  # attribute of flask.g
 
 
 def database():
     return current_app.extensions["osticket"]
+
+
+def connection():
+    """The request's pooled connection: checked out on first use, shared by the key check, the route's reads and
+    its write (one ping, one transaction), and closed (its open transaction rolled back) when the request ends."""
+    conn = g.get(_CONNECTION)
+    if conn is None or conn.closed:
+        conn = database().engine.connect()
+        setattr(g, _CONNECTION, conn)
+    return conn
+
+
+def close_connection(_exc=None):
+    conn = g.pop(_CONNECTION, None)
+    if conn is not None:
+        conn.close()
+
+
+def init_app(app):
+    app.teardown_appcontext(close_connection)

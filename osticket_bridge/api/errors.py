@@ -5,9 +5,9 @@ import logging
 
 import flask_smorest
 from flask_smorest import abort
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unavailable
 from ..osticket.numbers import NumberUnavailable
 from ..osticket.text import BodyTooLong
 
@@ -28,6 +28,11 @@ class Api(flask_smorest.Api):
     def handle_unexpected(self, error):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        if isinstance(error, Unavailable):
+            log.warning("503: %s (%s)", error, error.__cause__ or "no further cause")
+            unavailable = ServiceUnavailable()
+            unavailable.data = {"message": str(error), "headers": {"Retry-After": str(error.retry_after)}}
+            return self.handle_http_exception(unavailable)
         log.exception("unhandled error")
         return self.handle_http_exception(InternalServerError())
 
@@ -47,7 +52,7 @@ def refusals(view):
         except BodyTooLong as exc:
             abort(413, message=str(exc))
         except NumberUnavailable as exc:
-            abort(503, message=str(exc))
+            abort(503, message=str(exc), headers={"Retry-After": str(exc.retry_after)})
         except tuple(kind for kind, _ in REFUSALS) as exc:
             abort(next(code for kind, code in REFUSALS if isinstance(exc, kind)), message=str(exc))
 
