@@ -1,6 +1,11 @@
 """The app's Database (engine + reflected tables), created once in create_app, and the request's one connection."""
 
+import logging
+
 from flask import current_app, g
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
 
 _CONNECTION = "osticket_connection"  # attribute of flask.g
 
@@ -21,8 +26,14 @@ def connection():
 
 def close_connection(_exc=None):
     conn = g.pop(_CONNECTION, None)
-    if conn is not None:
+    if conn is None:
+        return
+    try:
         conn.close()
+    except SQLAlchemyError as exc:
+        # The session died (its transaction died with it); the answer is already made, and the pool drops it.
+        log.warning("the request's database connection failed while closing: %s", exc)
+        conn.invalidate()
 
 
 def init_app(app):

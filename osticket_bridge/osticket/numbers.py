@@ -76,7 +76,8 @@ def numbering(db, conn):
     try:
         yield
     finally:
-        release(db, conn)
+        with contextlib.suppress(SQLAlchemyError):  # the create's own error is the one to report
+            release(db, conn)
 
 
 def has_index(db):
@@ -106,15 +107,17 @@ def assign(db, conn, catalog, ticket_id, topic=None, **values):
 
 
 def release(db, conn):
+    """Release the lock if this connection holds it. A connection that cannot is discarded: its session ends, and
+    the server releases the lock with it."""
     holder = _holder(conn)
-    if holder is None or not getattr(holder, _HELD, False):
+    if not getattr(holder, _HELD, False):
         return
+    setattr(holder, _HELD, False)
     try:
         conn.execute(select(func.release_lock(_lock_name(db))))
-        setattr(holder, _HELD, False)
     except SQLAlchemyError:
-        # A connection that cannot release the lock must not go back to the pool still holding it.
         conn.invalidate()
+        raise
 
 
 def _free_number(db, conn, catalog, topic):
