@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import bridge_tables, logs, security
+from . import bridge_tables, logs, mail, security
 from .config import load_settings
 from .db import Database
 from .osticket import numbers
@@ -42,6 +42,7 @@ def create_app(config=None):
     )
     bridge_tables.warn_missing(app.extensions["osticket"].engine, settings["OSTICKET_TABLE_PREFIX"])
     logs.init_app(app)
+    mail.init_app(app)
     _register_api(app)
     security.init_app(app)
     return app

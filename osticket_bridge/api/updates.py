@@ -8,6 +8,7 @@ answer is read on the same connection before COMMIT; a refused call writes nothi
 from marshmallow import Schema, fields, pre_load, validate
 
 from ..osticket import replies, ticket_status
+from .attachments import request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import connection, database
@@ -23,6 +24,14 @@ blp = Blueprint(
 )
 
 MAX_TEXT = 1_000_000  # the request body limit applies first; BodyTooLong catches what one entry cannot hold
+ATTACHMENTS_DOC = (
+    '[{"name.pdf": "data:application/pdf;base64,..."}]; or send multipart/form-data (a browser\'s FormData) '
+    "with file parts"
+)
+
+
+def attachments_field():
+    return fields.List(fields.Dict(), validate=validate.Length(max=20), metadata={"description": ATTACHMENTS_DOC})
 
 
 class TicketNumber(fields.String):
@@ -36,6 +45,7 @@ class TicketNumber(fields.String):
 
 class MessageParams(UserParams):
     message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    attachments = attachments_field()
 
 
 class CloseParams(UserParams):
@@ -57,6 +67,7 @@ class ReplyParams(Params):
         validate=validate.OneOf(replies.REPLY_TO),
         metadata={"description": "who the reply is addressed to: owner and Cc's, owner only, nobody"},
     )
+    attachments = attachments_field()
 
     @pre_load
     def no_status(self, data, **kwargs):
@@ -84,7 +95,8 @@ class ReplyEnvelopeSchema(Schema):
 def post_message(args, number):
     """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
     user = acting_user(args, number=number)
-    replies.post_message(database(), connection(), number, user, args["message"], ip=client_ip())
+    uploads = request_uploads(args)
+    replies.post_message(database(), connection(), number, user, args["message"], ip=client_ip(), uploads=uploads)
     return ticket_or_404(number, viewer=user)
 
 
@@ -132,6 +144,7 @@ def reopen_ticket(args, number):
 @refusals
 def post_reply(args):
     """An agent replies, optionally setting an open- or closed-state status, as the staff panel does."""
+    uploads = request_uploads(args)
     replies.post_reply(
         database(),
         connection(),
@@ -141,5 +154,6 @@ def post_reply(args):
         status_id=args.get("reply_status_id"),
         reply_to=args["reply_to"],
         ip=client_ip(),
+        uploads=uploads,
     )
     return {"status_code": "0", "status_msg": "reply posted successfully"}
