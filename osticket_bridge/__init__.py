@@ -2,9 +2,10 @@
 
 from flask import Flask
 
-from . import logs, mail, security, widget
+from . import bridge_tables, logs, mail, security, widget
 from .config import load_settings
 from .db import Database, Timeouts
+from .osticket import numbers
 
 
 def create_app(config=None):
@@ -31,7 +32,7 @@ def create_app(config=None):
     logs.configure_logging(settings["OSTICKET_LOG_LEVEL"])
     if not settings["OSTICKET_DB_URL"]:
         raise RuntimeError("OSTICKET_DB_URL is not set (e.g. mysql+pymysql://user:pass@127.0.0.1:3306/osticket)")
-    app.extensions["osticket"] = Database(
+    app.extensions["osticket"] = database = Database(
         settings["OSTICKET_DB_URL"],
         prefix=settings["OSTICKET_TABLE_PREFIX"],
         pool_size=settings["OSTICKET_DB_POOL_SIZE"],
@@ -43,6 +44,8 @@ def create_app(config=None):
             statement=settings["OSTICKET_DB_STATEMENT_TIMEOUT"],
         ),
     )
+    numbers.install(database, settings["OSTICKET_NUMBER_LOCK_WAIT"], settings["OSTICKET_NUMBER_LOCK_WAITERS"])
+    database.when_ready(lambda: bridge_tables.warn_missing(database.engine, settings["OSTICKET_TABLE_PREFIX"]))
     logs.init_app(app)
     mail.init_app(app)
     _register_api(app)
@@ -52,10 +55,11 @@ def create_app(config=None):
 
 
 def _register_api(app):
-    from .api import health, routes
+    from .api import db, health, routes
     from .api.auth import API_KEY_SCHEME
     from .api.errors import Api
 
+    db.init_app(app)
     api = Api(app)
     api.spec.components.security_scheme(API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"})
     api.register_blueprint(health.blp)

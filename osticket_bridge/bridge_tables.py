@@ -5,7 +5,12 @@ osTicket never reads them. They are created by one explicit command, ``osticket-
 ``osticket-bridge check`` reports any that is missing.
 """
 
+import logging
+
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+log = logging.getLogger(__name__)
 
 # name (without prefix) -> CREATE TABLE statement; ``{table}`` is the prefixed name.
 DDL = {
@@ -30,6 +35,12 @@ DDL = {
     " KEY due (status, next_attempt),"
     " KEY ticket (ticket_id)"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    # idempotency.py: the answer of each write sent with an Idempotency-Key, per caller ("k<api key id>", "u<user id>").
+    "idempotency": "CREATE TABLE IF NOT EXISTS {table} ("
+    "scope VARBINARY(32) NOT NULL, idempotency_key VARBINARY(255) NOT NULL, "
+    "fingerprint CHAR(64) CHARACTER SET ascii NOT NULL, status SMALLINT UNSIGNED NOT NULL, "
+    "body MEDIUMBLOB NOT NULL, created DATETIME NOT NULL, "
+    "PRIMARY KEY (scope, idempotency_key), KEY created (created)) ENGINE=InnoDB",
 }
 
 
@@ -54,3 +65,19 @@ def create_all(conn, prefix="ost_"):
     for name, ddl in DDL.items():
         conn.execute(text(ddl.format(table=table_name(prefix, name))))
     return created
+
+
+def warn_missing(engine, prefix="ost_"):
+    """At start-up: log which of the bridge's tables are missing (the features needing them answer errors)."""
+    try:
+        with engine.connect() as conn:
+            absent = missing(conn, prefix)
+    except SQLAlchemyError as exc:
+        log.warning("could not check the bridge tables: %s", exc)
+        return
+    if absent:
+        log.warning(
+            "bridge tables missing: %s; requests needing them (Idempotency-Key, mail) are refused until "
+            "`osticket-bridge create-tables` creates them",
+            ", ".join(absent),
+        )

@@ -13,7 +13,7 @@ import click
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import bridge_tables, devdb, fixtures
+from . import bridge_tables, devdb, fixtures, idempotency
 from .db import SUPPORTED_RANGE, diagnose, make_engine, schema_message
 from .mail import commands as mail_commands
 
@@ -221,3 +221,18 @@ def add_index(url, prefix, drop):
                 click.echo(f"ticket number index: present ({add_number_index(conn, prefix)})")
     finally:
         engine.dispose()
+
+
+@main.command("purge-idempotency")
+@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
+@click.option("--hours", envvar="OSTICKET_IDEMPOTENCY_HOURS", default=24, show_default=True, help="keep this long")
+def purge_idempotency(url, prefix, hours):
+    """Delete Idempotency-Key records older than --hours (at least 24); keyed writes also purge once an hour."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            deleted = idempotency.purge(conn, prefix, hours)
+    finally:
+        engine.dispose()
+    click.echo(f"idempotency keys deleted: {deleted}")

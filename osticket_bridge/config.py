@@ -24,6 +24,9 @@ SETTINGS = {
     "OSTICKET_LOG_LEVEL": ("INFO", str),
     "OSTICKET_MAIL_URL": ("", str),
     "OSTICKET_SECRET_SALT": ("", str),
+    "OSTICKET_NUMBER_LOCK_WAIT": (5, int),
+    "OSTICKET_NUMBER_LOCK_WAITERS": (2, int),
+    "OSTICKET_IDEMPOTENCY_HOURS": (24, int),
 }
 
 

@@ -7,18 +7,26 @@ from sqlalchemy import event, text
 
 @contextlib.contextmanager
 def count_statements(app):
-    """Count the SQL statements the app's engine sends inside the block: ``with count_statements(app) as n:``."""
+    """The SQL statements the app's engine sends inside the block, COMMIT and ROLLBACK included, as the server's
+    ``Questions`` counts them: ``with count_statements(app) as statements:``."""
     engine = app.extensions["osticket"].engine
     statements = []
 
     def record(conn, cursor, statement, *args):
         statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record)
+    listeners = (
+        ("before_cursor_execute", record),
+        ("commit", lambda conn: statements.append("COMMIT")),
+        ("rollback", lambda conn: statements.append("ROLLBACK")),
+    )
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
 
 
 def rows(app, sql, **params):

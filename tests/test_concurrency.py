@@ -1,12 +1,15 @@
 """Several OS processes (each its own app and connection pool) create tickets at once on one database.
 
 Random numbers are drawn from only 60 values so that processes keep picking numbers another one is about to
-insert: only the shared number lock around osTicket's existence check keeps them unique.
+insert: only the shared number lock around osTicket's existence check keeps them unique, with the number index
+(the lock held around the number only) and without it (held from the ticket's row to its number).
 """
 
 import multiprocessing
 
+import pytest
 from helpers import rows
+from update_helpers import execute
 
 PROCESSES = 6
 TICKETS_EACH = 6
@@ -33,7 +36,10 @@ def _create(args):
     return created
 
 
-def test_processes_creating_at_once_get_unique_numbers_and_whole_tickets(fresh_app, fresh_baseline_db):
+@pytest.mark.parametrize("index", [False, True], ids=["stock schema", "number index"])
+def test_processes_creating_at_once_get_unique_numbers_and_whole_tickets(fresh_app, fresh_baseline_db, index):
+    if index:
+        execute(fresh_baseline_db, "ALTER TABLE ost_ticket ADD INDEX bridge_number (number)")
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         barrier = manager.Barrier(PROCESSES)

@@ -11,10 +11,8 @@ from helpers import count_statements, rows
 from security_helpers import SECRET, bearer, mint
 from update_helpers import diff_of, execute
 
-from osticket_bridge.osticket.create_ticket import NewTicket, create_ticket
-
 GOLDEN_SEQUENCE = ("create_ticket_api", "create_ticket_api_new_user", "create_ticket_api_extras")
-STATEMENT_BUDGET = 25
+STATEMENT_BUDGET, STATEMENT_BUDGET_NEW_USER = 21, 26
 
 
 def _check_extras(app, diff):
@@ -97,21 +95,20 @@ def test_golden_tickets_on_the_fixtures_write_the_rows_osticket_writes(fresh_app
 
 
 def test_create_ticket_stays_within_the_statement_budget(fresh_app, fresh_baseline_db):
-    """At most 25 statements per create, new user included (measured: 16 for an existing user, 21 with a new one);
-    the whole request, with the API key check and the ticket object it answers, stays within it too (20)."""
+    """A whole create request, as the server counts it: API key check, the writes, the number lock, the ticket
+    object it answers and COMMIT, on one connection. Measured on the stock schema (no number index): 21 for an
+    existing user, 26 with a new one (the new user's address, user, contact form entry, answers and cache)."""
     app = fresh_app(fresh_baseline_db)
     client = app.test_client()
     assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201  # warm-up: caches
-    db = app.extensions["osticket"]
-    existing = NewTicket(email="carol.customer@example.com", subject="Budget", message="x", topic_id=12)
-    new_user = NewTicket(email="budget@example.com", name="Bud Get", subject="Budget", message="x", topic_id=12)
-    for request in (existing, new_user):
+    existing = {"email": "carol.customer@example.com", "subject": "Budget", "message": "x", "topicId": 12}
+    new_user = {**existing, "email": "budget@example.com", "name": "Bud Get"}
+    for body, budget in ((existing, STATEMENT_BUDGET), (new_user, STATEMENT_BUDGET_NEW_USER)):
         with count_statements(app) as statements:
-            create_ticket(db, request)
-        assert len(statements) <= STATEMENT_BUDGET, "\n".join(statements)
-    with count_statements(app) as statements:
-        assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
-    assert len(statements) <= STATEMENT_BUDGET, "\n".join(statements)
+            assert post_ticket(client, body).status_code == 201
+        print(len(statements))
+        assert len(statements) <= budget, "\n".join(statements)
+        assert statements[-1] == "COMMIT" and "ROLLBACK" not in statements
 
 
 def test_user_id_names_the_owner_and_a_new_address_creates_the_user(fresh_app, fresh_baseline_db):

@@ -19,7 +19,7 @@ from ..osticket.tickets import sees_ticket
 from ..tokens import InvalidLink, LinkSigner
 from .auth import API_KEY_SCHEME, BEARER_SCHEME, identify_caller
 from .base import Blueprint, Params
-from .db import database
+from .db import connection, database
 
 blp = Blueprint("attachments", __name__, description="Download a thread entry's attachment")
 
@@ -114,12 +114,12 @@ def download(args, attachment_id, name):
     else:
         caller = identify_caller(tokens=True)
     db = database()
-    with db.engine.connect() as conn:
-        found = files.find_attachment(db, conn, attachment_id)
-        if found is not None and caller is not None and caller.is_end_user:
-            visible = found["entry_type"] in PUBLIC_TYPES and not found["entry_flags"] & ENTRY_HIDDEN
-            if not (visible and sees_ticket(db, conn, found["ticket_id"], caller.user, caller.ticket_number)):
-                found = None
+    conn = connection()
+    found = files.find_attachment(db, conn, attachment_id)
+    if found is not None and caller is not None and caller.is_end_user:
+        visible = found["entry_type"] in PUBLIC_TYPES and not found["entry_flags"] & ENTRY_HIDDEN
+        if not (visible and sees_ticket(db, conn, found["ticket_id"], caller.user, caller.ticket_number)):
+            found = None
     if found is None:
         abort(404, message="attachment not found")
     return _send(db, found, max_age)

@@ -14,7 +14,7 @@ from flask_smorest import abort
 from ..osticket.apikeys import KEY_CANNOT_CREATE, ApiKeyRejected, check_api_key
 from ..osticket.users import find_user
 from ..tokens import InvalidToken
-from .db import database
+from .db import connection, database
 
 API_KEY_SCHEME = "ApiKey"
 BEARER_SCHEME = "Bearer"
@@ -81,11 +81,11 @@ def bearer_token():
 
 def _api_key_caller():
     db = database()
-    with db.engine.connect() as conn:
-        try:
-            row = check_api_key(db, conn, request.headers.get("X-API-Key", ""), client_ip())
-        except ApiKeyRejected as exc:
-            abort(401, message=str(exc))
+    conn = connection()
+    try:
+        row = check_api_key(db, conn, request.headers.get("X-API-Key", ""), client_ip())
+    except ApiKeyRejected as exc:
+        abort(401, message=str(exc))
     return Caller(api_key_id=row.id, can_create_tickets=bool(row.can_create_tickets))
 
 
@@ -95,8 +95,8 @@ def _token_caller(token):
     except InvalidToken as exc:
         abort(401, message=str(exc))
     db = database()
-    with db.engine.connect() as conn:
-        user = find_user(db, conn, user_id=claims.user_id)
+    conn = connection()
+    user = find_user(db, conn, user_id=claims.user_id)
     if user is None:
         abort(401, message="the token's user no longer exists")
     return Caller(

@@ -9,7 +9,7 @@ from ..osticket.accounts import guest_access, sign_in
 from ..osticket.users import find_user
 from .auth import authenticated, token_signer
 from .base import Blueprint, Params
-from .db import database
+from .db import connection, database
 
 blp = Blueprint(
     "auth",
@@ -88,8 +88,8 @@ def token(args):
     """
     _signer()
     db = database()
-    with db.engine.connect() as conn:
-        user = find_user(db, conn, user_id=args.get("user_id"), email=args.get("email"))
+    conn = connection()
+    user = find_user(db, conn, user_id=args.get("user_id"), email=args.get("email"))
     if user is None:
         abort(404, message="user not found")
     return _token(user["id"], can_create_tickets=g.caller.can_create_tickets)
@@ -126,8 +126,8 @@ def guest(args):
     """
     _signer()
     db = database()
-    with db.engine.connect() as conn:
-        access = guest_access(db, conn, args["ticket_number"], args["email"])
+    conn = connection()
+    access = guest_access(db, conn, args["ticket_number"], args["email"])
     if access is None:
         abort(401, message=BAD_GUEST)
     return _token(access.user_id, ticket_number=access.number)

@@ -1,5 +1,5 @@
-"""Create a ticket, a user with a client-portal account, a help topic: each one transaction in the domain
-(osticket.create_ticket, create_user, create_topic) writing the rows osTicket 1.18 writes.
+"""Create a ticket, a user with a client-portal account, a help topic: each one transaction (``@write``) in which
+the domain (osticket.create_ticket, create_user, create_topic) writes the rows osTicket 1.18 writes.
 
 Refusals answer with the one JSON error shape: 403 banned address, 409 duplicates and limits, 413 a message too
 long for one thread entry, 422 invalid input (``errors`` names the parameter), 503 no ticket number in time.
@@ -17,10 +17,11 @@ from ..osticket.create_user import create_user
 from .attachments import request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
-from .db import database
+from .db import connection, database
 from .errors import refusals
 from .schemas import TicketSchema, Timestamp
 from .scope import UserParams, acting_user, ticket_or_404
+from .writes import write
 
 blp = Blueprint("creates", __name__, description="Create a ticket, a user with a portal account, a help topic")
 
@@ -150,6 +151,7 @@ def _ip(args):
 
 @blp.route("/api/tickets.json", methods=["POST"])
 @authenticated(blp, tokens=True, create=True)
+@write(blp)
 @blp.arguments(TicketCreateParams, location="json")
 @blp.response(201, TicketSchema)
 @blp.alt_response(403, response="FORBIDDEN")
@@ -181,11 +183,12 @@ def post_ticket(args):
         attachments=request_uploads(args),
         fields=_form_values(TicketCreateParams, args),
     )
-    return ticket_or_404(create_ticket(database(), new))
+    return ticket_or_404(create_ticket(database(), connection(), new))
 
 
 @blp.route("/api/scp/users.json", methods=["POST"])
 @authenticated(blp)
+@write(blp)
 @blp.arguments(UserCreateParams, location="json")
 @blp.response(201, CreatedUserSchema)
 @blp.alt_response(409, response="CONFLICT")
@@ -195,6 +198,7 @@ def post_user(args):
     """Create a user with a confirmed client-portal account (bcrypt password, time zone, optional username)."""
     return create_user(
         database(),
+        connection(),
         email=args["email"],
         name=args["name"],
         password=args["password"],
@@ -208,6 +212,7 @@ def post_user(args):
 
 @blp.route("/api/topics.json", methods=["POST"])
 @authenticated(blp)
+@write(blp)
 @blp.arguments(TopicCreateParams, location="json")
 @blp.response(201, CreatedTopicSchema)
 @blp.alt_response(409, response="CONFLICT")
@@ -215,4 +220,4 @@ def post_user(args):
 @refusals
 def post_topic(args):
     """Create a help topic (name of 5+ characters, unique under its parent, an active department)."""
-    return create_topic(database(), NewTopic(**args))
+    return create_topic(database(), connection(), NewTopic(**args))

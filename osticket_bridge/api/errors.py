@@ -73,7 +73,7 @@ def refusals(view):
         except BodyTooLong as exc:
             abort(413, message=str(exc))
         except NumberUnavailable as exc:
-            abort(503, message=str(exc))
+            abort(503, message=str(exc), headers={"Retry-After": str(exc.retry_after)})
         except tuple(kind for kind, _ in REFUSALS) as exc:
             abort(next(code for kind, code in REFUSALS if isinstance(exc, kind)), message=str(exc))
 

@@ -15,7 +15,7 @@ from marshmallow import fields, validate
 from ..osticket.tickets import ticket_object
 from ..osticket.users import find_user
 from .base import Params
-from .db import database
+from .db import connection, database
 
 USER_NOT_FOUND = "user not found"
 TICKET_NOT_FOUND = "ticket not found"
@@ -56,8 +56,8 @@ def acting_user(params, required=True, number=None):
                 errors={"query": {"user_id": ["user_id or email is required"]}},
             )
         return None
-    with db.engine.connect() as conn:
-        user = find_user(db, conn, user_id=user_id, email=email)
+    conn = connection()
+    user = find_user(db, conn, user_id=user_id, email=email)
     if user is None:
         abort(404, message=USER_NOT_FOUND)
     return user
@@ -71,8 +71,8 @@ def guest_ticket():
 def ticket_or_404(number, *, staff_view=False, viewer=None):
     """The ticket object as ``viewer`` (None: any ticket) may see it, or a 404."""
     db = database()
-    with db.engine.connect() as conn:
-        ticket = ticket_object(db, conn, number, staff_view=staff_view, viewer=viewer)
+    conn = connection()
+    ticket = ticket_object(db, conn, number, staff_view=staff_view, viewer=viewer)
     if ticket is None:
         abort(404, message=TICKET_NOT_FOUND)
     return ticket

@@ -12,7 +12,7 @@ from ..osticket.tickets import agent_tickets, client_tickets, ticket_index
 from ..osticket.users import find_user
 from .auth import authenticated
 from .base import Blueprint, Params
-from .db import database
+from .db import connection, database
 from .schemas import TICKET_PAIRS_DOC, TicketInfoSchema, TicketListEnvelopeSchema, TicketPairsSchema
 from .scope import USER_NOT_FOUND, ticket_or_404
 from .tickets import ListParams, as_dumped, list_headers, page_of
@@ -55,11 +55,11 @@ def staff_tickets(args):
     """Open tickets assigned to the agent or to one of the agent's teams ("Assigned to me")."""
     page = page_of(args)
     db = database()
-    with db.engine.connect() as conn:
-        agent = find_agent(db, conn, args["staffUserName"].strip())
-        if agent is None:
-            abort(404, message="agent not found")
-        tickets, total = agent_tickets(db, conn, agent, page)
+    conn = connection()
+    agent = find_agent(db, conn, args["staffUserName"].strip())
+    if agent is None:
+        abort(404, message="agent not found")
+    tickets, total = agent_tickets(db, conn, agent, page)
     envelope = {"tickets": as_dumped(tickets), "status_code": "0", "status_msg": "success"}
     return jsonify(envelope), 200, list_headers(page, total)
 
@@ -73,11 +73,11 @@ def client_ticket_list(args):
     """Tickets of the user with this address (owner or Cc), as the staff panel's user page lists them."""
     page = page_of(args)
     db = database()
-    with db.engine.connect() as conn:
-        user = find_user(db, conn, email=args["clientUserMail"])
-        if user is None:
-            abort(404, message=USER_NOT_FOUND)
-        tickets, total = client_tickets(db, conn, user, page)
+    conn = connection()
+    user = find_user(db, conn, email=args["clientUserMail"])
+    if user is None:
+        abort(404, message=USER_NOT_FOUND)
+    tickets, total = client_tickets(db, conn, user, page)
     envelope = {"tickets": as_dumped(tickets), "status_code": "0", "status_msg": "success"}
     return jsonify(envelope), 200, list_headers(page, total)
 
@@ -90,7 +90,7 @@ def all_tickets(args):
     """Every ticket, newest first, as [name, value] pairs; "href" is the ticket's URL."""
     page = page_of(args)
     db = database()
-    with db.engine.connect() as conn:
-        rows, total = ticket_index(db, conn, page)
+    conn = connection()
+    rows, total = ticket_index(db, conn, page)
     tickets = [{**row, "href": f"/api/tickets/{row['number']}"} for row in rows]
     return jsonify(TicketPairsSchema(many=True).dump(tickets)), 200, list_headers(page, total)

@@ -10,7 +10,7 @@ from ..osticket.tickets import Page, user_tickets
 from .attachments import linked_entry
 from .auth import authenticated
 from .base import Blueprint, Params
-from .db import database
+from .db import connection, database
 from .schemas import TicketSchema
 from .scope import UserParams, acting_user, guest_ticket, ticket_or_404
 
@@ -96,8 +96,8 @@ def list_user_tickets(args):
     user = acting_user(args)
     page = page_of(args)
     db = database()
-    with db.engine.connect() as conn:
-        tickets, total = user_tickets(db, conn, user, page, only_number=guest_ticket())
+    conn = connection()
+    tickets, total = user_tickets(db, conn, user, page, only_number=guest_ticket())
     return jsonify(as_dumped(tickets)), 200, list_headers(page, total)
 
 

@@ -3,7 +3,7 @@
 from ..osticket.topics import public_topics
 from .auth import authenticated
 from .base import Blueprint
-from .db import database
+from .db import connection, database
 from .schemas import TopicSchema
 
 blp = Blueprint("topic_reads", __name__, description="Active public help topics")
@@ -15,5 +15,5 @@ blp = Blueprint("topic_reads", __name__, description="Active public help topics"
 def list_topics():
     """Active public help topics in the portal's order, children named "Parent / Child"."""
     db = database()
-    with db.engine.connect() as conn:
-        return public_topics(db, conn, db.catalog.get(conn))
+    conn = connection()
+    return public_topics(db, conn, db.catalog.get(conn))

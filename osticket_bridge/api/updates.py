@@ -1,7 +1,8 @@
 """Changes to existing tickets: a user's message, close and reopen, an agent's reply with a status.
 
-Each call is one transaction in the domain (osticket.replies, osticket.ticket_status); a refused call
-writes nothing and answers 403/404/409/413/422 with the one JSON error shape.
+Each call is one transaction (``@write``): the domain (osticket.replies, osticket.ticket_status) writes and the
+answer is read on the same connection before COMMIT; a refused call writes nothing and answers
+403/404/409/413/422 with the one JSON error shape.
 """
 
 from marshmallow import Schema, fields, pre_load, validate
@@ -10,10 +11,11 @@ from ..osticket import replies, ticket_status
 from .attachments import request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
-from .db import database
+from .db import connection, database
 from .errors import refusals
 from .schemas import TicketSchema
 from .scope import UserParams, acting_user, ticket_or_404
+from .writes import write
 
 blp = Blueprint(
     "ticket_updates",
@@ -82,6 +84,7 @@ class ReplyEnvelopeSchema(Schema):
 
 @blp.route("/api/tickets.json/<string:number>", methods=["PUT"])
 @authenticated(blp, tokens=True)
+@write(blp)
 @blp.arguments(MessageParams, location="json")
 @blp.response(200, TicketSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -93,12 +96,13 @@ def post_message(args, number):
     """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
     user = acting_user(args, number=number)
     uploads = request_uploads(args)
-    replies.post_message(database(), number, user, args["message"], ip=client_ip(), uploads=uploads)
+    replies.post_message(database(), connection(), number, user, args["message"], ip=client_ip(), uploads=uploads)
     return ticket_or_404(number, viewer=user)
 
 
 @blp.route("/api/tickets.json/<string:number>", methods=["DELETE"])
 @authenticated(blp, tokens=True)
+@write(blp)
 @blp.arguments(CloseParams, location="query")
 @blp.response(200, TicketSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -108,12 +112,13 @@ def post_message(args, number):
 def close_ticket(args, number):
     """The user closes the ticket (409 when it is not open); the event names the user."""
     user = acting_user(args, number=number)
-    ticket_status.close_for_user(database(), number, user, args.get("statusId"))
+    ticket_status.close_for_user(database(), connection(), number, user, args.get("statusId"))
     return ticket_or_404(number, viewer=user)
 
 
 @blp.route("/api/tickets.json/<string:number>", methods=["POST"])
 @authenticated(blp, tokens=True)
+@write(blp)
 @blp.arguments(UserParams, location="json")
 @blp.response(200, TicketSchema)
 @blp.alt_response(404, response="NOT_FOUND")
@@ -122,12 +127,13 @@ def close_ticket(args, number):
 def reopen_ticket(args, number):
     """The user reopens a closed ticket (409 when it is not closed or its status, department or topic forbid it)."""
     user = acting_user(args, number=number)
-    ticket_status.reopen_for_user(database(), number, user)
+    ticket_status.reopen_for_user(database(), connection(), number, user)
     return ticket_or_404(number, viewer=user)
 
 
 @blp.route("/api/scp/tickets/reply.json", methods=["POST"])
 @authenticated(blp)
+@write(blp)
 @blp.arguments(ReplyParams, location="json")
 @blp.response(200, ReplyEnvelopeSchema)
 @blp.alt_response(403, response="FORBIDDEN")
@@ -141,6 +147,7 @@ def post_reply(args):
     uploads = request_uploads(args)
     replies.post_reply(
         database(),
+        connection(),
         args["ticketNumber"],
         args["staffUserName"].strip(),
         args["response"],

@@ -7,7 +7,7 @@ attachments, the SLA due date and the search rows. Settings and seeded ids come 
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from . import file_rules, files, forms, numbers, sla
 from . import ticket_routing as routing
@@ -38,9 +38,12 @@ class NewTicket:
     fields: dict = field(default_factory=dict)
 
 
-def create_ticket(db, request):
-    """Create the ticket in one transaction and return its number."""
-    with numbers.ticket_transaction(db) as conn:
+def create_ticket(db, conn, request):
+    """Write the ticket in the caller's transaction on ``conn`` and return its number; the caller commits.
+
+    The number is set last (``numbers.assign``), so the number lock is held for a few statements only.
+    """
+    with numbers.numbering(db, conn):
         catalog = db.catalog.get(conn)
         subject, (body, fmt, embedded) = _subject(db, request.subject), _message(request)
         uploads = list(request.attachments)
@@ -57,11 +60,9 @@ def create_ticket(db, request):
         user = _owner(db, conn, catalog, cdata, pending, request, email, found.organizations)
         status_id = routing.initial_status(catalog, topic)
         assignee = routing.auto_assignee(db, conn, topic, user["org_id"])
-        number = numbers.next_number(db, conn, catalog, topic)
 
         t = db.tables
         ticket = dict(
-            number=number,
             user_id=user["id"],
             status_id=status_id,
             dept_id=dept["id"],
@@ -73,6 +74,7 @@ def create_ticket(db, request):
             source="API",
         )
         now = func.now()
+        numbers.before_insert(db, conn)
         ticket_id = conn.execute(
             insert(t.ticket).values(**ticket, created=now, lastupdate=now, updated=now)
         ).inserted_primary_key[0]
@@ -117,8 +119,9 @@ def create_ticket(db, request):
         files.attach(db, conn, entry_id, stored, body)
 
         due = sla.due_date(db, conn, catalog, sla_id=sla_id, dept_id=dept["id"], start=created)
-        if due is not None:
-            conn.execute(update(t.ticket).where(t.ticket.c.ticket_id == ticket_id).values(est_duedate=due, updated=now))
+        number = numbers.assign(
+            db, conn, catalog, ticket_id, topic, **({"est_duedate": due, "updated": now} if due else {})
+        )
         pending.search.append(("T", ticket_id, f"{number} {forms.searchable(subject)}", forms.search_content(answers)))
         pending.search.append(("H", entry_id, subject, forms.searchable(plain_text(body, fmt))))
         pending.flush(db, conn)

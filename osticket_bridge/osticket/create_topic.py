@@ -38,8 +38,8 @@ class NewTopic:
     sequence_id: int = 0
 
 
-def create_topic(db, request):
-    """Create the topic (and its Ticket Details form link) in one transaction; return it as a dict.
+def create_topic(db, conn, request):
+    """Create the topic (and its Ticket Details form link) in the caller's transaction on ``conn``; return it as a dict.
 
     With core.help_topic_sort_mode "a" (the default) every other topic's sort is renumbered alphabetically by
     full name. As in osTicket, that list is read before the insert, so the new topic keeps parent.sort + 1.
@@ -47,55 +47,54 @@ def create_topic(db, request):
     name = forms.check_line("topic", clean_title(request.topic or "", limit=10_000))
     if len(name) < MIN_NAME:
         raise FieldError("topic", f"at least {MIN_NAME} characters")
-    with db.engine.begin() as conn:
-        catalog = db.catalog.get(conn)
-        t = db.tables
-        ht = t.help_topic
-        if len(name) > (ht.c.topic.type.length or 128):
-            raise FieldError("topic", f"at most {ht.c.topic.type.length} characters")
-        labels = topics.load_labels(db, conn)
-        existing = labels["topics"]
-        _check_references(db, conn, catalog, request, existing, labels["depts"])
-        if any(r["pid"] == request.topic_pid and r["name"].casefold() == name.casefold() for r in existing.values()):
-            raise Conflict(f"a help topic named {name!r} already exists under this parent")
-        parent = existing.get(request.topic_pid)
-        flags = (TOPIC_ACTIVE if request.active and not request.archived else 0) | (
-            TOPIC_ARCHIVED if request.archived else 0
-        )
-        values = dict(
-            topic=name,
-            topic_pid=request.topic_pid or 0,
-            dept_id=request.dept_id or 0,
-            priority_id=request.priority_id or 0,
-            sla_id=request.sla_id or 0,
-            status_id=request.status_id or 0,
-            staff_id=request.staff_id or 0,
-            team_id=0 if request.staff_id else request.team_id or 0,
-            ispublic=1 if request.public else 0,
-            noautoresp=1 if request.noautoresp else 0,
-            flags=flags | (TOPIC_CUSTOM_NUMBERS if request.custom_numbers else 0),
-            sort=parent["sort"] + 1 if parent else 0,
-        )
-        if request.custom_numbers:
-            values.update(_custom_numbers(db, conn, request))
-        notes = clean_html(request.notes) if request.notes else ""
-        if notes:
-            values["notes"] = notes
-        try:
-            topic_id = conn.execute(
-                insert(ht).values(**values, created=func.now(), updated=func.now())
-            ).inserted_primary_key[0]
-        except IntegrityError as exc:
-            raise Conflict(f"a help topic named {name!r} already exists under this parent") from exc
-        if catalog.setting("help_topic_sort_mode", "a") == "a":
-            _sort_alphabetically(db, conn, existing)
-        link = t.help_topic_form
-        conn.execute(
-            insert(link).values(topic_id=topic_id, form_id=catalog.ticket_form_id, sort=1, extra=forms.disable_json(()))
-        )
-        row = conn.execute(select(ht).where(ht.c.topic_id == topic_id)).mappings().one()
-        full_name = topics.full_names({**existing, topic_id: {"name": name, "pid": values["topic_pid"]}})[topic_id]
-        return _topic(row, full_name)
+    catalog = db.catalog.get(conn)
+    t = db.tables
+    ht = t.help_topic
+    if len(name) > (ht.c.topic.type.length or 128):
+        raise FieldError("topic", f"at most {ht.c.topic.type.length} characters")
+    labels = topics.load_labels(db, conn)
+    existing = labels["topics"]
+    _check_references(db, conn, catalog, request, existing, labels["depts"])
+    if any(r["pid"] == request.topic_pid and r["name"].casefold() == name.casefold() for r in existing.values()):
+        raise Conflict(f"a help topic named {name!r} already exists under this parent")
+    parent = existing.get(request.topic_pid)
+    flags = (TOPIC_ACTIVE if request.active and not request.archived else 0) | (
+        TOPIC_ARCHIVED if request.archived else 0
+    )
+    values = dict(
+        topic=name,
+        topic_pid=request.topic_pid or 0,
+        dept_id=request.dept_id or 0,
+        priority_id=request.priority_id or 0,
+        sla_id=request.sla_id or 0,
+        status_id=request.status_id or 0,
+        staff_id=request.staff_id or 0,
+        team_id=0 if request.staff_id else request.team_id or 0,
+        ispublic=1 if request.public else 0,
+        noautoresp=1 if request.noautoresp else 0,
+        flags=flags | (TOPIC_CUSTOM_NUMBERS if request.custom_numbers else 0),
+        sort=parent["sort"] + 1 if parent else 0,
+    )
+    if request.custom_numbers:
+        values.update(_custom_numbers(db, conn, request))
+    notes = clean_html(request.notes) if request.notes else ""
+    if notes:
+        values["notes"] = notes
+    try:
+        topic_id = conn.execute(
+            insert(ht).values(**values, created=func.now(), updated=func.now())
+        ).inserted_primary_key[0]
+    except IntegrityError as exc:
+        raise Conflict(f"a help topic named {name!r} already exists under this parent") from exc
+    if catalog.setting("help_topic_sort_mode", "a") == "a":
+        _sort_alphabetically(db, conn, existing)
+    link = t.help_topic_form
+    conn.execute(
+        insert(link).values(topic_id=topic_id, form_id=catalog.ticket_form_id, sort=1, extra=forms.disable_json(()))
+    )
+    row = conn.execute(select(ht).where(ht.c.topic_id == topic_id)).mappings().one()
+    full_name = topics.full_names({**existing, topic_id: {"name": name, "pid": values["topic_pid"]}})[topic_id]
+    return _topic(row, full_name)
 
 
 def _check_references(db, conn, catalog, request, existing, depts):

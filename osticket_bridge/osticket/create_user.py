@@ -111,8 +111,8 @@ def organization_for(rows, email):
     return None
 
 
-def create_user(db, *, email, name, password, phone=None, notes=None, timezone=None, username=None, fields=None):
-    """POST /api/scp/users.json: a user with a confirmed client-portal account, in one transaction.
+def create_user(db, conn, *, email, name, password, phone=None, notes=None, timezone=None, username=None, fields=None):
+    """POST /api/scp/users.json: a user with a confirmed client-portal account, in the caller's transaction on ``conn``.
 
     ``fields``: other Contact Information answers by field name (custom fields).
     Returns {"id", "name", "email", "phone"} with the phone as osTicket displays it ("(425) 444-1212 x123").
@@ -120,31 +120,30 @@ def create_user(db, *, email, name, password, phone=None, notes=None, timezone=N
     if password is None or len(password) < MIN_PASSWORD:
         raise FieldError("password", f"at least {MIN_PASSWORD} characters")
     timezone = _timezone(timezone)
-    with db.engine.begin() as conn:
-        catalog = db.catalog.get(conn)
-        t = db.tables
-        email = check_email(email)
-        if find_user(db, conn, email=email) is not None:
-            raise Conflict(f"a user with the address {email} already exists")
-        username = _username(db, conn, username, email)
-        cdata = forms.cdata_columns(db, conn)
-        pending = forms.Pending()
-        contact = {**(fields or {}), "phone": phone, "notes": notes}
-        user = new_user(
-            db, conn, catalog, cdata, pending,
-            email=email, name=name, contact=contact, required=forms.FIELD_AGENT_REQUIRED,
-        )  # fmt: skip
-        pending.flush(db, conn)
-        account = dict(user_id=user["id"], status=ACCOUNT_CONFIRMED, passwd=hash_password(password))
-        account.update({k: v for k, v in (("timezone", timezone), ("username", username)) if v})
-        conn.execute(insert(t.user_account).values(**account))
-        stored = next((a.value for a in user["answers"] if a.field["name"] == "phone"), None)
-        return {
-            "id": user["id"],
-            "name": user["name"],
-            "email": user["email"],
-            "phone": format_phone(stored, phone_format(catalog)),
-        }
+    catalog = db.catalog.get(conn)
+    t = db.tables
+    email = check_email(email)
+    if find_user(db, conn, email=email) is not None:
+        raise Conflict(f"a user with the address {email} already exists")
+    username = _username(db, conn, username, email)
+    cdata = forms.cdata_columns(db, conn)
+    pending = forms.Pending()
+    contact = {**(fields or {}), "phone": phone, "notes": notes}
+    user = new_user(
+        db, conn, catalog, cdata, pending,
+        email=email, name=name, contact=contact, required=forms.FIELD_AGENT_REQUIRED,
+    )  # fmt: skip
+    pending.flush(db, conn)
+    account = dict(user_id=user["id"], status=ACCOUNT_CONFIRMED, passwd=hash_password(password))
+    account.update({k: v for k, v in (("timezone", timezone), ("username", username)) if v})
+    conn.execute(insert(t.user_account).values(**account))
+    stored = next((a.value for a in user["answers"] if a.field["name"] == "phone"), None)
+    return {
+        "id": user["id"],
+        "name": user["name"],
+        "email": user["email"],
+        "phone": format_phone(stored, phone_format(catalog)),
+    }
 
 
 def _timezone(name):

@@ -162,6 +162,8 @@ def attach(db, conn, entry_id, stored, body=""):
     by_file = {}
     for item in stored:
         by_file[item.file_id] = item  # the last one sent names it, the first keeps its place (PHP arrays)
+    if not by_file:
+        return  # no query for an entry without files
     names = dict(conn.execute(select(t.file.c.id, t.file.c.name).where(t.file.c.id.in_(list(by_file)))).all())
     for file_id, item in by_file.items():
         values = dict(

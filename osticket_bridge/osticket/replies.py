@@ -41,85 +41,81 @@ _TAGS = "|".join(sorted(HTML_TAGS | {"html", "body", "head", "script", "style", 
 _MARKUP = re.compile(rf"</?(?:{_TAGS})\b[^>]*>|<!--", re.IGNORECASE)
 
 
-def post_message(db, number, user, message, ip="", uploads=()):
+def post_message(db, conn, number, user, message, ip="", uploads=()):
     """The ticket's user posts a message (portal style) with ``uploads`` (files.Upload) attached; a closed
     ticket reopens when osTicket would."""
-    with db.engine.begin() as conn:
-        catalog = db.catalog.get(conn)
-        ticket = users_ticket(db, conn, number, user, collaborator=True)
-        if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
-            raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
-        fmt = entry_format(catalog)
-        body, stored = _body_and_files(db, conn, message, fmt, uploads, file_rules.message_limits(catalog))
-        recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
-        flags = _flags(fmt, recipients)
-        if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
-            flags |= ENTRY_COLLABORATOR
-        poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
-        entry_id = _add_entry(
-            db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster
-        )
-        files.attach(db, conn, entry_id, stored, body)
-        _touch_thread(db, conn, ticket, lastmessage=func.now())
-        t = db.tables.ticket
-        conn.execute(
-            update(t)
-            .where(t.c.ticket_id == ticket["ticket_id"])
-            .values(isanswered=0, lastupdate=func.now(), updated=func.now())
-        )
-        ticket = reload(db, conn, ticket)
-        if state(catalog, ticket["status_id"]) == "closed" and is_reopenable(db, conn, catalog, ticket):
-            actor, timezone = portal_session(db, conn, user)
-            set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
-        delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
+    catalog = db.catalog.get(conn)
+    ticket = users_ticket(db, conn, number, user, collaborator=True)
+    if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
+        raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
+    fmt = entry_format(catalog)
+    body, stored = _body_and_files(db, conn, message, fmt, uploads, file_rules.message_limits(catalog))
+    recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
+    flags = _flags(fmt, recipients)
+    if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
+        flags |= ENTRY_COLLABORATOR
+    poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
+    entry_id = _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster)
+    files.attach(db, conn, entry_id, stored, body)
+    _touch_thread(db, conn, ticket, lastmessage=func.now())
+    t = db.tables.ticket
+    conn.execute(
+        update(t)
+        .where(t.c.ticket_id == ticket["ticket_id"])
+        .values(isanswered=0, lastupdate=func.now(), updated=func.now())
+    )
+    ticket = reload(db, conn, ticket)
+    if state(catalog, ticket["status_id"]) == "closed" and is_reopenable(db, conn, catalog, ticket):
+        actor, timezone = portal_session(db, conn, user)
+        set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
+    delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
 
 
-def post_reply(db, number, username, response, status_id=None, reply_to="all", ip="", uploads=()):
+def post_reply(db, conn, number, username, response, status_id=None, reply_to="all", ip="", uploads=()):
     """An agent replies with ``uploads`` attached, optionally changing the status; the agent's own lock on the
     ticket is released."""
-    with db.engine.begin() as conn:
-        catalog = db.catalog.get(conn)
-        ticket = find_ticket(db, conn, number, for_update=True)
-        if ticket is None:
-            raise NotFound(f"no ticket {number}")
-        agent = find_agent(db, conn, username)
-        if agent is None:
-            raise Forbidden(f"no agent has the username {username!r}")
-        if not agent["isactive"]:
-            raise Forbidden(f"agent {agent['username']} is not active")
-        if not can_access_ticket(db, conn, agent, ticket, state(catalog, ticket["status_id"]) == "open"):
-            raise Forbidden(f"agent {agent['username']} has no access to ticket {number}")
-        if status_id is not None:
-            usable_status(catalog, status_id, ("open", "closed"))
-        own_lock = _check_lock(db, conn, ticket, agent)
-        if reply_to not in REPLY_TO:
-            raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
-        fmt = entry_format(catalog)
-        body, stored = _body_and_files(db, conn, response, fmt, uploads, file_rules.reply_limits(catalog))
-        recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
-        poster = agent_poster(catalog, agent)
-        entry_id = _add_entry(
-            db, conn, ticket, "R", body, fmt, _flags(fmt, recipients), recipients, ip,
-            staff_id=agent["staff_id"], poster=poster, pid=_last_message_id(db, conn, ticket["thread_id"]),
-        )  # fmt: skip
-        files.attach(db, conn, entry_id, stored, body)
-        _touch_thread(db, conn, ticket, lastresponse=func.now())
-        if status_id is not None and status_id != ticket["status_id"]:
-            actor = Actor.agent(agent["staff_id"], agent["username"])
-            ticket = set_status(db, conn, catalog, ticket, status_id, actor, agent, timezone=agent["timezone"])
-        values = {"isanswered": 1, "updated": func.now()}
-        if (
-            flag(catalog, "auto_claim_tickets", True)
-            and not dept_and_topic_flags(db, conn, ticket)[0] & DEPT_NO_AUTO_CLAIM
-            and state(catalog, ticket["status_id"]) == "open"
-            and not ticket["staff_id"]
-        ):
-            values["staff_id"] = agent["staff_id"]  # claim on response: no event
-        if own_lock:
-            conn.execute(delete(db.tables.lock).where(db.tables.lock.c.lock_id == own_lock))
-            values["lock_id"] = 0
-        t = db.tables.ticket
-        conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**values))
+    catalog = db.catalog.get(conn)
+    ticket = find_ticket(db, conn, number, for_update=True)
+    if ticket is None:
+        raise NotFound(f"no ticket {number}")
+    agent = find_agent(db, conn, username)
+    if agent is None:
+        raise Forbidden(f"no agent has the username {username!r}")
+    if not agent["isactive"]:
+        raise Forbidden(f"agent {agent['username']} is not active")
+    if not can_access_ticket(db, conn, agent, ticket, state(catalog, ticket["status_id"]) == "open"):
+        raise Forbidden(f"agent {agent['username']} has no access to ticket {number}")
+    if status_id is not None:
+        usable_status(catalog, status_id, ("open", "closed"))
+    own_lock = _check_lock(db, conn, ticket, agent)
+    if reply_to not in REPLY_TO:
+        raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
+    fmt = entry_format(catalog)
+    body, stored = _body_and_files(db, conn, response, fmt, uploads, file_rules.reply_limits(catalog))
+    recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
+    poster = agent_poster(catalog, agent)
+    entry_id = _add_entry(
+        db, conn, ticket, "R", body, fmt, _flags(fmt, recipients), recipients, ip,
+        staff_id=agent["staff_id"], poster=poster, pid=_last_message_id(db, conn, ticket["thread_id"]),
+    )  # fmt: skip
+    files.attach(db, conn, entry_id, stored, body)
+    _touch_thread(db, conn, ticket, lastresponse=func.now())
+    if status_id is not None and status_id != ticket["status_id"]:
+        actor = Actor.agent(agent["staff_id"], agent["username"])
+        ticket = set_status(db, conn, catalog, ticket, status_id, actor, agent, timezone=agent["timezone"])
+    values = {"isanswered": 1, "updated": func.now()}
+    if (
+        flag(catalog, "auto_claim_tickets", True)
+        and not dept_and_topic_flags(db, conn, ticket)[0] & DEPT_NO_AUTO_CLAIM
+        and state(catalog, ticket["status_id"]) == "open"
+        and not ticket["staff_id"]
+    ):
+        values["staff_id"] = agent["staff_id"]  # claim on response: no event
+    if own_lock:
+        conn.execute(delete(db.tables.lock).where(db.tables.lock.c.lock_id == own_lock))
+        values["lock_id"] = 0
+    t = db.tables.ticket
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**values))
 
 
 def entry_format(catalog):

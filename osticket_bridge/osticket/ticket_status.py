@@ -21,36 +21,34 @@ FIELD_CLOSE_REQUIRED = 0x4  # ost_form_field.flags
 STATUS_ENABLED = 0x1  # ost_ticket_status.mode
 
 
-def close_for_user(db, number, user, status_id=None):
+def close_for_user(db, conn, number, user, status_id=None):
     """The ticket's user closes it: with ``status_id`` (a closed-state status) or the default closed status."""
-    with db.engine.begin() as conn:
-        catalog = db.catalog.get(conn)
-        ticket = users_ticket(db, conn, number, user)
-        if state(catalog, ticket["status_id"]) != "open":
-            raise Conflict(f"ticket {number} is not open")
-        if status_id is None:
-            status_id = default_close_status_id(catalog)
-        else:
-            usable_status(catalog, status_id, ("closed",))
-        actor, timezone = portal_session(db, conn, user)
-        set_status(db, conn, catalog, ticket, status_id, actor, timezone=timezone)
+    catalog = db.catalog.get(conn)
+    ticket = users_ticket(db, conn, number, user)
+    if state(catalog, ticket["status_id"]) != "open":
+        raise Conflict(f"ticket {number} is not open")
+    if status_id is None:
+        status_id = default_close_status_id(catalog)
+    else:
+        usable_status(catalog, status_id, ("closed",))
+    actor, timezone = portal_session(db, conn, user)
+    set_status(db, conn, catalog, ticket, status_id, actor, timezone=timezone)
 
 
-def reopen_for_user(db, number, user):
+def reopen_for_user(db, conn, number, user):
     """The ticket's user reopens it, to the status osTicket's Ticket::reopen picks."""
-    with db.engine.begin() as conn:
-        catalog = db.catalog.get(conn)
-        ticket = users_ticket(db, conn, number, user)
-        current = catalog.statuses[ticket["status_id"]]
-        if current["state"] != "closed":
-            raise Conflict(f"ticket {number} is not closed")
-        if not is_reopenable(db, conn, catalog, ticket):
-            raise Conflict(
-                f"ticket {number} cannot be reopened: its status ({current['name']}), department or help topic "
-                "does not allow reopening"
-            )
-        actor, timezone = portal_session(db, conn, user)
-        set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
+    catalog = db.catalog.get(conn)
+    ticket = users_ticket(db, conn, number, user)
+    current = catalog.statuses[ticket["status_id"]]
+    if current["state"] != "closed":
+        raise Conflict(f"ticket {number} is not closed")
+    if not is_reopenable(db, conn, catalog, ticket):
+        raise Conflict(
+            f"ticket {number} cannot be reopened: its status ({current['name']}), department or help topic "
+            "does not allow reopening"
+        )
+    actor, timezone = portal_session(db, conn, user)
+    set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
 
 
 def users_ticket(db, conn, number, user, collaborator=False):

@@ -1,0 +1,120 @@
+"""The transaction of every write route: one connection, the answer built before COMMIT, Idempotency-Key.
+
+``@write(blp)`` sits under ``@authenticated``. The caller was checked on the request's connection; the route's
+domain call writes on it, the route builds its answer on it (inside the transaction, so a committed write never
+answers with an error from a later read), and the answer is stored with the write when the request carries an
+``Idempotency-Key``. Then one COMMIT. A deadlock or lock-wait timeout reruns the route, at most
+``WRITE_ATTEMPTS`` times; a COMMIT whose outcome is unknown (the connection died during it) is a 503, and a
+retry with the same key then learns the outcome.
+"""
+
+import functools
+import logging
+import re
+
+from flask import current_app, g, request
+from flask_smorest import abort
+from marshmallow import fields, validate
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from .. import idempotency
+from ..osticket.errors import Unavailable
+from .base import Params
+from .db import connection, database
+
+log = logging.getLogger(__name__)
+
+HEADER = "Idempotency-Key"
+WRITE_ATTEMPTS = 3
+RETRIED = {1205: "lock wait timeout", 1213: "deadlock"}  # MySQL error numbers
+KEY_CHARACTERS = re.compile(r"^[\x21-\x7e]+$")
+
+
+class IdempotencyHeader(Params):
+    key = fields.String(
+        data_key=HEADER,
+        validate=[validate.Length(min=1, max=255), validate.Regexp(KEY_CHARACTERS, error="visible ASCII only")],
+        metadata={
+            "description": "a unique value per intended write (a UUID); the same key with the same request answers "
+            "the first outcome again and writes nothing, with another request 422; kept 24 h",
+            "example": "5b0e9a52-4c8e-4a57-9d0e-2a7d1f3c9e11",
+        },
+    )
+
+
+def write(blp):
+    """Run the route as one transaction on the request's connection, with Idempotency-Key handling."""
+
+    def decorator(view):
+        @blp.arguments(IdempotencyHeader, location="headers", arg_name="idempotency_header")
+        @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+        @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+        @functools.wraps(view)
+        def wrapper(*args, idempotency_header=None, **kwargs):
+            db, conn = database(), connection()
+            claim = _claim(idempotency_header)
+            if claim is not None:
+                stored = _lookup(db, conn, claim)
+                if stored is not None:
+                    return _replay(stored)
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                try:
+                    response = view(*args, **kwargs)
+                    if claim is not None:
+                        hours = current_app.config["OSTICKET_IDEMPOTENCY_HOURS"]
+                        idempotency.save(db, conn, claim, response.status_code, response.get_data(), hours)
+                except idempotency.Duplicate:
+                    conn.rollback()
+                    return _replay(_lookup(db, conn, claim))
+                except idempotency.InProgress as exc:
+                    abort(409, message=str(exc))
+                except OperationalError as exc:
+                    reason = RETRIED.get(idempotency.errno(exc))
+                    if reason is None or attempt == WRITE_ATTEMPTS:
+                        raise
+                    log.warning("write attempt %d ended in a %s; running it again", attempt, reason)
+                    conn.rollback()
+                    continue
+                _commit(conn)
+                return response
+            raise AssertionError("unreachable")
+
+        return wrapper
+
+    return decorator
+
+
+def _claim(headers):
+    key = (headers or {}).get("key")
+    if key is None:
+        return None
+    caller = g.caller
+    scope = f"u{caller.user_id}" if caller.is_end_user else f"k{caller.api_key_id}"
+    return idempotency.Claim(scope, key, idempotency.fingerprint(request.method, request.full_path, request.get_data()))
+
+
+def _lookup(db, conn, claim):
+    try:
+        return idempotency.lookup(db, conn, claim)
+    except idempotency.KeyReused as exc:
+        abort(422, message=str(exc), errors={"headers": {HEADER: [str(exc)]}})
+    except idempotency.MissingTable as exc:
+        log.error("%s", exc)
+        abort(503, message=str(exc), headers={"Retry-After": "60"})
+
+
+def _replay(stored):
+    response = current_app.response_class(stored.body, status=stored.status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _commit(conn):
+    try:
+        conn.commit()
+    except SQLAlchemyError as exc:
+        raise Unavailable(
+            "the database connection failed during COMMIT: the write may or may not be saved; "
+            f"send it again with the same {HEADER} to learn its outcome",
+            retry_after=1,
+        ) from exc
