@@ -22,8 +22,7 @@ $(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
 # With OSTICKET_DB_URL: serve that database. Without: a throwaway demo MariaDB with demo data.
 run: install
 ifdef OSTICKET_DB_URL
-	$(BIN)/osticket-bridge check
-	$(BIN)/gunicorn --bind $(BIND) --workers $(WORKERS) wsgi:app
+	$(BIN)/osticket-bridge serve --bind $(BIND) --workers $(WORKERS)
 else
 	$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
 endif
