@@ -183,9 +183,9 @@ def serve_until_stopped(bind, host, port, workers, env, ready):
 
 
 def _answers(server, host, port, seconds=60):
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - a wildcard bind answers on loopback too
+        host = "127.0.0.1"
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/healthz"
-    if host in ("0.0.0.0", "::"):
-        url = f"http://127.0.0.1:{port}/healthz"
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and server.poll() is None:
         try:
