@@ -234,7 +234,7 @@ def test_plain_text_bodies_without_rich_text_and_the_agent_name_format(given):
         "INSERT INTO ost_config (namespace, `key`, value) VALUES ('core', 'enable_richtext', '0')",
         "INSERT INTO ost_config (namespace, `key`, value) VALUES ('core', 'agent_name_format', 'lastfirst')",
     )
-    assert reply(client, TICKET_A, response='<p>a < b & "c"</p>\n\n\n\nbye').status_code == 200
+    assert reply(client, TICKET_A, response='<p>a < b & "c"</p>\n\n\n\nbye', format="html").status_code == 200
     entry = last_entry(app)
     assert (entry["format"], entry["flags"], entry["poster"]) == ("text", 0x200, "Agent, Alice")
     assert entry["body"] == "a &lt; b &amp; &quot;c&quot;\n\nbye"
@@ -242,7 +242,7 @@ def test_plain_text_bodies_without_rich_text_and_the_agent_name_format(given):
 
 def test_html_is_sanitised_and_plain_text_becomes_paragraphs(given):
     app, client = given(*OPEN)
-    message(client, TICKET_A, CAROL, 'Hi <b onclick="x()">there</b><script>alert(1)</script>')
+    message(client, TICKET_A, CAROL, 'Hi <b onclick="x()">there</b><script>alert(1)</script>', fmt="html")
     assert last_entry(app)["body"] == "Hi <b>there</b>"
     message(client, TICKET_A, CAROL, "line 1\nline 2\n\na <tag-less> & done")
     assert last_entry(app)["body"] == "<p>line 1<br>line 2</p><p>a &lt;tag-less&gt; &amp; done</p>"

@@ -78,7 +78,7 @@ def test_agent_reply_with_a_closed_status_writes_the_rows_osticket_writes(fresh_
 def test_message_on_a_resolved_ticket_reopens_it_as_osticket_does(fresh_app, fresh_baseline_db):
     app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "user_reply_reopens")
     with diff_of(fresh_baseline_db) as diff:
-        response = message(client, TICKET_A, CAROL, CAROL_AGAIN)
+        response = message(client, TICKET_A, CAROL, CAROL_AGAIN, fmt="html")
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["ticket_status"] == "Open"
     accepted = {"ost_ticket.est_duedate": DUE_DATE_BY_CLOCK}
@@ -145,7 +145,7 @@ def test_the_golden_sequence_run_through_the_bridge_matches_osticket_at_every_st
         ("user_reply", lambda: message(client, TICKET_A, CAROL, CAROL_MESSAGE)),
         ("assign_ticket_to_staff", None),
         ("staff_reply_with_status", lambda: reply(client, TICKET_A, reply_status_id=2)),
-        ("user_reply_reopens", lambda: message(client, TICKET_A, CAROL, CAROL_AGAIN)),
+        ("user_reply_reopens", lambda: message(client, TICKET_A, CAROL, CAROL_AGAIN, fmt="html")),
     ]
     for op, call in steps:
         age(fresh_baseline_db, TICKET_A)  # several steps run within one second: keep their NOW()s apart

@@ -45,7 +45,7 @@ def refused(db_url, call, status, words):
     [
         ({**CAROL}, 422, "message"),
         ({**CAROL, "message": "   "}, 422, "empty"),
-        ({**CAROL, "message": "<p> </p><script>alert(1)</script>"}, 422, "empty"),
+        ({**CAROL, "message": "<p> </p><script>alert(1)</script>", "format": "html"}, 422, "empty"),
         ({"message": "hello"}, 422, "user_id or email"),
         ({"email": "nobody@example.com", "message": "hello"}, 404, "user not found"),
         ({**DAVE, "message": "hello"}, 404, "ticket not found"),  # a ticket that is not Dave's

@@ -97,12 +97,14 @@ def reply(
     response="<p>We refunded the duplicate charge. Closing this as resolved.</p>",
     **extra,
 ):
+    # Markup in the response is meant as html (the staff panel's editor); plain text is sent as text.
+    fmt = "html" if response.startswith("<") else "text"
     return client.post(
         "/api/scp/tickets/reply.json",
         headers=KEY,
-        json={"ticketNumber": number, "response": response, "staffUserName": staff, **extra},
+        json={"ticketNumber": number, "response": response, "staffUserName": staff, "format": fmt, **extra},
     )
 
 
-def message(client, number, user, text):
-    return client.put(f"/api/tickets.json/{number}", headers=KEY, json={**user, "message": text})
+def message(client, number, user, text, fmt="text"):
+    return client.put(f"/api/tickets.json/{number}", headers=KEY, json={**user, "message": text, "format": fmt})

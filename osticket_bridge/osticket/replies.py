@@ -11,7 +11,7 @@ from .agent_access import can_access_ticket
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
 from .staff import find_agent
-from .text import HTML_TAGS, clean_body, php_json, plain_text
+from .text import clean_body, php_json, plain_text
 from .threads import ENTRY_BALANCED, ENTRY_HIDDEN
 from .ticket_status import (
     delete_drafts,
@@ -36,12 +36,9 @@ COLLAB_ACTIVE = 0x1  # ost_thread_collaborator.flags
 DEPT_NO_AUTO_CLAIM = 0x2  # ost_department.flags
 TICKET_MERGED = 0x1 | 0x2  # ost_ticket.flags: combined or separate threads moved into the parent
 REPLY_TO = ("all", "user", "none")
-# Markup the rich-text editor (or a script) would send; "<tag-less>" in plain text is not markup.
-_TAGS = "|".join(sorted(HTML_TAGS | {"html", "body", "head", "script", "style", "iframe"}))
-_MARKUP = re.compile(rf"</?(?:{_TAGS})\b[^>]*>|<!--", re.IGNORECASE)
 
 
-def post_message(db, number, user, message, ip=""):
+def post_message(db, number, user, message, ip="", message_format="text"):
     """The ticket's user posts a message (portal style); a closed ticket reopens when osTicket would."""
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
@@ -49,7 +46,7 @@ def post_message(db, number, user, message, ip=""):
         if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
             raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
         fmt = entry_format(catalog)
-        body = entry_body(message, fmt)
+        body = entry_body(message, fmt, message_format)
         recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
         flags = _flags(fmt, recipients)
         if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
@@ -70,7 +67,7 @@ def post_message(db, number, user, message, ip=""):
         delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
 
 
-def post_reply(db, number, username, response, status_id=None, reply_to="all", ip=""):
+def post_reply(db, number, username, response, status_id=None, reply_to="all", ip="", message_format="text"):
     """An agent replies, optionally changing the status; the agent's own lock on the ticket is released."""
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
@@ -90,7 +87,7 @@ def post_reply(db, number, username, response, status_id=None, reply_to="all", i
         if reply_to not in REPLY_TO:
             raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
         fmt = entry_format(catalog)
-        body = entry_body(response, fmt)
+        body = entry_body(response, fmt, message_format)
         recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
         poster = agent_poster(catalog, agent)
         _add_entry(
@@ -121,13 +118,17 @@ def entry_format(catalog):
     return "html" if flag(catalog, "enable_richtext", True) else "text"
 
 
-def entry_body(value, fmt):
-    """The stored body. Plain text becomes the rich-text editor's paragraphs in html; markup in text is stripped."""
+def entry_body(value, fmt, given="text"):
+    """The body stored in format ``fmt`` for a message sent as ``given`` ("text" or "html", as the caller says).
+
+    Text becomes the rich-text editor's paragraphs when osTicket stores html (a "<b>" in it stays visible
+    characters); html is sanitised, or reduced to its text when osTicket stores text.
+    """
     value = (value or "").replace("\r\n", "\n")
-    if fmt == "html" and not _MARKUP.search(value):
+    if fmt == "html" and given == "text":
         paragraphs = (p.strip() for p in re.split(r"\n\s*\n", value.strip()))
         value = "".join(f"<p>{html.escape(p, quote=False).replace(chr(10), '<br />')}</p>" for p in paragraphs if p)
-    elif fmt == "text" and _MARKUP.search(value):
+    elif fmt == "text" and given == "html":
         value = plain_text(clean_body(value, "html"), "html")
     body = clean_body(value, fmt)
     if body == "-" and value.strip() != "-":
