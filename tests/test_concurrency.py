@@ -7,11 +7,11 @@ insert: only the shared number lock around osTicket's existence check keeps them
 import multiprocessing
 
 from helpers import rows
+from world import KEY
 
 PROCESSES = 6
 TICKETS_EACH = 6
 CHOICES = 60
-KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
 
 
 def _create(args):

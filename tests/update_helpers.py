@@ -4,10 +4,10 @@ import contextlib
 
 from golden import NOISE_TABLES, load_golden, snapshot, table_diff
 from sqlalchemy import MetaData, insert, text, update
+from world import KEY
 
 from osticket_bridge.db import make_engine
 
-KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}  # the baseline's key, bound to 127.0.0.1
 TICKET_A = "386142"  # carol, Billing Questions (golden operations on ticket 1)
 TICKET_B = "869769"  # Dave Newuser, Refund Request (golden operations on ticket 2)
 CAROL = {"email": "carol.customer@example.com"}
