@@ -15,7 +15,7 @@ import os
 import uuid
 
 import pytest
-from world import REAL_BASELINE
+from world import REAL_BASELINE, REAL_REFERENCE
 
 from osticket_bridge import create_app, devdb, fixtures
 
@@ -68,7 +68,10 @@ def _fixtures_template(db_server):
 
 
 @pytest.fixture(scope="session")
-def _reference_template(db_server):
+def _reference_template(db_server, request):
+    """The real sample dump; without it, our own fixtures (demo data) stand in for it (security_helpers.py)."""
+    if not REAL_REFERENCE:
+        return request.getfixturevalue("_fixtures_template")
     path = _dump_path("OSTICKET_REFERENCE_DUMP")
     name = _name("reference")
     url = fixtures.create_database(db_server, name)
@@ -110,6 +113,14 @@ def fresh_fixtures_db(db_server, _fixtures_template):
 @pytest.fixture
 def fresh_reference_db(db_server, _reference_template):
     return fixtures.clone_database(db_server, _reference_template, _name("ref"))
+
+
+@pytest.fixture
+def fresh_real_reference_db(db_server, request):
+    """A copy of the real sample dump only (tests of its exact rows): skipped without the dump."""
+    if not REAL_REFERENCE:
+        _dump_path("OSTICKET_REFERENCE_DUMP")
+    return request.getfixturevalue("fresh_reference_db")
 
 
 @pytest.fixture
@@ -166,4 +177,12 @@ def fixtures_app(make_app, fixtures_db):
 
 @pytest.fixture(scope="session")
 def reference_app(make_app, reference_db):
+    return make_app(reference_db)
+
+
+@pytest.fixture(scope="session")
+def real_reference_app(make_app, reference_db):
+    """The app on the real sample dump only (tests of its exact rows): skipped without the dump."""
+    if not REAL_REFERENCE:
+        _dump_path("OSTICKET_REFERENCE_DUMP")
     return make_app(reference_db)

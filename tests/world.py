@@ -9,6 +9,8 @@ portal account, an API key bound to 127.0.0.1).
 import os
 
 REAL_BASELINE = bool(os.environ.get("OSTICKET_BASELINE_DUMP"))
+# The real sample dump (a help desk with three tickets); without it, the demo data stands in for it too.
+REAL_REFERENCE = bool(os.environ.get("OSTICKET_REFERENCE_DUMP"))
 
 if REAL_BASELINE:
     KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
