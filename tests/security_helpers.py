@@ -22,6 +22,7 @@ if REAL_REFERENCE:
         "Closed after phone call.",
     )
     TICKET_COUNT = 3
+    AGENT = "alice"  # staff 2, with access to Billing (USER_TICKET's department)
 else:
     REF_KEY = "0123456789ABCDEF0123456789ABCDEF"
     USER = {"id": 1, "username": "priya", "email": "priya.raman@example.net", "password": "demo-pass-123"}
@@ -35,6 +36,7 @@ else:
         "Same timeout reproduced on staging",
     )
     TICKET_COUNT = 5
+    AGENT = "dana"
 USER_TICKET = USER_TICKETS[0]
 
 # Demo fixtures: Priya (user 1, portal account) owns 482915 and 918273; Lena's 350628 has an internal note.

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from golden import snapshot, table_diff
-from security_helpers import OTHER_TICKET, OTHER_USER, REF_KEY, SECRET, USER, USER_TICKET, bearer, mint
+from security_helpers import AGENT, OTHER_TICKET, OTHER_USER, REF_KEY, SECRET, USER, USER_TICKET, bearer, mint
 
 KEY = {"X-API-Key": REF_KEY}
 XSS = (
@@ -57,7 +57,7 @@ def test_xss_in_a_message_comes_back_neutralised(app):
 def test_xss_in_an_agent_reply_comes_back_neutralised(app):
     client = app.test_client()
     for payload in XSS:
-        reply = {"ticketNumber": USER_TICKET, "staffUserName": "alice", "response": f"Reply {payload}"}
+        reply = {"ticketNumber": USER_TICKET, "staffUserName": AGENT, "response": f"Reply {payload}"}
         response = client.post("/api/scp/tickets/reply.json", json=reply, headers=KEY)
         assert response.status_code == 200, (payload, response.get_json())
     staff = client.get("/api/scp/tickets/ticketInfo.json", query_string={"ticketNumber": USER_TICKET}, headers=KEY)
@@ -122,7 +122,7 @@ def test_sql_injection_in_write_and_auth_parameters_changes_nothing(app, fresh_r
         requests.append(
             ("DELETE", f"/api/tickets.json/{USER_TICKET}", {"headers": token, "query_string": {"statusId": s}})
         )
-        reply = {"ticketNumber": USER_TICKET, "staffUserName": "alice", "response": "ok"}
+        reply = {"ticketNumber": USER_TICKET, "staffUserName": AGENT, "response": "ok"}
         for name in ("ticketNumber", "staffUserName", "reply_status_id", "reply_to"):
             requests.append(("POST", "/api/scp/tickets/reply.json", {"headers": KEY, "json": {**reply, name: s}}))
         for params in ({"email": s}, {"user_id": s}):

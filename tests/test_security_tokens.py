@@ -137,15 +137,14 @@ def test_legacy_md5_password_signs_in_and_is_rehashed_to_bcrypt(fresh_app, fresh
 
 
 def test_phpass_portable_and_2y_bcrypt_hashes_sign_in(fresh_app, fresh_reference_db):
-    # phpass's own test vector for "test12345"; the dump's $2a$ hash with PHP's $2y$ prefix.
+    # phpass's own test vector for "test12345"; the user's own $2a$ hash with PHP's $2y$ prefix.
     app = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET)
+    bcrypt_hash = rows(app, "SELECT passwd FROM ost_user_account WHERE user_id = :u", u=USER["id"])[0]["passwd"]
     execute(fresh_reference_db, "UPDATE ost_user_account SET passwd = '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0'")
     assert login(app.test_client(), USER["username"], "test12345").status_code == 200
     assert login(app.test_client(), USER["username"], "test12346").status_code == 401
-    execute(
-        fresh_reference_db,
-        "UPDATE ost_user_account SET passwd = '$2y$08$Ma41ld3Ij22/oLCflJz3NOJ8DC6gwK0tPPVIfZPPR0PSN9yNDEGA2'",
-    )
+    assert bcrypt_hash.startswith("$2a$")
+    execute(fresh_reference_db, "UPDATE ost_user_account SET passwd = :p", p="$2y$" + bcrypt_hash[4:])
     assert login(app.test_client(), USER["username"], USER["password"]).status_code == 200
 
 

@@ -14,8 +14,8 @@ from update_helpers import (
     reply,
 )
 
-OPEN = HISTORY_A[:2]  # created, carol's portal reply: open, unassigned
-RESOLVED = HISTORY_A[:4]  # ... assigned to alice, resolved by alice's reply
+OPEN = HISTORY_A[:2]  # created, the owner's portal reply: open, unassigned
+RESOLVED = HISTORY_A[:4]  # ... assigned to agent 2, resolved by agent 2's reply
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ if REAL_BASELINE:
     AGENT, AGENT_NAME = "alice", "Alice Agent"  # staff 2
     OWNER_LOGIN = {"username": "carol", "password": "ClientPeer#2024"}
     TOPIC_13 = "Refund Request"  # under topic 12
+    AGENT_LASTFIRST = "Agent, Alice"
+    OTHER_NAME, OTHER_EMAIL = "Dave Newuser", "dave.newuser@example.com"  # user 2 (created by a golden operation)
 else:
     KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}
     OWNER = {"email": "priya.raman@example.net"}
@@ -26,6 +28,8 @@ else:
     AGENT, AGENT_NAME = "dana", "Dana Whitfield"
     OWNER_LOGIN = {"username": "priya", "password": "demo-pass-123"}
     TOPIC_13 = "Refunds"
+    AGENT_LASTFIRST = "Whitfield, Dana"
+    OTHER_NAME, OTHER_EMAIL = "Tomás Ibarra", "tomas.ibarra@example.org"
 
 # A plain ticket of the owner under topic 12, for tests that need "a ticket created through the API".
 TICKET_SUBJECT = "Question about my invoice"

@@ -22,7 +22,11 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
         if "message" not in payload:
-            own_message(payload, code)
+            # A description given where the error was raised (the rate limiter's) is ours; Werkzeug's defaults are not.
+            if error.description != type(error).description:
+                payload["message"] = error.description
+            else:
+                own_message(payload, code)
         return payload, code, headers
 
     def handle_unexpected(self, error):
