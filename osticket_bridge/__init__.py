@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import logs, security
+from . import logs, mail, security
 from .config import database_url_problem, load_settings
 from .db import Database
 
@@ -39,6 +39,7 @@ def create_app(config=None):
         pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
     )
     logs.init_app(app)
+    mail.init_app(app)
     _register_api(app)
     security.init_app(app)
     return app

@@ -1,11 +1,13 @@
 """`osticket-bridge` commands: check a live database, load fixtures, serve a throwaway demo."""
 
+import contextlib
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -17,12 +19,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import __version__, bridge_tables, devdb, fixtures
 from .config import URL_EXAMPLE, database_url_problem
 from .db import diagnose, make_engine, schema_message
+from .mail import commands as mail_commands
 
 
 @click.group()
 @click.version_option(__version__, prog_name="osticket-bridge")
 def main():
     """osticket-bridge: the API osTicket lacks, on osTicket's own database."""
+
+
+main.add_command(mail_commands.mail)
 
 
 def fail(message, code=1):
@@ -62,6 +68,7 @@ def check(url, prefix):
     if not problems:
         click.echo(number_index_status(url, prefix))
         click.echo(bridge_tables_status(url, prefix))
+        click.echo(mail_commands.status_line(url, prefix))
     if problems:
         click.echo("error: " + schema_message(url, problems), err=True)
         sys.exit(1)
@@ -131,7 +138,8 @@ def demo(bind, workers):
             )
             click.echo(f"docs: http://{bind}/api/docs  (the demo's users and tickets: README, Quick start)")
 
-        serve_until_stopped(bind, host, port, workers, env, ready)
+        with demo_mail_sink(env):
+            serve_until_stopped(bind, host, port, workers, env, ready)
 
 
 @main.command()
@@ -194,6 +202,25 @@ def _answers(server, host, port, seconds=60):
         except OSError:
             time.sleep(0.2)
     return False
+
+
+def demo_mail_sink(env):
+    """A local SMTP sink the demo's bridge delivers to (unless OSTICKET_MAIL_URL is set): a line per mail caught."""
+    from .mail.sink import Sink
+
+    if env.get("OSTICKET_MAIL_URL"):
+        click.echo("mail: delivered through OSTICKET_MAIL_URL")
+        return contextlib.nullcontext()
+    folder = tempfile.mkdtemp(prefix="osticket-demo-mail-")
+
+    def show(caught):
+        subject = caught.message["Subject"]
+        click.echo(f"mail caught: {caught.sender} -> {', '.join(caught.recipients)}: {subject}")
+
+    sink = Sink(folder=folder, on_mail=show)
+    env["OSTICKET_MAIL_URL"] = sink.url
+    click.echo(f"mail: the demo's SMTP sink on {sink.url} keeps every mail in {folder}/")
+    return sink
 
 
 def serve_command(bind, workers):

@@ -17,7 +17,7 @@ import uuid
 import pytest
 from world import REAL_BASELINE, REAL_REFERENCE
 
-from osticket_bridge import create_app, devdb, fixtures
+from osticket_bridge import create_app, devdb, fixtures, mail
 
 RUN_ID = uuid.uuid4().hex[:8]
 _created = []
@@ -153,6 +153,7 @@ def make_app():
 
     yield make
     for app in apps:
+        mail.stop(app)  # its mail sender thread, when mail is on
         app.extensions["osticket"].dispose()
 
 
@@ -167,6 +168,7 @@ def fresh_app(make_app):
 
     yield make
     for app in apps:
+        mail.stop(app)  # its mail sender thread, when mail is on
         app.extensions["osticket"].dispose()
 
 
