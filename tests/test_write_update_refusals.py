@@ -13,6 +13,7 @@ from update_helpers import (
     replay,
     reply,
 )
+from world import AGENT
 
 OPEN = HISTORY_A[:2]  # created, the owner's portal reply: open, unassigned
 RESOLVED = HISTORY_A[:4]  # ... assigned to agent 2, resolved by agent 2's reply
@@ -136,7 +137,7 @@ def test_reply_refusals_write_nothing(open_ticket, setup, extra, status, words):
     db_url, client = open_ticket
     if setup:
         execute(db_url, setup)
-    staff, number = extra.pop("staff", "alice"), extra.pop("ticket", TICKET_A)
+    staff, number = extra.pop("staff", AGENT), extra.pop("ticket", TICKET_A)
     refused(db_url, lambda: reply(client, number, staff=staff, **extra), status, words)
 
 

@@ -48,7 +48,7 @@ DEMO_STEPS = {
         "DELETE FROM ost_thread_entry WHERE id IN (2, 3)",  # the assignment note and eve's reply
         "DELETE FROM ost__search WHERE object_type = 'H' AND object_id IN (2, 3)",
         "DELETE FROM ost_thread_event WHERE thread_id = 1 AND event_id <> 1",
-        "UPDATE ost_ticket SET staff_id = 0, isanswered = 0 WHERE ticket_id = 1",
+        "UPDATE ost_ticket SET staff_id = 0, isanswered = 0, est_duedate = NOW() + INTERVAL 2 DAY WHERE ticket_id = 1",
         "UPDATE ost_thread SET lastresponse = NULL WHERE id = 1",
     ),
     "user_reply": (),
