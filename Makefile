@@ -19,12 +19,13 @@ $(VENV)/.installed: requirements.txt setup.cfg setup.py pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# With OSTICKET_DB_URL: serve that database. Without: a throwaway demo MariaDB with demo data.
+# With OSTICKET_DB_URL: check and serve that database. Without: a throwaway demo MariaDB with demo data.
+# Both check the address first: a busy port is one line and a non-zero exit.
 run: install
 ifdef OSTICKET_DB_URL
-	$(BIN)/osticket-bridge serve --bind $(BIND) --workers $(WORKERS)
+	@$(BIN)/osticket-bridge serve --bind $(BIND) --workers $(WORKERS)
 else
-	$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
+	@$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
 endif
 
 test: install

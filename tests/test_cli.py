@@ -85,6 +85,7 @@ def test_make_run_fails_on_a_busy_port():
         )  # fmt: skip
     assert result.returncode != 0
     assert "cannot listen on" in result.stderr and "curl" not in result.stdout
+    assert "osticket-bridge demo" not in result.stdout  # the first line printed is the error
 
 
 def test_a_server_that_does_not_start_exits_non_zero_with_one_line(fixtures_db):
