@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, pre_load, validate
 from ..osticket.create_ticket import NewTicket, create_ticket
 from ..osticket.create_topic import NewTopic, create_topic
 from ..osticket.create_user import create_user
+from .attachments import request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import database
@@ -48,7 +49,7 @@ class TicketCreateParams(UserParams):
     attachments = fields.List(
         fields.Dict(),
         validate=validate.Length(max=20),
-        metadata={"description": '[{"file.txt": "data:text/plain;base64,..."}]'},
+        metadata={"description": '[{"file.txt": "data:text/plain;base64,..."}]; or multipart/form-data file parts'},
     )
     alert = fields.Raw(metadata={"description": "accepted; the bridge sends no e-mail"})
     autorespond = fields.Raw(metadata={"description": "accepted; the bridge sends no e-mail"})
@@ -177,7 +178,7 @@ def post_ticket(args):
         priority_id=priority,
         message_format=args["format"],
         ip=_ip(args),
-        attachments=args.get("attachments") or [],
+        attachments=request_uploads(args),
         fields=_form_values(TicketCreateParams, args),
     )
     return ticket_or_404(create_ticket(database(), new))

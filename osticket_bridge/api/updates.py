@@ -7,6 +7,7 @@ writes nothing and answers 403/404/409/413/422 with the one JSON error shape.
 from marshmallow import Schema, fields, pre_load, validate
 
 from ..osticket import replies, ticket_status
+from .attachments import request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import database
@@ -21,6 +22,14 @@ blp = Blueprint(
 )
 
 MAX_TEXT = 1_000_000  # the request body limit applies first; BodyTooLong catches what one entry cannot hold
+ATTACHMENTS_DOC = (
+    '[{"name.pdf": "data:application/pdf;base64,..."}]; or send multipart/form-data (a browser\'s FormData) '
+    "with file parts"
+)
+
+
+def attachments_field():
+    return fields.List(fields.Dict(), validate=validate.Length(max=20), metadata={"description": ATTACHMENTS_DOC})
 
 
 class TicketNumber(fields.String):
@@ -44,6 +53,7 @@ def format_field():
 class MessageParams(UserParams):
     message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
     format = format_field()
+    attachments = attachments_field()
 
 
 class CloseParams(UserParams):
@@ -66,6 +76,7 @@ class ReplyParams(Params):
         validate=validate.OneOf(replies.REPLY_TO),
         metadata={"description": "who the reply is addressed to: owner and Cc's, owner only, nobody"},
     )
+    attachments = attachments_field()
 
     @pre_load
     def no_status(self, data, **kwargs):
@@ -92,7 +103,10 @@ class ReplyEnvelopeSchema(Schema):
 def post_message(args, number):
     """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
     user = acting_user(args, number=number)
-    replies.post_message(database(), number, user, args["message"], ip=client_ip(), message_format=args["format"])
+    uploads = request_uploads(args)
+    replies.post_message(
+        database(), number, user, args["message"], ip=client_ip(), uploads=uploads, message_format=args["format"]
+    )
     return ticket_or_404(number, viewer=user)
 
 
@@ -137,6 +151,7 @@ def reopen_ticket(args, number):
 @refusals
 def post_reply(args):
     """An agent replies, optionally setting an open- or closed-state status, as the staff panel does."""
+    uploads = request_uploads(args)
     replies.post_reply(
         database(),
         args["ticketNumber"],
@@ -145,6 +160,7 @@ def post_reply(args):
         status_id=args.get("reply_status_id"),
         reply_to=args["reply_to"],
         ip=client_ip(),
+        uploads=uploads,
         message_format=args["format"],
     )
     return {"status_code": "0", "status_msg": "reply posted successfully"}

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import delete, func, insert, select, update
 
-from . import search
+from . import file_rules, files, search
 from .agent_access import can_access_ticket
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
@@ -38,21 +38,27 @@ TICKET_MERGED = 0x1 | 0x2  # ost_ticket.flags: combined or separate threads move
 REPLY_TO = ("all", "user", "none")
 
 
-def post_message(db, number, user, message, ip="", message_format="text"):
-    """The ticket's user posts a message (portal style); a closed ticket reopens when osTicket would."""
+def post_message(db, number, user, message, ip="", uploads=(), message_format="text"):
+    """The ticket's user posts a message (portal style) with ``uploads`` (files.Upload) attached; a closed
+    ticket reopens when osTicket would."""
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
         ticket = users_ticket(db, conn, number, user, collaborator=True)
         if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
             raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
         fmt = entry_format(catalog)
-        body = entry_body(message, fmt, message_format)
+        body, stored = _body_and_files(
+            db, conn, message, fmt, message_format, uploads, file_rules.message_limits(catalog)
+        )
         recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
         flags = _flags(fmt, recipients)
         if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
             flags |= ENTRY_COLLABORATOR
         poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
-        _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster)
+        entry_id = _add_entry(
+            db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster
+        )
+        files.attach(db, conn, entry_id, stored, body)
         _touch_thread(db, conn, ticket, lastmessage=func.now())
         t = db.tables.ticket
         conn.execute(
@@ -67,8 +73,11 @@ def post_message(db, number, user, message, ip="", message_format="text"):
         delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
 
 
-def post_reply(db, number, username, response, status_id=None, reply_to="all", ip="", message_format="text"):
-    """An agent replies, optionally changing the status; the agent's own lock on the ticket is released."""
+def post_reply(
+    db, number, username, response, status_id=None, reply_to="all", ip="", uploads=(), message_format="text"
+):
+    """An agent replies with ``uploads`` attached, optionally changing the status; the agent's own lock on the
+    ticket is released."""
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
         ticket = find_ticket(db, conn, number, for_update=True)
@@ -87,13 +96,16 @@ def post_reply(db, number, username, response, status_id=None, reply_to="all", i
         if reply_to not in REPLY_TO:
             raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
         fmt = entry_format(catalog)
-        body = entry_body(response, fmt, message_format)
+        body, stored = _body_and_files(
+            db, conn, response, fmt, message_format, uploads, file_rules.reply_limits(catalog)
+        )
         recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
         poster = agent_poster(catalog, agent)
-        _add_entry(
+        entry_id = _add_entry(
             db, conn, ticket, "R", body, fmt, _flags(fmt, recipients), recipients, ip,
             staff_id=agent["staff_id"], poster=poster, pid=_last_message_id(db, conn, ticket["thread_id"]),
         )  # fmt: skip
+        files.attach(db, conn, entry_id, stored, body)
         _touch_thread(db, conn, ticket, lastresponse=func.now())
         if status_id is not None and status_id != ticket["status_id"]:
             actor = Actor.agent(agent["staff_id"], agent["username"])
@@ -134,6 +146,17 @@ def entry_body(value, fmt, given="text"):
     if body == "-" and value.strip() != "-":
         raise Invalid("the message is empty")
     return body
+
+
+def _body_and_files(db, conn, value, fmt, given, uploads, limits):
+    """The stored body and its files: uploads checked against the field's rules, images embedded in an HTML
+    body taken out as inline files, all stored, and the body's cid: references pointed at the files' keys."""
+    html_in = fmt == "html" and given == "html"
+    value, embedded = files.extract_embedded_images(value or "") if html_in else (value, [])
+    limits.check(list(uploads), embedded)
+    body = entry_body(value, fmt, given)
+    stored = files.store(db, conn, [*uploads, *embedded])
+    return files.reference_stored(body, stored), stored
 
 
 def display_name(name, fmt, parts=None):
