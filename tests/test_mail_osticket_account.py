@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 
 from osticket_bridge.cli import main
 from osticket_bridge.mail import crypto
+from osticket_bridge.mail.osticket_smtp import connection
 from osticket_bridge.mail.sink import Sink
 
 VECTORS = json.loads((pathlib.Path(__file__).parent / "data" / "osticket_crypto_vectors.json").read_text())
@@ -98,3 +99,18 @@ def test_check_says_whether_osticket_account_can_be_used(fresh_real_baseline_db,
     [line] = [line for line in result.output.splitlines() if line.startswith("mail:")]
     assert expected in line
     assert (salt is None) == line.startswith("mail: delivering")
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        ("smtp.example.com", 465, ("smtp.example.com", "tls")),
+        ("smtp.example.com", 587, ("smtp.example.com", "starttls")),
+        ("smtp.example.com", 25, ("smtp.example.com", "none")),
+        ("ssl://smtp.example.com", 2465, ("smtp.example.com", "tls")),
+        ("tls://smtp.example.com", 2587, ("smtp.example.com", "starttls")),
+        ("plain://smtp.example.com", 465, ("smtp.example.com", "none")),
+    ],
+)
+def test_connection_security_is_read_as_osticket_reads_it(host, port, expected):
+    assert connection(host, port) == expected

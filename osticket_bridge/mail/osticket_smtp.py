@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy import MetaData, Table, and_, inspect, or_, select
 
 from . import crypto
 from .transports import Permanent, Smtp
@@ -57,7 +57,8 @@ class OsticketSmtp:
             rows = conn.execute(
                 select(account, email.c.email.label("address"), email.c.name.label("email_name"))
                 .join(email, email.c.email_id == account.c.email_id)
-                .where(account.c.active == 1, account.c.type.in_(("smtp", "mailbox")))
+                # Mailbox accounts lend their credentials to "mailbox"-authenticated SMTP, active or not.
+                .where(or_(and_(account.c.type == "smtp", account.c.active == 1), account.c.type == "mailbox"))
             ).mappings()
             rows = list(rows)
             settings = conn.execute(
@@ -88,7 +89,7 @@ class OsticketSmtp:
             # "mailbox": the SMTP account logs in with its mailbox account's credentials.
             source = row if auth == "basic" else mailbox
             if source is None:
-                raise Unusable("uses its mailbox's credentials but the mailbox account is not active")
+                raise Unusable("uses its mailbox's credentials but the email has no mailbox account")
             namespace = f"email.{source['email_id']}.account.{source['id']}"
             creds = stored.get(namespace, {})
             if (source["auth_bk"] or "").split(":")[0] != "basic" or "passwd" not in creds:
@@ -105,7 +106,9 @@ class OsticketSmtp:
                 raise Unusable(f"cannot decrypt its password: {exc}") from exc
         elif auth != "none":
             raise Unusable(f"authentication {row['auth_bk']!r} is not supported by the bridge (basic or none)")
-        host, security = _connection(row["host"], row["port"])
+        host, security = connection(row["host"], row["port"])
+        if auth == "none":
+            security = "none"  # osTicket's open-relay settings carry host and port only
         smtp = Smtp(host, int(row["port"]), security, username, password, verify=False)
         return Account(row["id"], row["address"], row["email_name"] or "", bool(row["allow_spoofing"]), smtp)
 
@@ -122,7 +125,7 @@ class OsticketSmtp:
         return chosen.smtp.send(sender, recipients, message)
 
 
-def _connection(host, port):
+def connection(host, port):
     """(host, security) as osTicket's AccountSetting reads them: an ssl://, tls:// or plain:// prefix, else the port."""
     match = re.match(r"^(ssl|tls|plain)://(.*)$", host or "", re.IGNORECASE)
     if match:

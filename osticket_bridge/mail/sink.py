@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 from email.policy import default
+from urllib.parse import quote
 
 HOLD_LIMIT = 60  # seconds a held DATA waits at most: a test that forgets release() fails instead of hanging
 
@@ -41,9 +42,10 @@ class Sink:
     folder: also write each mail there as NNNN.eml. on_mail: called with each Caught (the demo prints a line).
     login: (user, password) the server then requires. hold(): answer DATA only after release() (a slow server).
     refuse: recipient addresses answered 550 (a permanent refusal).
+    tls_context: a server ssl.SSLContext; the sink then requires STARTTLS, or speaks TLS at once (implicit_tls).
     """
 
-    def __init__(self, folder=None, on_mail=None, login=None):
+    def __init__(self, folder=None, on_mail=None, login=None, tls_context=None, implicit_tls=False):
         # Until start() and after stop(), the port is held but refuses connections (a mail server that is down);
         # no other program on this shared machine can take it meanwhile.
         self._reserved = _reserve()
@@ -51,6 +53,8 @@ class Sink:
         self.folder = pathlib.Path(folder) if folder else None
         self.on_mail = on_mail
         self.login = login
+        self.tls_context = tls_context
+        self.implicit_tls = implicit_tls
         self.caught = []
         self.refuse = set()  # recipient addresses answered with 550
         self.holding = threading.Event()  # set while a held DATA waits for release()
@@ -61,7 +65,9 @@ class Sink:
 
     @property
     def url(self):
-        return f"smtp://127.0.0.1:{self.port}"
+        scheme = "smtp" if not self.tls_context else "smtps" if self.implicit_tls else "smtp+starttls"
+        login = ":".join(quote(part, safe="") for part in self.login) + "@" if self.login else ""
+        return f"{scheme}://{login}127.0.0.1:{self.port}"
 
     def start(self):
         from aiosmtpd.controller import Controller
@@ -73,7 +79,13 @@ class Sink:
 
         options = {}
         if self.login:
-            options = {"authenticator": authenticate, "auth_required": True, "auth_require_tls": False}
+            # aiosmtpd's "TLS first" rule only knows STARTTLS: with implicit TLS (or none) the login is allowed as is.
+            require_tls = bool(self.tls_context) and not self.implicit_tls
+            options = {"authenticator": authenticate, "auth_required": True, "auth_require_tls": require_tls}
+        if self.tls_context and self.implicit_tls:
+            options["ssl_context"] = self.tls_context
+        elif self.tls_context:
+            options.update(tls_context=self.tls_context, require_starttls=True)
         self._reserved.close()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self._controller.start()
