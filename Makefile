@@ -13,19 +13,19 @@ export OSTICKET_BASELINE_DUMP ?= $(wildcard $(abspath ../shared/osticket/baselin
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt setup.cfg pyproject.toml
+$(VENV)/.installed: requirements.txt setup.cfg setup.py pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# With OSTICKET_DB_URL: serve that database. Without: a throwaway demo MariaDB with demo data.
+# With OSTICKET_DB_URL: check and serve that database. Without: a throwaway demo MariaDB with demo data.
+# Both check the address first: a busy port is one line and a non-zero exit.
 run: install
 ifdef OSTICKET_DB_URL
-	$(BIN)/osticket-bridge check
-	$(BIN)/gunicorn --bind $(BIND) --workers $(WORKERS) wsgi:app
+	@$(BIN)/osticket-bridge serve --bind $(BIND) --workers $(WORKERS)
 else
-	$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
+	@$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
 endif
 
 test: install
@@ -39,4 +39,4 @@ bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache build dist

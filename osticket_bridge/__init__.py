@@ -3,9 +3,12 @@
 from flask import Flask
 
 from . import bridge_tables, logs, mail, security, widget
-from .config import load_settings
+from .config import database_url_problem, load_settings
 from .db import Database, Timeouts
 from .osticket import numbers
+
+# The one version number: the package (setup.cfg reads it), the OpenAPI document and `osticket-bridge --version`.
+__version__ = "0.1.0"
 
 
 def create_app(config=None):
@@ -19,19 +22,18 @@ def create_app(config=None):
     app.config.update(settings)
     app.config.update(
         API_TITLE="osticket-bridge",
-        API_VERSION="1.0",
+        API_VERSION=__version__,
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
-        OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
         MAX_CONTENT_LENGTH=settings["OSTICKET_MAX_BODY_BYTES"],
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
     logs.configure_logging(settings["OSTICKET_LOG_LEVEL"])
-    if not settings["OSTICKET_DB_URL"]:
-        raise RuntimeError("OSTICKET_DB_URL is not set (e.g. mysql+pymysql://user:pass@127.0.0.1:3306/osticket)")
+    problem = database_url_problem(settings["OSTICKET_DB_URL"])
+    if problem:
+        raise RuntimeError(problem)
     app.extensions["osticket"] = database = Database(
         settings["OSTICKET_DB_URL"],
         prefix=settings["OSTICKET_TABLE_PREFIX"],
@@ -55,7 +57,7 @@ def create_app(config=None):
 
 
 def _register_api(app):
-    from .api import db, health, routes
+    from .api import db, docs, health, routes
     from .api.auth import API_KEY_SCHEME
     from .api.errors import Api
 
@@ -63,5 +65,6 @@ def _register_api(app):
     api = Api(app)
     api.spec.components.security_scheme(API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"})
     api.register_blueprint(health.blp)
+    app.register_blueprint(docs.blp)
     for blp in routes.blueprints():
         api.register_blueprint(blp)

@@ -4,21 +4,26 @@ import contextlib
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 import uuid
 
 import click
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import bridge_tables, devdb, fixtures, idempotency
+from . import __version__, bridge_tables, devdb, fixtures, idempotency
+from .config import URL_EXAMPLE, database_url_problem
 from .db import SUPPORTED_RANGE, diagnose, make_engine, schema_message
 from .mail import commands as mail_commands
 
 
 @click.group()
+@click.version_option(__version__, prog_name="osticket-bridge")
 def main():
     """osticket-bridge: the API osTicket lacks, on osTicket's own database."""
 
@@ -26,8 +31,27 @@ def main():
 main.add_command(mail_commands.mail)
 
 
+def fail(message, code=1):
+    """One clear line on stderr, no traceback, and a non-zero exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _usable_url(ctx, param, value):
+    if not value:
+        fail(f"no database: pass --url or set OSTICKET_DB_URL (e.g. {URL_EXAMPLE})", code=2)
+    problem = database_url_problem(value)
+    if problem:
+        fail(problem, code=2)
+    return value
+
+
+def url_option(help_text="SQLAlchemy URL of osTicket's database (default: OSTICKET_DB_URL)"):
+    return click.option("--url", envvar="OSTICKET_DB_URL", callback=_usable_url, help=help_text)
+
+
 @main.command()
-@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 def check(url, prefix):
     """Diagnose a database without serving: version, and what the bridge misses (exit 1 if anything)."""
@@ -65,7 +89,7 @@ def bridge_tables_status(url, prefix):
 
 
 @main.command("create-tables")
-@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 def create_tables(url, prefix):
     """Create the bridge's own tables (outbox, idempotency keys) beside osTicket's, if missing."""
@@ -79,7 +103,7 @@ def create_tables(url, prefix):
 
 
 @main.command("load-fixtures")
-@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="database to fill (must exist)")
+@url_option("database to fill, which must exist (default: OSTICKET_DB_URL)")
 @click.option("--demo/--no-demo", default=False, help="also load the demo users, agents and tickets")
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 def load_fixtures(url, demo, prefix):
@@ -93,6 +117,7 @@ def load_fixtures(url, demo, prefix):
 @click.option("--workers", default=2, show_default=True)
 def demo(bind, workers):
     """Start a throwaway MariaDB with the demo data and serve the bridge on it until interrupted."""
+    host, port = address_is_free(bind)
     with devdb.throwaway_server() as server_url:
         db_url = fixtures.create_database(server_url, f"osticket_demo_{uuid.uuid4().hex[:8]}")
         fixtures.load_fixtures(db_url, demo=True)
@@ -101,28 +126,86 @@ def demo(bind, workers):
         with engine.connect() as conn:
             key = conn.execute(text("SELECT apikey FROM ost_api_key WHERE isactive=1 LIMIT 1")).scalar()
         engine.dispose()
-        click.echo(f"demo database: {db_url}")
-        click.echo(f"demo API key (bound to 127.0.0.1): {key}")
-        click.echo(f"try: curl -H 'X-API-Key: {key}' http://{bind}/api/topics.json")
-        click.echo(
-            f"end-user token (demo portal user priya): curl -H 'Content-Type: application/json' "
-            f"""-d '{{"username":"priya","password":"demo-pass-123"}}' http://{bind}/api/auth/login"""
-        )
-        click.echo(f"docs: http://{bind}/api/docs")
-        site = demo_site(bind, key)
-        click.echo(f"demo website embedding the widget (another origin): {site.url}/ and {site.url}/account")
         # One secret for every worker of this throwaway server, unless the caller set one.
         env = {"OSTICKET_TOKEN_SECRET": secrets.token_urlsafe(48), **os.environ, "OSTICKET_DB_URL": db_url}
+        site = demo_site(bind, key)
         env["OSTICKET_CORS_ORIGINS"] = ",".join(filter(None, [os.environ.get("OSTICKET_CORS_ORIGINS"), site.url]))
+
+        def ready():
+            click.echo(f"demo database: {db_url}")
+            click.echo(f"demo API key (bound to 127.0.0.1): {key}")
+            click.echo(f"try: curl -H 'X-API-Key: {key}' http://{bind}/api/topics.json")
+            click.echo(
+                f"end-user token (demo portal user priya): curl -H 'Content-Type: application/json' "
+                f"""-d '{{"username":"priya","password":"demo-pass-123"}}' http://{bind}/api/auth/login"""
+            )
+            click.echo(f"docs: http://{bind}/api/docs  (the demo's users and tickets: README, Quick start)")
+            click.echo(f"demo website embedding the widget (another origin): {site.url}/ and {site.url}/account")
+
         with demo_mail_sink(env):
-            server = subprocess.Popen(serve_command(bind, workers), env=env)
-            # Ctrl-C or SIGTERM: stop gunicorn, then the context manager removes the throwaway database server.
-            signal.signal(signal.SIGTERM, lambda *_: server.terminate())
-            try:
-                server.wait()
-            except KeyboardInterrupt:
-                server.terminate()
-                server.wait()
+            serve_until_stopped(bind, host, port, workers, env, ready)
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:8080", show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@url_option()
+@click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
+@click.pass_context
+def serve(ctx, bind, workers, url, prefix):
+    """Check the database, then serve the bridge on it with gunicorn (`make run` with OSTICKET_DB_URL set)."""
+    host, port = address_is_free(bind)
+    ctx.invoke(check, url=url, prefix=prefix)
+    env = {**os.environ, "OSTICKET_DB_URL": url}
+    serve_until_stopped(bind, host, port, workers, env, lambda: click.echo(f"serving on http://{bind}"))
+
+
+def address_is_free(bind):
+    """(host, port) of ``bind`` when nothing listens there yet; else one clear line and exit 1."""
+    host, _, port = bind.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit():
+        fail(f"--bind {bind!r} is not HOST:PORT")
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, int(port)))
+    except OSError as exc:
+        fail(f"cannot listen on {bind}: {exc.strerror or exc} (another server? choose one with BIND=127.0.0.1:PORT)")
+    return host, int(port)
+
+
+def serve_until_stopped(bind, host, port, workers, env, ready):
+    """Run gunicorn; call ``ready`` once it answers /healthz; exit non-zero with one line if it does not start."""
+    server = subprocess.Popen(serve_command(bind, workers), env=env)
+    # Ctrl-C or SIGTERM: stop gunicorn (the caller's context managers then clean up).
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    try:
+        if not _answers(server, host, port):
+            server.terminate()
+            code = server.wait()
+            fail(f"the server did not start on {bind} (gunicorn exited with code {code}; its log is above)")
+        ready()
+        code = server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait()
+        return
+    if code not in (0, -signal.SIGTERM):
+        fail(f"the server stopped with code {code} (its log is above)")
+
+
+def _answers(server, host, port, seconds=60):
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - a wildcard bind answers on loopback too
+        host = "127.0.0.1"
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/healthz"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - our own local server
+                return response.status == 200
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 def demo_mail_sink(env):
@@ -157,9 +240,10 @@ DEMO_SITE_USER = "priya.raman@example.net"  # schema_fixtures/demo.sql: the port
 
 
 def serve_command(bind, workers):
-    """The production server command: gunicorn from this virtualenv (the app logs each request itself)."""
+    """The production server command: gunicorn from this virtualenv, with gunicorn.conf.py from the working
+    directory when there is one (the checkout), on the installed package (works outside the checkout too)."""
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    return [gunicorn, "--bind", bind, "--workers", str(workers), "wsgi:app"]
+    return [gunicorn, "--bind", bind, "--workers", str(workers), "osticket_bridge:create_app()"]
 
 
 # Opt-in: osTicket has no index on ost_ticket.number, so every lookup by number scans the table (DATA_MODEL §3).
@@ -205,7 +289,7 @@ def number_index_status(url, prefix):
 
 
 @main.command("add-index")
-@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 @click.option("--drop", is_flag=True, help=f"remove the {NUMBER_INDEX} index again")
 def add_index(url, prefix, drop):

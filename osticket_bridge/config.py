@@ -30,6 +30,26 @@ SETTINGS = {
 }
 
 
+SUPPORTED_DRIVERS = ("mysql", "mariadb")
+URL_EXAMPLE = "mysql+pymysql://user:pass@127.0.0.1:3306/osticket"
+
+
+def database_url_problem(url):
+    """Why ``url`` cannot be osTicket's database (one line), or None: osTicket runs on MySQL/MariaDB only."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if not url:
+        return f"OSTICKET_DB_URL is not set (e.g. {URL_EXAMPLE})"
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        return f"the database URL is not a URL like {URL_EXAMPLE}"
+    if backend not in SUPPORTED_DRIVERS:
+        return f"unsupported database {backend!r}: osTicket runs on MySQL or MariaDB (e.g. {URL_EXAMPLE})"
+    return None
+
+
 def load_settings(overrides=None):
     """Return the settings dict: defaults < environment < overrides."""
     settings = {}

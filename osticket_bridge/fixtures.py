@@ -6,7 +6,9 @@ import pymysql
 from pymysql.constants import CLIENT
 from sqlalchemy.engine import make_url
 
-FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "schema_fixtures"
+# An installed package carries schema_fixtures/ inside it (setup.py); a checkout has it at the top.
+_HERE = pathlib.Path(__file__).resolve().parent
+FIXTURES = next(d for d in (_HERE / "schema_fixtures", _HERE.parent / "schema_fixtures") if d.is_dir())
 SCHEMA_FILES = ("schema.sql", "install.sql")
 DEMO_FILE = "demo.sql"
 

@@ -19,13 +19,12 @@ CORS_EXPOSED_HEADERS = [
     "X-Total-Count", "Link", "X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
 ]  # fmt: skip
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-# The Swagger UI page: its assets come from the CDN named by OPENAPI_SWAGGER_UI_URL, its setup is an inline script.
+# The Swagger UI page (api/docs.py): every script and style comes from this server; Swagger UI sets inline styles.
 DOCS_CSP = (
-    "default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
-    "style-src https://cdn.jsdelivr.net 'unsafe-inline'; img-src 'self' data: https://cdn.jsdelivr.net; "
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'"
 )
-DOCS_PATHS = ("/api/docs", "/api/openapi.json")
+DOCS_PREFIX = "/api/docs"
 # gunicorn.conf.py lets longer request lines through so that this limit answers in JSON, not gunicorn's HTML.
 MAX_URL_CHARS = 4094
 
@@ -107,11 +106,11 @@ def _limit_request():
 
 
 def _security_headers(response):
-    docs = request.path in DOCS_PATHS
+    docs = request.path.startswith(DOCS_PREFIX) or request.path == "/api/openapi.json"
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
     # A view may set its own (downloads: a sandbox); every other answer gets the API's.
-    headers.setdefault("Content-Security-Policy", DOCS_CSP if request.path == "/api/docs" else API_CSP)
+    headers.setdefault("Content-Security-Policy", DOCS_CSP if request.path.startswith(DOCS_PREFIX) else API_CSP)
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"
     if not docs:

@@ -15,6 +15,7 @@ import os
 import uuid
 
 import pytest
+from world import REAL_BASELINE, REAL_REFERENCE
 
 from osticket_bridge import create_app, devdb, fixtures, mail
 
@@ -48,7 +49,10 @@ def db_server():
 def _dump_path(variable):
     path = os.environ.get(variable)
     if not path:
-        pytest.skip(f"{variable} is not set: tests on a real osTicket database did not run")
+        pytest.skip(
+            f"{variable} is not set: this test reads a real osTicket database. Put the reference material in "
+            "../shared beside the checkout (`make test` then finds osticket/*-1.18.1.sql) or set the variable"
+        )
     if not os.path.exists(path):
         pytest.fail(f"{variable}={path} does not exist")
     return path
@@ -64,7 +68,10 @@ def _fixtures_template(db_server):
 
 
 @pytest.fixture(scope="session")
-def _reference_template(db_server):
+def _reference_template(db_server, request):
+    """The real sample dump; without it, our own fixtures (demo data) stand in for it (security_helpers.py)."""
+    if not REAL_REFERENCE:
+        return request.getfixturevalue("_fixtures_template")
     path = _dump_path("OSTICKET_REFERENCE_DUMP")
     name = _name("reference")
     url = fixtures.create_database(db_server, name)
@@ -74,7 +81,10 @@ def _reference_template(db_server):
 
 
 @pytest.fixture(scope="session")
-def _baseline_template(db_server):
+def _baseline_template(db_server, request):
+    """The real fresh install; without it, our own fixtures (install and demo data) stand in for it."""
+    if not REAL_BASELINE:
+        return request.getfixturevalue("_fixtures_template")
     path = _dump_path("OSTICKET_BASELINE_DUMP")
     name = _name("baseline")
     url = fixtures.create_database(db_server, name)
@@ -106,8 +116,24 @@ def fresh_reference_db(db_server, _reference_template):
 
 
 @pytest.fixture
+def fresh_real_reference_db(db_server, request):
+    """A copy of the real sample dump only (tests of its exact rows): skipped without the dump."""
+    if not REAL_REFERENCE:
+        _dump_path("OSTICKET_REFERENCE_DUMP")
+    return request.getfixturevalue("fresh_reference_db")
+
+
+@pytest.fixture
 def fresh_baseline_db(db_server, _baseline_template):
     return fixtures.clone_database(db_server, _baseline_template, _name("base"))
+
+
+@pytest.fixture
+def fresh_real_baseline_db(db_server, request):
+    """The real fresh install only (comparisons with osTicket's recordings): skipped without the dump."""
+    if not REAL_BASELINE:
+        _dump_path("OSTICKET_BASELINE_DUMP")
+    return request.getfixturevalue("fresh_baseline_db")
 
 
 @pytest.fixture
@@ -153,4 +179,12 @@ def fixtures_app(make_app, fixtures_db):
 
 @pytest.fixture(scope="session")
 def reference_app(make_app, reference_db):
+    return make_app(reference_db)
+
+
+@pytest.fixture(scope="session")
+def real_reference_app(make_app, reference_db):
+    """The app on the real sample dump only (tests of its exact rows): skipped without the dump."""
+    if not REAL_REFERENCE:
+        _dump_path("OSTICKET_REFERENCE_DUMP")
     return make_app(reference_db)

@@ -3,8 +3,9 @@
 import copy
 
 from golden import load_golden
+from world import KEY
 
-BASELINE_KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}  # the baseline's key, bound to 127.0.0.1
+BASELINE_KEY = KEY  # the key of the database the tests run on (world.py)
 DEMO_KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}  # schema_fixtures/demo.sql, 127.0.0.1
 FILE_KEY_PREFIX = "ost_file.key: 5 characters come from the time of the upload (the rest is compared separately)"
 

@@ -41,7 +41,8 @@ def assert_same_files(diff, want):
     assert [len(f["key"]) for f in got_files] == [32] * len(want_files)
 
 
-def test_agent_reply_with_a_png_and_a_pdf_writes_the_rows_osticket_writes(fresh_app, fresh_baseline_db):
+def test_agent_reply_with_a_png_and_a_pdf_writes_the_rows_osticket_writes(fresh_app, fresh_real_baseline_db):
+    fresh_baseline_db = fresh_real_baseline_db
     app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "staff_reply_with_status")
     files = [{"screenshot.png": data_url("image/png", png())}, {"invoice.pdf": data_url("application/pdf", pdf())}]
     with diff_of(fresh_baseline_db) as diff:
@@ -56,15 +57,16 @@ def test_agent_reply_with_a_png_and_a_pdf_writes_the_rows_osticket_writes(fresh_
 
 
 def test_user_message_from_form_data_with_an_embedded_image_writes_the_rows_osticket_writes(
-    fresh_app, fresh_baseline_db
+    fresh_app, fresh_real_baseline_db
 ):
+    fresh_baseline_db = fresh_real_baseline_db
     app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "user_reply")
     message = (
         '<p>My statement:</p><p><img src="'
         + data_url("image/png", png(3, 3, (10, 120, 200)))
         + '" alt="statement" /></p>'
     )
-    form = {**CAROL, "message": message, "receipt": (io.BytesIO(pdf("Receipt 77")), "receipt.pdf")}
+    form = {**CAROL, "message": message, "format": "html", "receipt": (io.BytesIO(pdf("Receipt 77")), "receipt.pdf")}
     with diff_of(fresh_baseline_db) as diff:
         response = client.put(
             f"/api/tickets.json/{TICKET_A}", headers=KEY, data=form, content_type="multipart/form-data"
@@ -82,7 +84,8 @@ def test_user_message_from_form_data_with_an_embedded_image_writes_the_rows_osti
     assert got_entry["body"].replace(files[1]["key"], "KEY") == want_body
 
 
-def test_a_file_of_several_chunks_is_stored_in_500_kib_chunks(fresh_app, fresh_baseline_db):
+def test_a_file_of_several_chunks_is_stored_in_500_kib_chunks(fresh_app, fresh_real_baseline_db):
+    fresh_baseline_db = fresh_real_baseline_db
     app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "staff_reply_with_status")
     big = bytes(range(256)) * (1_200_000 // 256)
     rows_before = rows(app, "SELECT COUNT(*) AS n FROM ost_file")[0]["n"]

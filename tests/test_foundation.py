@@ -8,7 +8,7 @@ from osticket_bridge.cli import main
 from osticket_bridge.db import SchemaError
 
 
-def test_check_reports_osticket_118_on_the_real_baseline(fresh_baseline_db):
+def test_check_reports_osticket_118_on_a_fresh_install(fresh_baseline_db):
     result = CliRunner().invoke(main, ["check", "--url", fresh_baseline_db])
     assert result.exit_code == 0, result.output
     assert "osTicket 1.18" in result.output

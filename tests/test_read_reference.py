@@ -17,8 +17,8 @@ ENTRY_FIELDS = [
 
 
 @pytest.fixture(scope="module")
-def client(reference_app):
-    return reference_app.test_client()
+def client(real_reference_app):
+    return real_reference_app.test_client()
 
 
 def get(client, url, **params):

@@ -1,12 +1,15 @@
 """Who sees what: portal visibility, hidden entries, states, merged threads, teams, topics, end-user tokens.
 
-Each test changes a private copy of the real sample dump the way osTicket's panel would, then reads it back.
+Each test changes a private copy of the demo help desk (schema_fixtures/demo.sql) the way osTicket's panel would,
+then reads it back. Priya (user 1) owns 482915 (ticket 1, eve's) and 918273 (ticket 4, dana's); Tomás (user 2)
+owns 731604 (ticket 2, resolved); Lena (user 3) owns 265378 (ticket 3, closed) and 350628 (ticket 5, open,
+unassigned).
 """
 
 import pytest
 from sqlalchemy import create_engine
 
-KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
+KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}
 SECRET = "read-tests-token-secret-0123456789abcdef"  # noqa: S105 (test-only signing secret)
 
 
@@ -19,12 +22,12 @@ def run(db_url, *statements):
 
 
 @pytest.fixture
-def changed(fresh_app, fresh_reference_db):
-    """Apply SQL to a fresh copy of the sample dump and return a test client on it."""
+def changed(fresh_app, fresh_fixtures_db):
+    """Apply SQL to a fresh copy of the demo data and return a test client on it."""
 
     def change(*statements, **config):
-        run(fresh_reference_db, *statements)
-        return fresh_app(fresh_reference_db, **config).test_client()
+        run(fresh_fixtures_db, *statements)
+        return fresh_app(fresh_fixtures_db, **config).test_client()
 
     return change
 
@@ -40,94 +43,93 @@ def status(client, url, **params):
     return client.get(url, headers=KEY, query_string=params).status_code
 
 
+TOMAS_ON_PRIYAS = (
+    "INSERT INTO ost_thread_collaborator (flags, thread_id, user_id, role, created, updated) "
+    "VALUES (3, 1, 2, 'M', NOW(), NOW())"
+)
+
+
 def test_collaborator_sees_the_ticket_when_the_setting_is_on(changed):
-    client = changed(
-        "INSERT INTO ost_thread_collaborator (flags, thread_id, user_id, role, created, updated) "
-        "VALUES (3, 1, 2, 'M', NOW(), NOW())"
-    )
-    assert numbers(client, user_id=2) == ["869769", "386142"]
-    assert status(client, "/api/tickets.json/386142", user_id=2) == 200
-    assert numbers(client, "/api/scp/tickets/clientTickets.json", clientUserMail="dave.newuser@example.com") == [
-        "869769",
-        "386142",
+    client = changed(TOMAS_ON_PRIYAS)
+    assert numbers(client, user_id=2) == ["731604", "482915"]
+    assert status(client, "/api/tickets.json/482915", user_id=2) == 200
+    assert numbers(client, "/api/scp/tickets/clientTickets.json", clientUserMail="tomas.ibarra@example.org") == [
+        "731604",
+        "482915",
     ]
 
 
 def test_collaborator_does_not_see_the_ticket_when_the_setting_is_off(changed):
     client = changed(
-        "INSERT INTO ost_thread_collaborator (flags, thread_id, user_id, role, created, updated) "
-        "VALUES (3, 1, 2, 'M', NOW(), NOW())",
+        TOMAS_ON_PRIYAS,
         "UPDATE ost_config SET value='0' WHERE namespace='core' AND `key`='collaborator_ticket_visibility'",
     )
-    assert numbers(client, user_id=2) == ["869769"]
-    assert status(client, "/api/tickets.json/386142", user_id=2) == 404
+    assert numbers(client, user_id=2) == ["731604"]
+    assert status(client, "/api/tickets.json/482915", user_id=2) == 404
 
 
 def test_organization_sharing_with_primary_contacts_only(changed):
     client = changed(
         "UPDATE ost_user SET org_id = 1 WHERE id IN (1, 2)",
-        "UPDATE ost_user SET status = 1 WHERE id = 2",  # Dave is a primary contact; org 1 has status 8
+        "UPDATE ost_user SET status = 1 WHERE id = 2",  # Tomás is a primary contact; org 1 has status 8
     )
-    assert numbers(client, user_id=2) == ["869769", "386142"]
-    assert status(client, "/api/tickets.json/386142", email="dave.newuser@example.com") == 200
-    assert numbers(client, user_id=1) == ["386142"]
-    assert status(client, "/api/tickets.json/869769", user_id=1) == 404
+    assert numbers(client, user_id=2) == ["918273", "731604", "482915"]
+    assert status(client, "/api/tickets.json/482915", email="tomas.ibarra@example.org") == 200
+    assert numbers(client, user_id=1) == ["918273", "482915"]
+    assert status(client, "/api/tickets.json/731604", user_id=1) == 404
 
 
 def test_organization_sharing_with_everybody(changed):
     client = changed("UPDATE ost_user SET org_id = 1 WHERE id IN (1, 2)", "UPDATE ost_organization SET status = 16")
-    assert numbers(client, user_id=1) == ["869769", "386142"]
-    assert numbers(client, user_id=3) == ["164336"]  # not a member
+    assert numbers(client, user_id=1) == ["918273", "731604", "482915"]
+    assert numbers(client, user_id=3) == ["350628", "265378"]  # not a member
 
 
 def test_hidden_entry_is_left_out_of_the_public_thread_only(changed):
-    client = changed("UPDATE ost_thread_entry SET flags = flags | 4 WHERE id = 4")
-    public = client.get("/api/tickets.json/386142", headers=KEY).get_json()
-    staff = client.get("/api/scp/tickets/ticketInfo.json?ticketNumber=386142", headers=KEY).get_json()["ticket"]
-    assert [e["id"] for e in public["threads"]] == [1, 6, 7]
-    assert 4 in [e["id"] for e in staff["threads"]]
+    client = changed("UPDATE ost_thread_entry SET flags = flags | 4 WHERE id = 3")  # eve's reply
+    public = client.get("/api/tickets.json/482915", headers=KEY).get_json()
+    staff = client.get("/api/scp/tickets/ticketInfo.json?ticketNumber=482915", headers=KEY).get_json()["ticket"]
+    assert [e["id"] for e in public["threads"]] == [1, 4]  # the internal note 2 is never public either
+    assert 3 in [e["id"] for e in staff["threads"]]
 
 
 def test_archived_and_deleted_tickets_never_appear_in_lists(changed):
     client = changed(
         "UPDATE ost_ticket SET status_id = 4 WHERE ticket_id = 3",
-        "UPDATE ost_ticket SET status_id = 5 WHERE ticket_id = 2",
+        "UPDATE ost_ticket SET status_id = 5 WHERE ticket_id = 5",
     )
     assert numbers(client, user_id=3) == []
     assert numbers(client, user_id=3, status="closed") == []
-    assert numbers(client, "/api/scp/tickets/clientTickets.json", clientUserMail="erin.extras@example.com") == []
+    assert numbers(client, "/api/scp/tickets/clientTickets.json", clientUserMail="lena.fischer@example.com") == []
     rows = client.get("/api/scp/tickets.json", headers=KEY).get_json()
-    assert [dict(r)["number"] for r in rows] == ["386142"]
+    assert [dict(r)["number"] for r in rows] == ["918273", "731604", "482915"]
 
 
 def test_merged_child_keeps_its_thread(changed):
     client = changed(
-        """UPDATE ost_thread SET object_type = 'C', extra = '{"ticket_id":1,"number":"164336"}' WHERE id = 3""",
+        """UPDATE ost_thread SET object_type = 'C', extra = '{"ticket_id":1,"number":"265378"}' WHERE id = 3""",
         "UPDATE ost_ticket SET ticket_pid = 1, flags = 1 WHERE ticket_id = 3",
     )
-    ticket = client.get("/api/tickets.json/164336", headers=KEY).get_json()
-    assert [e["id"] for e in ticket["threads"]] == [3]
-    assert ticket["last_message_timestamp"] == "2026-11-27 18:15:42"
+    ticket = client.get("/api/tickets.json/265378", headers=KEY).get_json()
+    assert [e["id"] for e in ticket["threads"]] == [7]
+    assert ticket["last_message_timestamp"] == "2026-02-17 08:40:00"
 
 
 def test_team_assignment_shows_in_assigned_to_and_in_the_members_tickets(changed):
-    client = changed(
-        "UPDATE ost_ticket SET staff_id = 0, team_id = 1 WHERE ticket_id = 2",
-        "INSERT INTO ost_team_member (team_id, staff_id, flags) VALUES (1, 2, 1)",
-    )
-    ticket = client.get("/api/tickets.json/869769", headers=KEY).get_json()
+    client = changed("UPDATE ost_ticket SET staff_id = 0, team_id = 1 WHERE ticket_id = 5")  # dana is a member
+    ticket = client.get("/api/tickets.json/350628", headers=KEY).get_json()
     assert ticket["assigned_to"] == [{"type": "team", "id": 1, "name": "Level I Support"}]
-    assert numbers(client, "/api/scp/tickets/staffTickets.json", staffUserName="alice") == ["869769", "386142"]
+    assert numbers(client, "/api/scp/tickets/staffTickets.json", staffUserName="dana") == ["350628", "918273"]
 
 
 def test_agent_due_date_wins_over_the_sla_due_date(changed):
     client = changed("UPDATE ost_ticket SET duedate = '2026-12-24 17:00:00' WHERE ticket_id = 1")
-    assert client.get("/api/tickets.json/386142", headers=KEY).get_json()["due_timestamp"] == "2026-12-24 17:00:00"
+    assert client.get("/api/tickets.json/482915", headers=KEY).get_json()["due_timestamp"] == "2026-12-24 17:00:00"
 
 
 def test_phone_extension_is_displayed_like_osticket(changed):
     client = changed("UPDATE ost_form_entry_values SET value = '4254441212X123' WHERE entry_id = 3 AND field_id = 3")
-    user = client.get("/api/tickets.json/386142", headers=KEY).get_json()["user"]
+    user = client.get("/api/tickets.json/482915", headers=KEY).get_json()["user"]
     assert user["phone"] == "(425) 444-1212 x123"
 
 
@@ -147,7 +149,7 @@ def test_manual_topic_sort_mode_follows_the_sort_column(changed):
         "UPDATE ost_help_topic SET sort = 20 - topic_id",
     )
     topics = client.get("/api/topics.json", headers=KEY).get_json()
-    assert [t["id"] for t in topics] == [14, 13, 12, 11, 10, 2, 1]
+    assert [t["id"] for t in topics] == [13, 12, 11, 10, 2, 1]
 
 
 def test_end_user_token_reads_its_own_tickets_only(changed):
@@ -155,12 +157,12 @@ def test_end_user_token_reads_its_own_tickets_only(changed):
     token = client.post("/api/auth/token", headers=KEY, json={"user_id": 1}).get_json()["token"]
     bearer = {"Authorization": f"Bearer {token}"}
     mine = client.get("/api/tickets.json", headers=bearer)
-    assert [t["ticket_number"] for t in mine.get_json()] == ["386142"]
+    assert [t["ticket_number"] for t in mine.get_json()] == ["918273", "482915"]
     assert client.get("/api/tickets.json", headers=bearer, query_string={"user_id": 2}).status_code == 404
     assert (
-        client.get("/api/tickets.json", headers=bearer, query_string={"email": "dave.newuser@example.com"}).status_code
+        client.get("/api/tickets.json", headers=bearer, query_string={"email": "tomas.ibarra@example.org"}).status_code
         == 404
     )
-    assert client.get("/api/tickets.json/869769", headers=bearer).status_code == 404
-    assert client.get("/api/tickets.json/386142", headers=bearer).status_code == 200
-    assert client.get("/api/scp/tickets/ticketInfo.json?ticketNumber=386142", headers=bearer).status_code == 401
+    assert client.get("/api/tickets.json/731604", headers=bearer).status_code == 404
+    assert client.get("/api/tickets.json/482915", headers=bearer).status_code == 200
+    assert client.get("/api/scp/tickets/ticketInfo.json?ticketNumber=482915", headers=bearer).status_code == 401

@@ -2,6 +2,7 @@
 
 import pytest
 from sqlalchemy import create_engine, text
+from world import REAL_BASELINE
 
 from osticket_bridge.db import OPTIONAL_TABLES, REQUIRED_COLUMNS
 
@@ -31,8 +32,12 @@ def _catalog(url, sql):
 
 @pytest.fixture(scope="module")
 def both(fixtures_db, db_server, _baseline_template):
+    from conftest import _dump_path
+
     from osticket_bridge.fixtures import database_url
 
+    if not REAL_BASELINE:  # the fixtures stand in for the real install: nothing to compare them with
+        _dump_path("OSTICKET_BASELINE_DUMP")
     return fixtures_db, database_url(db_server, _baseline_template)
 
 

@@ -38,11 +38,12 @@ def test_security_headers_on_every_response(client):
         assert response.is_json
 
 
-def test_docs_page_gets_a_policy_that_lets_swagger_ui_load_and_is_still_not_frameable(client):
+def test_docs_page_gets_a_policy_that_lets_swagger_ui_load_from_this_server_only(client):
     response = client.get("/api/docs")
     assert response.status_code == 200
     policy = response.headers["Content-Security-Policy"]
-    assert "script-src https://cdn.jsdelivr.net" in policy and "frame-ancestors 'none'" in policy
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "http" not in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "no-store" not in response.headers.get("Cache-Control", "")
 
 

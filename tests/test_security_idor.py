@@ -4,22 +4,22 @@ Internal notes never reach a public route, with an API key or a token. On the re
 import pytest
 from golden import snapshot, table_diff
 from security_helpers import (
-    CAROL,
-    CAROL_TICKET,
-    DAVE,
-    DAVE_TICKET,
-    ERIN,
-    ERIN_TICKET,
+    NOTES,
+    OTHER_TICKET,
+    OTHER_USER,
     REF_KEY,
-    REF_NOTES,
     SECRET,
+    THIRD_TICKET,
+    THIRD_USER,
+    USER,
+    USER_TICKET,
     bearer,
     guest,
     login,
     mint,
 )
 
-OTHERS = ((DAVE, DAVE_TICKET), (ERIN, ERIN_TICKET))  # Dave's is open, Erin's closed
+OTHERS = ((OTHER_USER, OTHER_TICKET), (THIRD_USER, THIRD_TICKET))  # Dave's is open, Erin's closed
 
 
 def attacks(number, owner):
@@ -44,8 +44,8 @@ def write_app(fresh_app, fresh_reference_db):
 def test_a_users_token_never_sees_nor_changes_another_users_ticket(write_app, fresh_reference_db):
     client = write_app.test_client()
     tokens = {
-        "minted": mint(client, user_id=CAROL["id"]),
-        "signed in": login(client, CAROL["username"], CAROL["password"]).get_json()["token"],
+        "minted": mint(client, user_id=USER["id"]),
+        "signed in": login(client, USER["username"], USER["password"]).get_json()["token"],
     }
     before = snapshot(fresh_reference_db)
     for kind, token in tokens.items():
@@ -57,28 +57,28 @@ def test_a_users_token_never_sees_nor_changes_another_users_ticket(write_app, fr
                 assert number not in response.get_data(as_text=True), where
     assert table_diff(before, snapshot(fresh_reference_db)) == {}
     # The same token does reach its own ticket, so the 404s above are not an accident.
-    own = client.put(f"/api/tickets.json/{CAROL_TICKET}", json={"message": "mine"}, headers=bearer(tokens["minted"]))
-    assert own.status_code == 200 and own.get_json()["ticket_number"] == CAROL_TICKET
+    own = client.put(f"/api/tickets.json/{USER_TICKET}", json={"message": "mine"}, headers=bearer(tokens["minted"]))
+    assert own.status_code == 200 and own.get_json()["ticket_number"] == USER_TICKET
 
 
 def test_a_guest_token_never_sees_nor_changes_any_other_ticket(write_app, fresh_reference_db):
     client = write_app.test_client()
-    token = guest(client, DAVE_TICKET, DAVE["email"]).get_json()["token"]
+    token = guest(client, OTHER_TICKET, OTHER_USER["email"]).get_json()["token"]
     before = snapshot(fresh_reference_db)
-    for owner, number in ((CAROL, CAROL_TICKET), (ERIN, ERIN_TICKET)):
+    for owner, number in ((USER, USER_TICKET), (THIRD_USER, THIRD_TICKET)):
         for method, path, kwargs in attacks(number, owner):
             response = client.open(path, method=method, headers=bearer(token), **kwargs)
             # A guest token may not create tickets at all (403); everything else is someone else's (404).
             expected = 403 if (method, path) == ("POST", "/api/tickets.json") else 404
             assert response.status_code == expected, f"{method} {path} {kwargs}"
     assert table_diff(before, snapshot(fresh_reference_db)) == {}
-    assert client.get(f"/api/tickets.json/{DAVE_TICKET}", headers=bearer(token)).status_code == 200
+    assert client.get(f"/api/tickets.json/{OTHER_TICKET}", headers=bearer(token)).status_code == 200
 
 
 def _assert_no_internal_notes(response, where):
     assert response.status_code == 200, (where, response.get_json())
     body = response.get_data(as_text=True)
-    for note in REF_NOTES:
+    for note in NOTES:
         assert note not in body, where
     tickets = response.get_json()
     for ticket in tickets if isinstance(tickets, list) else [tickets]:
@@ -89,7 +89,7 @@ def _assert_no_internal_notes(response, where):
 def test_internal_notes_never_appear_on_public_reads(fresh_app, reference_db):
     client = fresh_app(reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
     key = {"X-API-Key": REF_KEY}
-    for user, number in ((CAROL, CAROL_TICKET), (DAVE, DAVE_TICKET), (ERIN, ERIN_TICKET)):
+    for user, number in ((USER, USER_TICKET), (OTHER_USER, OTHER_TICKET), (THIRD_USER, THIRD_TICKET)):
         callers = {
             "API key": (key, {"user_id": user["id"]}),
             "API key, no user": (key, {}),
@@ -103,21 +103,21 @@ def test_internal_notes_never_appear_on_public_reads(fresh_app, reference_db):
                 listing = client.get("/api/tickets.json", headers=headers, query_string=params)
                 _assert_no_internal_notes(listing, f"{name} list")
     # The staff view does show them: the check above looks at the right thing.
-    staff = client.get("/api/scp/tickets/ticketInfo.json", headers=key, query_string={"ticketNumber": CAROL_TICKET})
-    assert REF_NOTES[0] in staff.get_data(as_text=True)
+    staff = client.get("/api/scp/tickets/ticketInfo.json", headers=key, query_string={"ticketNumber": USER_TICKET})
+    assert NOTES[0] in staff.get_data(as_text=True)
 
 
 def test_internal_notes_never_appear_in_what_public_writes_return(write_app):
     client = write_app.test_client()
     key = {"X-API-Key": REF_KEY}
-    carol = bearer(mint(client, user_id=CAROL["id"]))
+    carol = bearer(mint(client, user_id=USER["id"]))
     steps = [
-        ("PUT", CAROL_TICKET, carol, {"json": {"message": "a question"}}),
-        ("DELETE", CAROL_TICKET, carol, {}),
-        ("POST", CAROL_TICKET, carol, {}),
-        ("PUT", DAVE_TICKET, key, {"json": {"user_id": DAVE["id"], "message": "another"}}),
-        ("DELETE", DAVE_TICKET, key, {"query_string": {"user_id": DAVE["id"]}}),
-        ("POST", DAVE_TICKET, key, {"json": {"email": DAVE["email"]}}),
+        ("PUT", USER_TICKET, carol, {"json": {"message": "a question"}}),
+        ("DELETE", USER_TICKET, carol, {}),
+        ("POST", USER_TICKET, carol, {}),
+        ("PUT", OTHER_TICKET, key, {"json": {"user_id": OTHER_USER["id"], "message": "another"}}),
+        ("DELETE", OTHER_TICKET, key, {"query_string": {"user_id": OTHER_USER["id"]}}),
+        ("POST", OTHER_TICKET, key, {"json": {"email": OTHER_USER["email"]}}),
     ]
     for method, number, headers, kwargs in steps:
         response = client.open(f"/api/tickets.json/{number}", method=method, headers=headers, **kwargs)

@@ -4,7 +4,7 @@ import re
 
 import pytest
 from golden import snapshot, table_diff
-from security_helpers import CAROL, CAROL_TICKET, DAVE, DAVE_TICKET, REF_KEY, SECRET, bearer, mint
+from security_helpers import AGENT, OTHER_TICKET, OTHER_USER, REF_KEY, SECRET, USER, USER_TICKET, bearer, mint
 
 KEY = {"X-API-Key": REF_KEY}
 XSS = (
@@ -45,9 +45,9 @@ def assert_neutralised(text, where):
 
 def test_xss_in_a_message_comes_back_neutralised(app):
     client = app.test_client()
-    token = bearer(mint(client, user_id=CAROL["id"]))
+    token = bearer(mint(client, user_id=USER["id"]))
     for payload in XSS:
-        response = client.put(f"/api/tickets.json/{CAROL_TICKET}", json={"message": f"Hi {payload} bye"}, headers=token)
+        response = client.put(f"/api/tickets.json/{USER_TICKET}", json={"message": f"Hi {payload} bye"}, headers=token)
         assert response.status_code == 200, (payload, response.get_json())
         last = response.get_json()["threads"][-1]
         assert "Hi" in last["body"] and "bye" in last["body"], payload
@@ -57,11 +57,11 @@ def test_xss_in_a_message_comes_back_neutralised(app):
 def test_xss_in_an_agent_reply_comes_back_neutralised(app):
     client = app.test_client()
     for payload in XSS:
-        reply = {"ticketNumber": CAROL_TICKET, "staffUserName": "alice", "response": f"Reply {payload}"}
+        reply = {"ticketNumber": USER_TICKET, "staffUserName": AGENT, "response": f"Reply {payload}"}
         response = client.post("/api/scp/tickets/reply.json", json=reply, headers=KEY)
         assert response.status_code == 200, (payload, response.get_json())
-    staff = client.get("/api/scp/tickets/ticketInfo.json", query_string={"ticketNumber": CAROL_TICKET}, headers=KEY)
-    public = client.get(f"/api/tickets.json/{CAROL_TICKET}", query_string={"user_id": CAROL["id"]}, headers=KEY)
+    staff = client.get("/api/scp/tickets/ticketInfo.json", query_string={"ticketNumber": USER_TICKET}, headers=KEY)
+    public = client.get(f"/api/tickets.json/{USER_TICKET}", query_string={"user_id": USER["id"]}, headers=KEY)
     for response in (staff, public):
         assert response.status_code == 200
         assert_neutralised(response.get_data(as_text=True), response.request.path)
@@ -84,13 +84,13 @@ def test_sql_injection_in_read_parameters_changes_and_reveals_nothing(app, fresh
         for params in ({"user_id": s}, {"email": s}):
             requests.append(("GET", "/api/tickets.json", {"headers": KEY, "query_string": params}))
         for params in ({"status": s}, {"updated_since": s}, {"limit": s}, {"offset": s}):
-            query = {"user_id": CAROL["id"], **params}
+            query = {"user_id": USER["id"], **params}
             requests.append(("GET", "/api/tickets.json", {"headers": KEY, "query_string": query}))
             requests.append(("GET", "/api/scp/tickets.json", {"headers": KEY, "query_string": params}))
         for path in (f"/api/tickets.json/{s}", f"/api/tickets/{s}"):
             requests.append(("GET", path, {"headers": KEY}))
         for params in ({"user_id": s}, {"email": s}):
-            requests.append(("GET", f"/api/tickets.json/{DAVE_TICKET}", {"headers": KEY, "query_string": params}))
+            requests.append(("GET", f"/api/tickets.json/{OTHER_TICKET}", {"headers": KEY, "query_string": params}))
         requests.append(
             ("GET", "/api/scp/tickets/ticketInfo.json", {"headers": KEY, "query_string": {"ticketNumber": s}})
         )
@@ -106,7 +106,7 @@ def test_sql_injection_in_read_parameters_changes_and_reveals_nothing(app, fresh
 
 def test_sql_injection_in_write_and_auth_parameters_changes_nothing(app, fresh_reference_db):
     client = app.test_client()
-    token = bearer(mint(client, user_id=CAROL["id"]))
+    token = bearer(mint(client, user_id=USER["id"]))
     requests = []
     for i, s in enumerate(SQLI):
         # Sign-in and guest attempts from their own address each, so the limiter lets them all reach the code.
@@ -117,29 +117,29 @@ def test_sql_injection_in_write_and_auth_parameters_changes_nothing(app, fresh_r
             requests.append((method, f"/api/tickets.json/{s}", {"headers": token, location: body}))
             for params in ({"user_id": s}, {"email": s}):
                 requests.append(
-                    (method, f"/api/tickets.json/{DAVE_TICKET}", {"headers": KEY, location: {**body, **params}})
+                    (method, f"/api/tickets.json/{OTHER_TICKET}", {"headers": KEY, location: {**body, **params}})
                 )
         requests.append(
-            ("DELETE", f"/api/tickets.json/{CAROL_TICKET}", {"headers": token, "query_string": {"statusId": s}})
+            ("DELETE", f"/api/tickets.json/{USER_TICKET}", {"headers": token, "query_string": {"statusId": s}})
         )
-        reply = {"ticketNumber": CAROL_TICKET, "staffUserName": "alice", "response": "ok"}
+        reply = {"ticketNumber": USER_TICKET, "staffUserName": AGENT, "response": "ok"}
         for name in ("ticketNumber", "staffUserName", "reply_status_id", "reply_to"):
             requests.append(("POST", "/api/scp/tickets/reply.json", {"headers": KEY, "json": {**reply, name: s}}))
         for params in ({"email": s}, {"user_id": s}):
             requests.append(("POST", "/api/auth/token", {"headers": KEY, "json": params}))
-        for params in ({"username": s, "password": "x"}, {"username": CAROL["username"], "password": s}):
+        for params in ({"username": s, "password": "x"}, {"username": USER["username"], "password": s}):
             requests.append(("POST", "/api/auth/login", {"json": params, "environ_base": peer}))
-        for params in ({"ticket_number": s, "email": DAVE["email"]}, {"ticket_number": DAVE_TICKET, "email": s}):
+        for params in ({"ticket_number": s, "email": OTHER_USER["email"]}, {"ticket_number": OTHER_TICKET, "email": s}):
             requests.append(("POST", "/api/auth/guest", {"json": params, "environ_base": peer}))
     _refused_without_change(client, fresh_reference_db, requests)
 
 
 def test_sql_injection_in_free_text_is_stored_as_text(app):
     client = app.test_client()
-    token = bearer(mint(client, user_id=CAROL["id"]))
+    token = bearer(mint(client, user_id=USER["id"]))
     count = client.get("/api/scp/tickets.json", headers=KEY).headers["X-Total-Count"]
     for payload in SQLI:
-        response = client.put(f"/api/tickets.json/{CAROL_TICKET}", json={"message": payload}, headers=token)
+        response = client.put(f"/api/tickets.json/{USER_TICKET}", json={"message": payload}, headers=token)
         assert response.status_code == 200, payload
         stored = response.get_json()["threads"][-1]["body"]
         assert "OR" in stored or "DROP" in stored or "UNION" in stored, (payload, stored)
@@ -170,8 +170,8 @@ def test_xss_in_subject_message_and_names_of_a_new_ticket_comes_back_neutralised
 
 def test_sql_injection_in_create_parameters_changes_nothing(app, fresh_reference_db):
     client = app.test_client()
-    token = bearer(mint(client, user_id=CAROL["id"]))
-    ticket = {"user_id": CAROL["id"], "subject": "Subject", "message": "Message"}
+    token = bearer(mint(client, user_id=USER["id"]))
+    ticket = {"user_id": USER["id"], "subject": "Subject", "message": "Message"}
     user = {"email": "new.user@example.com", "name": "New User", "password": "secret-123"}
     topic = {"topic": "A new topic"}
     requests = []
@@ -193,7 +193,7 @@ def test_sql_injection_in_free_text_of_a_new_ticket_is_stored_as_text(app):
     client = app.test_client()
     count = int(client.get("/api/scp/tickets.json", headers=KEY).headers["X-Total-Count"])
     for payload in SQLI:
-        new = {"email": DAVE["email"], "subject": payload, "message": payload, "phone": payload}
+        new = {"email": OTHER_USER["email"], "subject": payload, "message": payload, "phone": payload}
         response = client.post("/api/tickets.json", json=new, headers=KEY)
         assert response.status_code == 201, (payload, response.get_json())
         assert response.get_json()["subject"] == payload.strip()

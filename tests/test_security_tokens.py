@@ -5,16 +5,18 @@ import hashlib
 import pytest
 from helpers import rows
 from security_helpers import (
-    CAROL,
-    CAROL_TICKET,
-    DAVE,
-    DAVE_TICKET,
     DEMO_KEY,
-    ERIN_TICKET,
+    OTHER_TICKET,
+    OTHER_USER,
     PRIYA,
     PRIYA_TICKETS,
     REF_KEY,
     SECRET,
+    THIRD_TICKET,
+    TICKET_COUNT,
+    USER,
+    USER_TICKET,
+    USER_TICKETS,
     bearer,
     guest,
     login,
@@ -55,17 +57,17 @@ def numbers(response):
 
 
 def test_backend_mints_a_token_by_email_or_user_id_and_it_reads_that_users_tickets_only(client):
-    for params in ({"email": CAROL["email"]}, {"user_id": CAROL["id"]}):
+    for params in ({"email": USER["email"]}, {"user_id": USER["id"]}):
         response = client.post("/api/auth/token", json=params, headers={"X-API-Key": REF_KEY})
         assert response.status_code == 200
         body = response.get_json()
-        expected = ("Bearer", 900, CAROL["id"], None)
+        expected = ("Bearer", 900, USER["id"], None)
         assert (body["token_type"], body["expires_in"], body["user_id"], body["ticket_number"]) == expected
-        assert numbers(client.get("/api/tickets.json", headers=bearer(body["token"]))) == [CAROL_TICKET]
+        assert numbers(client.get("/api/tickets.json", headers=bearer(body["token"]))) == sorted(USER_TICKETS)
 
 
 def test_minting_needs_an_api_key_and_an_existing_user(client):
-    response = client.post("/api/auth/token", json={"email": CAROL["email"]})
+    response = client.post("/api/auth/token", json={"email": USER["email"]})
     assert (response.status_code, response.get_json()["message"]) == (401, "Valid API key required")
     response = client.post("/api/auth/token", json={"email": "nobody@example.com"}, headers={"X-API-Key": REF_KEY})
     assert response.status_code == 404
@@ -74,14 +76,14 @@ def test_minting_needs_an_api_key_and_an_existing_user(client):
 
 
 def test_a_token_cannot_mint_tokens(client):
-    token = mint(client, email=CAROL["email"])
-    response = client.post("/api/auth/token", json={"user_id": DAVE["id"]}, headers=bearer(token))
+    token = mint(client, email=USER["email"])
+    response = client.post("/api/auth/token", json={"user_id": OTHER_USER["id"]}, headers=bearer(token))
     assert (response.status_code, response.get_json()["message"]) == (401, "this route accepts osTicket API keys only")
 
 
 def test_ttl_is_configurable(fresh_app, reference_db):
     client = fresh_app(reference_db, OSTICKET_TOKEN_SECRET=SECRET, OSTICKET_TOKEN_TTL=60).test_client()
-    response = client.post("/api/auth/token", json={"user_id": CAROL["id"]}, headers={"X-API-Key": REF_KEY})
+    response = client.post("/api/auth/token", json={"user_id": USER["id"]}, headers={"X-API-Key": REF_KEY})
     assert response.get_json()["expires_in"] == 60
 
 
@@ -89,20 +91,22 @@ def test_ttl_is_configurable(fresh_app, reference_db):
 
 
 def test_portal_user_signs_in_with_username_or_email(client):
-    for username in (CAROL["username"], CAROL["email"], CAROL["email"].upper()):
-        response = login(client, username, CAROL["password"])
+    for username in (USER["username"], USER["email"], USER["email"].upper()):
+        response = login(client, username, USER["password"])
         assert response.status_code == 200, username
-        assert response.get_json()["user_id"] == CAROL["id"]
-        assert numbers(client.get("/api/tickets.json", headers=bearer(response.get_json()["token"]))) == [CAROL_TICKET]
+        assert response.get_json()["user_id"] == USER["id"]
+        assert numbers(client.get("/api/tickets.json", headers=bearer(response.get_json()["token"]))) == sorted(
+            USER_TICKETS
+        )
 
 
 def test_wrong_password_and_unknown_user_answer_alike(client):
     answers = [
-        login(client, CAROL["username"], "wrong password"),
-        login(client, CAROL["email"], CAROL["password"] + "x"),
-        login(client, "nobody", CAROL["password"]),
-        login(client, "nobody@example.com", CAROL["password"]),
-        login(client, DAVE["email"], CAROL["password"]),  # a user without a portal account
+        login(client, USER["username"], "wrong password"),
+        login(client, USER["email"], USER["password"] + "x"),
+        login(client, "nobody", USER["password"]),
+        login(client, "nobody@example.com", USER["password"]),
+        login(client, OTHER_USER["email"], USER["password"]),  # a user without a portal account
     ]
     assert {(r.status_code, r.get_data(as_text=True)) for r in answers} == {
         (401, '{"code":401,"status":"Unauthorized","message":"invalid username or password"}\n')
@@ -113,54 +117,53 @@ def test_wrong_password_and_unknown_user_answer_alike(client):
 def test_unconfirmed_or_locked_accounts_cannot_sign_in(fresh_app, fresh_reference_db, status):
     execute(fresh_reference_db, "UPDATE ost_user_account SET status = :s WHERE user_id = 1", s=status)
     client = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
-    assert login(client, CAROL["username"], CAROL["password"]).status_code == 401
+    assert login(client, USER["username"], USER["password"]).status_code == 401
 
 
 def test_accounts_of_another_auth_backend_cannot_sign_in_with_the_local_password(fresh_app, fresh_reference_db):
     execute(fresh_reference_db, "UPDATE ost_user_account SET backend = 'ldap' WHERE user_id = 1")
     client = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
-    assert login(client, CAROL["username"], CAROL["password"]).status_code == 401
+    assert login(client, USER["username"], USER["password"]).status_code == 401
 
 
 def test_legacy_md5_password_signs_in_and_is_rehashed_to_bcrypt(fresh_app, fresh_reference_db):
     legacy = hashlib.md5(b"old-secret-1", usedforsecurity=False).hexdigest()
     execute(fresh_reference_db, "UPDATE ost_user_account SET passwd = :p WHERE user_id = 1", p=legacy)
     app = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET)
-    assert login(app.test_client(), CAROL["username"], "old-secret-1").status_code == 200
+    assert login(app.test_client(), USER["username"], "old-secret-1").status_code == 200
     stored = rows(app, "SELECT passwd FROM ost_user_account WHERE user_id = 1")[0]["passwd"]
     assert stored.startswith("$2a$08$") and len(stored) == 60
-    assert login(app.test_client(), CAROL["username"], "old-secret-1").status_code == 200
+    assert login(app.test_client(), USER["username"], "old-secret-1").status_code == 200
 
 
 def test_phpass_portable_and_2y_bcrypt_hashes_sign_in(fresh_app, fresh_reference_db):
-    # phpass's own test vector for "test12345"; the dump's $2a$ hash with PHP's $2y$ prefix.
+    # phpass's own test vector for "test12345"; the user's own $2a$ hash with PHP's $2y$ prefix.
     app = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET)
+    bcrypt_hash = rows(app, "SELECT passwd FROM ost_user_account WHERE user_id = :u", u=USER["id"])[0]["passwd"]
     execute(fresh_reference_db, "UPDATE ost_user_account SET passwd = '$P$9IQRaTwmfeRo7ud9Fh4E2PdI0S3r.L0'")
-    assert login(app.test_client(), CAROL["username"], "test12345").status_code == 200
-    assert login(app.test_client(), CAROL["username"], "test12346").status_code == 401
-    execute(
-        fresh_reference_db,
-        "UPDATE ost_user_account SET passwd = '$2y$08$Ma41ld3Ij22/oLCflJz3NOJ8DC6gwK0tPPVIfZPPR0PSN9yNDEGA2'",
-    )
-    assert login(app.test_client(), CAROL["username"], CAROL["password"]).status_code == 200
+    assert login(app.test_client(), USER["username"], "test12345").status_code == 200
+    assert login(app.test_client(), USER["username"], "test12346").status_code == 401
+    assert bcrypt_hash.startswith("$2a$")
+    execute(fresh_reference_db, "UPDATE ost_user_account SET passwd = :p", p="$2y$" + bcrypt_hash[4:])
+    assert login(app.test_client(), USER["username"], USER["password"]).status_code == 200
 
 
 def test_limiter_stops_sign_in_after_repeated_failures(fresh_app, reference_db):
     client = fresh_app(reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
-    success = login(client, CAROL["username"], CAROL["password"])
+    success = login(client, USER["username"], USER["password"])
     assert success.headers["RateLimit-Limit"] == "10" and success.headers["RateLimit-Remaining"] == "10"
     for attempt in range(10):
-        response = login(client, CAROL["username"], f"guess {attempt}")
+        response = login(client, USER["username"], f"guess {attempt}")
         assert response.status_code == 401
         assert response.headers["RateLimit-Remaining"] == str(9 - attempt)
-    blocked = login(client, CAROL["username"], CAROL["password"])
+    blocked = login(client, USER["username"], USER["password"])
     assert blocked.status_code == 429
     assert blocked.get_json()["code"] == 429 and "try again later" in blocked.get_json()["message"]
     assert int(blocked.headers["Retry-After"]) > 0 and blocked.headers["RateLimit-Remaining"] == "0"
     # Another address is not affected.
     other = client.post(
         "/api/auth/login",
-        json={"username": CAROL["username"], "password": CAROL["password"]},
+        json={"username": USER["username"], "password": USER["password"]},
         environ_base={"REMOTE_ADDR": "192.0.2.10"},
     )
     assert other.status_code == 200
@@ -176,23 +179,23 @@ def new_ticket(client, headers, **params):
 
 def test_a_token_creates_tickets_for_its_own_user(fresh_app, fresh_reference_db):
     client = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
-    token = login(client, CAROL["username"], CAROL["password"]).get_json()["token"]
-    for params in ({}, {"user_id": CAROL["id"]}, {"email": CAROL["email"]}):
+    token = login(client, USER["username"], USER["password"]).get_json()["token"]
+    for params in ({}, {"user_id": USER["id"]}, {"email": USER["email"]}):
         response = new_ticket(client, bearer(token), **params)
         assert response.status_code == 201, response.get_json()
-        assert response.get_json()["user"]["email"] == CAROL["email"]
+        assert response.get_json()["user"]["email"] == USER["email"]
 
 
 def test_a_token_may_create_tickets_only_when_its_api_key_may_and_a_guest_never(fresh_app, fresh_reference_db):
     execute(fresh_reference_db, "UPDATE ost_api_key SET can_create_tickets = 0")
     app = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET)
     client = app.test_client()
-    response = new_ticket(client, {"X-API-Key": REF_KEY}, user_id=CAROL["id"])
+    response = new_ticket(client, {"X-API-Key": REF_KEY}, user_id=USER["id"])
     assert (response.status_code, response.get_json()["message"]) == (401, "API key not authorized")
-    for token in (mint(client, user_id=CAROL["id"]), guest(client, CAROL_TICKET, CAROL["email"]).get_json()["token"]):
+    for token in (mint(client, user_id=USER["id"]), guest(client, USER_TICKET, USER["email"]).get_json()["token"]):
         response = new_ticket(client, bearer(token))
         assert (response.status_code, response.get_json()["message"]) == (403, "this token cannot create tickets")
-    assert rows(app, "SELECT COUNT(*) AS n FROM ost_ticket")[0]["n"] == 3
+    assert rows(app, "SELECT COUNT(*) AS n FROM ost_ticket")[0]["n"] == TICKET_COUNT
 
 
 def test_browser_ticket_creation_is_rate_limited_and_api_keys_are_not(fresh_app, fresh_fixtures_db):
@@ -213,14 +216,14 @@ def test_browser_ticket_creation_is_rate_limited_and_api_keys_are_not(fresh_app,
 
 
 def test_guest_with_ticket_number_and_owner_email_gets_a_token_for_that_ticket(client):
-    response = guest(client, DAVE_TICKET, DAVE["email"].upper())
+    response = guest(client, OTHER_TICKET, OTHER_USER["email"].upper())
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["user_id"], body["ticket_number"]) == (DAVE["id"], DAVE_TICKET)
+    assert (body["user_id"], body["ticket_number"]) == (OTHER_USER["id"], OTHER_TICKET)
     headers = bearer(body["token"])
-    assert client.get(f"/api/tickets.json/{DAVE_TICKET}", headers=headers).status_code == 200
-    assert numbers(client.get("/api/tickets.json", headers=headers)) == [DAVE_TICKET]
-    assert client.get(f"/api/tickets.json/{CAROL_TICKET}", headers=headers).status_code == 404
+    assert client.get(f"/api/tickets.json/{OTHER_TICKET}", headers=headers).status_code == 200
+    assert numbers(client.get("/api/tickets.json", headers=headers)) == [OTHER_TICKET]
+    assert client.get(f"/api/tickets.json/{USER_TICKET}", headers=headers).status_code == 404
 
 
 def test_guest_token_reaches_no_other_ticket_of_the_same_user(fresh_app, fixtures_db):
@@ -243,19 +246,19 @@ def test_a_collaborator_gets_guest_access_as_in_osticket(fresh_app, fresh_refere
         "SELECT 3, id, 1, 'M', NOW(), NOW() FROM ost_thread WHERE object_type = 'T' AND object_id = 2",
     )
     client = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
-    response = guest(client, DAVE_TICKET, CAROL["email"])
-    assert response.status_code == 200 and response.get_json()["user_id"] == CAROL["id"]
+    response = guest(client, OTHER_TICKET, USER["email"])
+    assert response.status_code == 200 and response.get_json()["user_id"] == USER["id"]
     headers = bearer(response.get_json()["token"])
-    assert client.get(f"/api/tickets.json/{DAVE_TICKET}", headers=headers).status_code == 200
-    assert client.get(f"/api/tickets.json/{CAROL_TICKET}", headers=headers).status_code == 404
+    assert client.get(f"/api/tickets.json/{OTHER_TICKET}", headers=headers).status_code == 200
+    assert client.get(f"/api/tickets.json/{USER_TICKET}", headers=headers).status_code == 404
 
 
 def test_guest_with_a_wrong_email_or_number_is_refused_alike(client):
     answers = [
-        guest(client, DAVE_TICKET, CAROL["email"]),  # not the owner, not a collaborator
-        guest(client, DAVE_TICKET, "nobody@example.com"),
-        guest(client, "000000", DAVE["email"]),
-        guest(client, ERIN_TICKET, DAVE["email"]),
+        guest(client, OTHER_TICKET, USER["email"]),  # not the owner, not a collaborator
+        guest(client, OTHER_TICKET, "nobody@example.com"),
+        guest(client, "000000", OTHER_USER["email"]),
+        guest(client, THIRD_TICKET, OTHER_USER["email"]),
     ]
     assert {(r.status_code, r.get_json()["message"]) for r in answers} == {(401, "invalid email or ticket number")}
 
@@ -263,8 +266,8 @@ def test_guest_with_a_wrong_email_or_number_is_refused_alike(client):
 def test_limiter_stops_guest_lookups_after_repeated_failures(fresh_app, reference_db):
     client = fresh_app(reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
     for _ in range(10):
-        assert guest(client, DAVE_TICKET, CAROL["email"]).status_code == 401
-    blocked = guest(client, DAVE_TICKET, DAVE["email"])
+        assert guest(client, OTHER_TICKET, USER["email"]).status_code == 401
+    blocked = guest(client, OTHER_TICKET, OTHER_USER["email"])
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
 
 
@@ -273,11 +276,11 @@ def test_limiter_stops_guest_lookups_after_repeated_failures(fresh_app, referenc
 
 def test_expired_tampered_foreign_and_malformed_tokens_are_401(app, client):
     signer = app.extensions[TOKENS_EXTENSION]
-    good, _ = signer.issue(CAROL["id"])
-    expired, _ = signer.issue(CAROL["id"], ttl=-1)
-    foreign, _ = TokenSigner("another-secret-" + "y" * 32, 900).issue(CAROL["id"])
+    good, _ = signer.issue(USER["id"])
+    expired, _ = signer.issue(USER["id"], ttl=-1)
+    foreign, _ = TokenSigner("another-secret-" + "y" * 32, 900).issue(USER["id"])
     payload, signature = good.split(".")
-    forged_payload, _ = TokenSigner(SECRET + "!", 900).issue(DAVE["id"])
+    forged_payload, _ = TokenSigner(SECRET + "!", 900).issue(OTHER_USER["id"])
     tampered = [
         forged_payload.split(".")[0] + "." + signature,  # another user's claims under Carol's signature
         payload + "." + signature[:-2] + ("AA" if not signature.endswith("AA") else "BB"),
@@ -295,28 +298,28 @@ def test_expired_tampered_foreign_and_malformed_tokens_are_401(app, client):
 
 def test_token_of_a_deleted_user_is_401(fresh_app, fresh_reference_db):
     client = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
-    token = mint(client, user_id=DAVE["id"])
+    token = mint(client, user_id=OTHER_USER["id"])
     assert client.get("/api/topics.json", headers=bearer(token)).status_code == 200
-    execute(fresh_reference_db, "DELETE FROM ost_user WHERE id = :id", id=DAVE["id"])
-    for path in ("/api/topics.json", "/api/tickets.json", f"/api/tickets.json/{DAVE_TICKET}"):
+    execute(fresh_reference_db, "DELETE FROM ost_user WHERE id = :id", id=OTHER_USER["id"])
+    for path in ("/api/topics.json", "/api/tickets.json", f"/api/tickets.json/{OTHER_TICKET}"):
         response = client.get(path, headers=bearer(token))
         assert (response.status_code, response.get_json()["message"]) == (401, "the token's user no longer exists")
 
 
 def test_scp_routes_refuse_tokens(app, client):
-    token = mint(client, user_id=CAROL["id"])
+    token = mint(client, user_id=USER["id"])
     scp = sorted({(rule.rule, m) for rule in app.url_map.iter_rules() for m in rule.methods} - {None})
     scp = [(path, method) for path, method in scp if path.startswith("/api/scp/") and method not in ("HEAD", "OPTIONS")]
     assert scp
     for path, method in scp:
-        response = client.open(path, method=method, headers=bearer(token), query_string={"ticketNumber": CAROL_TICKET})
+        response = client.open(path, method=method, headers=bearer(token), query_string={"ticketNumber": USER_TICKET})
         assert response.status_code == 401, (method, path)
         assert response.get_json()["message"] == "this route accepts osTicket API keys only"
 
 
 def test_without_a_secret_tokens_are_disabled_with_a_clear_error(fresh_app, reference_db):
     client = fresh_app(reference_db, OSTICKET_TOKEN_SECRET="").test_client()
-    response = login(client, CAROL["username"], CAROL["password"])
+    response = login(client, USER["username"], USER["password"])
     assert (response.status_code, response.get_json()["message"]) == (503, TOKENS_DISABLED)
     response = client.get("/api/tickets.json", headers=bearer("anything"))
     assert (response.status_code, response.get_json()["message"]) == (401, TOKENS_DISABLED)

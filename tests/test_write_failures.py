@@ -2,13 +2,15 @@
 lock is released."""
 
 import pytest
-from create_helpers import BASELINE_KEY, FRANK, PAYMENT_FAILED, golden_request, post_ticket, post_topic, post_user
+from create_helpers import BASELINE_KEY, FRANK, PAYMENT_FAILED, post_ticket, post_topic, post_user
 from golden import snapshot, table_diff
 from sqlalchemy import create_engine, text
 from update_helpers import execute
+from world import EXTRAS_REQUEST, NEW_USER_REQUEST
 
 from osticket_bridge.osticket import create_ticket
 
+REQUESTS = {"new_user": NEW_USER_REQUEST, "extras": EXTRAS_REQUEST}
 LOCK_FREE = "SELECT IS_FREE_LOCK(LEFT(CONCAT(DATABASE(), '.ost_ticket_number'), 64))"
 
 
@@ -30,19 +32,19 @@ def test_a_step_failing_after_the_writes_leaves_no_row(fresh_app, fresh_baseline
     before = snapshot(fresh_baseline_db)
     # A new user: user, address, contact answers, ticket, thread, form entry, cdata, event and entry are written
     # before the failing step.
-    response = post_ticket(client, golden_request("create_ticket_api_new_user"))
+    response = post_ticket(client, dict(NEW_USER_REQUEST))
     assert response.status_code == 500
     assert response.get_json()["code"] == 500
     assert table_diff(before, snapshot(fresh_baseline_db)) == {}
     assert lock_is_free(fresh_baseline_db)
 
 
-@pytest.mark.parametrize("op", ["create_ticket_api_new_user", "create_ticket_api_extras"])
+@pytest.mark.parametrize("op", ["new_user", "extras"])
 def test_a_failing_insert_midway_leaves_no_row(fresh_app, fresh_baseline_db, op):
     client = fresh_app(fresh_baseline_db).test_client()
     execute(fresh_baseline_db, "RENAME TABLE ost_thread_entry TO ost_thread_entry_gone")
     before = snapshot(fresh_baseline_db)
-    assert post_ticket(client, golden_request(op)).status_code == 500
+    assert post_ticket(client, dict(REQUESTS[op])).status_code == 500
     assert table_diff(before, snapshot(fresh_baseline_db)) == {}
     assert lock_is_free(fresh_baseline_db)
 
@@ -68,7 +70,7 @@ def test_the_next_create_works_after_a_failure(fresh_app, fresh_baseline_db, mon
     client = fresh_app(fresh_baseline_db).test_client()
     with monkeypatch.context() as patch:
         patch.setattr(create_ticket.files, "attach", lambda *a: 1 / 0)
-        assert post_ticket(client, golden_request("create_ticket_api_extras")).status_code == 500
-    response = post_ticket(client, golden_request("create_ticket_api_extras"))
+        assert post_ticket(client, dict(EXTRAS_REQUEST)).status_code == 500
+    response = post_ticket(client, dict(EXTRAS_REQUEST))
     assert response.status_code == 201, response.get_json()
     assert client.get("/api/topics.json", headers=BASELINE_KEY).status_code == 200

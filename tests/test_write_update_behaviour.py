@@ -19,10 +19,12 @@ from update_helpers import (
     replay,
     reply,
 )
+from world import AGENT, AGENT_LASTFIRST, AGENT_NAME, OTHER_EMAIL, OTHER_NAME, OWNER, OWNER_NAME
 
-OPEN = HISTORY_A[:2]  # created, carol's portal reply: open, unassigned
-RESOLVED = HISTORY_A[:4]  # ... assigned to alice, resolved by alice's reply
-CAROL_TO = "Carol Customer <carol.customer@example.com>"
+OPEN = HISTORY_A[:2]  # created, the owner's portal reply: open, unassigned
+RESOLVED = HISTORY_A[:4]  # ... assigned to agent 2, resolved by agent 2's reply
+CAROL_TO = f"{OWNER_NAME} <{OWNER['email']}>"
+DAVE_CC = f"{OTHER_NAME} <{OTHER_EMAIL}>"
 
 
 @pytest.fixture
@@ -55,7 +57,7 @@ def events(app, thread_id):
 
 
 def dave_cc(flags=3):
-    """Dave (user 2) Cc'd on ticket A's thread as collaborator row 9 (flags 3: active, Cc)."""
+    """User 2 Cc'd on ticket A's thread as collaborator row 9 (flags 3: active, Cc)."""
     return (
         "INSERT INTO ost_thread_collaborator (id, flags, thread_id, user_id, role, created, updated) "
         f"VALUES (9, {flags}, 1, 2, 'M', NOW(), NOW())"
@@ -73,7 +75,7 @@ def test_a_reply_on_an_unassigned_open_ticket_claims_it_without_an_event(given):
         "R",
         2,
         4,
-        "Alice Agent",
+        AGENT_NAME,
         "<p>On it.</p>",
     )
 
@@ -112,7 +114,7 @@ def test_the_agents_own_lock_is_released_and_an_expired_lock_of_another_agent_ig
 @pytest.mark.parametrize(
     ("reply_to", "recipients", "flags"),
     [
-        ("all", {"to": {"1": CAROL_TO}, "cc": {"9": "Dave Newuser <dave.newuser@example.com>"}}, 0x40 | 0x100),
+        ("all", {"to": {"1": CAROL_TO}, "cc": {"9": DAVE_CC}}, 0x40 | 0x100),
         ("user", {"to": {"1": CAROL_TO}}, 0x40 | 0x200),
         ("none", None, 0x40),
     ],
@@ -134,14 +136,14 @@ def test_the_owners_message_goes_to_the_collaborators_and_a_collaborators_to_the
     app, client = given(*OPEN, "create_ticket_api_new_user", dave_cc())
     assert message(client, TICKET_A, CAROL, "from carol").status_code == 200
     entry = last_entry(app)
-    assert json.loads(entry["recipients"]) == {"cc": {"9": "Dave Newuser <dave.newuser@example.com>"}}
+    assert json.loads(entry["recipients"]) == {"cc": {"9": DAVE_CC}}
     assert entry["flags"] == 0x40 | 0x200
     response = message(client, TICKET_A, DAVE, "from dave")
     assert response.status_code == 200, response.get_json()
     entry = last_entry(app)
     assert (entry["user_id"], entry["poster"], json.loads(entry["recipients"])) == (
         2,
-        "Dave Newuser",
+        OTHER_NAME,
         {"to": {"1": CAROL_TO}},
     )
     assert entry["flags"] == 0x40 | 0x20 | 0x200  # balanced, from a collaborator, one recipient
@@ -159,11 +161,12 @@ def test_a_user_close_refers_the_ticket_to_its_agent_and_keeps_the_assignment(gi
     assert response.status_code == 200
     assert response.get_json()["ticket_status"] == "Resolved"
     assert ticket(app, TICKET_A)["staff_id"] == 2
-    assert [(r["object_id"], r["object_type"]) for r in rows(app, "SELECT * FROM ost_thread_referral")] == [(2, "S")]
+    referrals = rows(app, "SELECT * FROM ost_thread_referral WHERE thread_id = 1")
+    assert [(r["object_id"], r["object_type"]) for r in referrals] == [(2, "S")]
     closed = events(app, 1)[-1]
     assert (closed["name"], closed["username"], closed["uid"], closed["staff_id"]) == (
         "closed",
-        "Carol Customer",
+        OWNER_NAME,
         None,
         2,
     )
@@ -173,7 +176,7 @@ def test_a_user_close_refers_the_ticket_to_its_agent_and_keeps_the_assignment(gi
 def test_a_user_close_of_an_unassigned_ticket_refers_nobody(given):
     app, client = given(*OPEN)
     assert client.delete(f"/api/tickets.json/{TICKET_A}", headers=KEY, query_string=CAROL).status_code == 200
-    assert rows(app, "SELECT * FROM ost_thread_referral") == []
+    assert rows(app, "SELECT * FROM ost_thread_referral WHERE thread_id = 1") == []
     assert ticket(app, TICKET_A)["status_id"] == 3  # the closed-state status named "Closed"
 
 
@@ -222,8 +225,8 @@ def test_an_agent_reply_can_reopen_and_move_between_open_statuses(given):
     assert reply(client, TICKET_A, response="reopening", reply_status_id=1).status_code == 200
     assert reply(client, TICKET_A, response="waiting", reply_status_id=6).status_code == 200
     reopened, edited = events(app, 1)[-2:]
-    assert (reopened["name"], reopened["username"], reopened["uid"]) == ("reopened", "alice", 2)
-    assert (edited["name"], edited["username"], json.loads(edited["data"])) == ("edited", "alice", {"status": 6})
+    assert (reopened["name"], reopened["username"], reopened["uid"]) == ("reopened", AGENT, 2)
+    assert (edited["name"], edited["username"], json.loads(edited["data"])) == ("edited", AGENT, {"status": 6})
     row = ticket(app, TICKET_A)
     assert (row["status_id"], row["isanswered"], row["closed"]) == (6, 1, None)
 
@@ -234,15 +237,15 @@ def test_plain_text_bodies_without_rich_text_and_the_agent_name_format(given):
         "INSERT INTO ost_config (namespace, `key`, value) VALUES ('core', 'enable_richtext', '0')",
         "INSERT INTO ost_config (namespace, `key`, value) VALUES ('core', 'agent_name_format', 'lastfirst')",
     )
-    assert reply(client, TICKET_A, response='<p>a < b & "c"</p>\n\n\n\nbye').status_code == 200
+    assert reply(client, TICKET_A, response='<p>a < b & "c"</p>\n\n\n\nbye', format="html").status_code == 200
     entry = last_entry(app)
-    assert (entry["format"], entry["flags"], entry["poster"]) == ("text", 0x200, "Agent, Alice")
+    assert (entry["format"], entry["flags"], entry["poster"]) == ("text", 0x200, AGENT_LASTFIRST)
     assert entry["body"] == "a &lt; b &amp; &quot;c&quot;\n\nbye"
 
 
 def test_html_is_sanitised_and_plain_text_becomes_paragraphs(given):
     app, client = given(*OPEN)
-    message(client, TICKET_A, CAROL, 'Hi <b onclick="x()">there</b><script>alert(1)</script>')
+    message(client, TICKET_A, CAROL, 'Hi <b onclick="x()">there</b><script>alert(1)</script>', fmt="html")
     assert last_entry(app)["body"] == "Hi <b>there</b>"
     message(client, TICKET_A, CAROL, "line 1\nline 2\n\na <tag-less> & done")
     assert last_entry(app)["body"] == "<p>line 1<br>line 2</p><p>a &lt;tag-less&gt; &amp; done</p>"

@@ -13,9 +13,10 @@ from update_helpers import (
     replay,
     reply,
 )
+from world import AGENT
 
-OPEN = HISTORY_A[:2]  # created, carol's portal reply: open, unassigned
-RESOLVED = HISTORY_A[:4]  # ... assigned to alice, resolved by alice's reply
+OPEN = HISTORY_A[:2]  # created, the owner's portal reply: open, unassigned
+RESOLVED = HISTORY_A[:4]  # ... assigned to agent 2, resolved by agent 2's reply
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def refused(db_url, call, status, words):
     [
         ({**CAROL}, 422, "message"),
         ({**CAROL, "message": "   "}, 422, "empty"),
-        ({**CAROL, "message": "<p> </p><script>alert(1)</script>"}, 422, "empty"),
+        ({**CAROL, "message": "<p> </p><script>alert(1)</script>", "format": "html"}, 422, "empty"),
         ({"message": "hello"}, 422, "user_id or email"),
         ({"email": "nobody@example.com", "message": "hello"}, 404, "user not found"),
         ({**DAVE, "message": "hello"}, 404, "ticket not found"),  # a ticket that is not Dave's
@@ -136,7 +137,7 @@ def test_reply_refusals_write_nothing(open_ticket, setup, extra, status, words):
     db_url, client = open_ticket
     if setup:
         execute(db_url, setup)
-    staff, number = extra.pop("staff", "alice"), extra.pop("ticket", TICKET_A)
+    staff, number = extra.pop("staff", AGENT), extra.pop("ticket", TICKET_A)
     refused(db_url, lambda: reply(client, number, staff=staff, **extra), status, words)
 
 

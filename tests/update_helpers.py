@@ -4,13 +4,15 @@ import contextlib
 
 from golden import NOISE_TABLES, load_golden, snapshot, table_diff
 from sqlalchemy import MetaData, insert, text, update
+from world import AGENT, KEY, OWNER, REAL_BASELINE
 
 from osticket_bridge.db import make_engine
 
-KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}  # the baseline's key, bound to 127.0.0.1
-TICKET_A = "386142"  # carol, Billing Questions (golden operations on ticket 1)
-TICKET_B = "869769"  # Dave Newuser, Refund Request (golden operations on ticket 2)
-CAROL = {"email": "carol.customer@example.com"}
+# Ticket 1: the owner's (user 1), topic 12 in Billing; ticket 2: user 2's, topic 13. On the real install they are
+# carol's 386142 and Dave's 869769 (written by replaying the golden operations); on the demo data Priya's 482915
+# and Tomás's 731604, brought to the same states by DEMO_STEPS.
+TICKET_A, TICKET_B = ("386142", "869769") if REAL_BASELINE else ("482915", "731604")
+CAROL = OWNER
 DAVE = {"user_id": 2}
 # The golden run, in order, per ticket: replaying a prefix recreates the exact state osTicket acted on.
 HISTORY_A = (
@@ -29,8 +31,49 @@ HISTORY_B = (
 )
 
 
+ASSIGNED_EVENT = (
+    "INSERT INTO ost_thread_event (thread_id, event_id, staff_id, team_id, dept_id, topic_id, data, username, uid, "
+    "uid_type, annulled, timestamp) VALUES (1, 4, 2, 0, 4, 12, '{\"staff\":[2,\"Dana Whitfield\"]}', 'ostadmin', 1, "
+    "'S', 0, NOW())"
+)
+CLOSED_EVENT = (
+    "INSERT INTO ost_thread_event (thread_id, event_id, staff_id, team_id, dept_id, topic_id, data, username, uid, "
+    "uid_type, annulled, timestamp) VALUES (1, 2, 2, 0, 4, 12, '{\"status\":[2,\"Resolved\"]}', 'dana', 2, 'S', 0, "
+    "NOW())"
+)
+# The demo data's rows brought to the state each golden operation leaves, as osTicket writes them (the demo's
+# tickets 2 and 4 show the same shapes): ticket 1 holds Priya's message (entry 1) and her portal reply (entry 4).
+DEMO_STEPS = {
+    "create_ticket_api": (
+        "DELETE FROM ost_thread_entry WHERE id IN (2, 3)",  # the assignment note and eve's reply
+        "DELETE FROM ost__search WHERE object_type = 'H' AND object_id IN (2, 3)",
+        "DELETE FROM ost_thread_event WHERE thread_id = 1 AND event_id <> 1",
+        "UPDATE ost_ticket SET staff_id = 0, isanswered = 0, est_duedate = NOW() + INTERVAL 2 DAY WHERE ticket_id = 1",
+        "UPDATE ost_thread SET lastresponse = NULL WHERE id = 1",
+    ),
+    "user_reply": (),
+    "assign_ticket_to_staff": ("UPDATE ost_ticket SET staff_id = 2 WHERE ticket_id = 1", ASSIGNED_EVENT),
+    "staff_reply_with_status": (
+        "INSERT INTO ost_thread_entry (pid, thread_id, staff_id, user_id, type, flags, poster, body, format, created) "
+        "VALUES (4, 1, 2, 0, 'R', 576, 'Dana Whitfield', '<p>Refunded.</p>', 'html', NOW())",
+        "UPDATE ost_ticket SET status_id = 2, isanswered = 1, closed = NOW() WHERE ticket_id = 1",
+        "UPDATE ost_thread SET lastresponse = NOW() WHERE id = 1",
+        "INSERT INTO ost_thread_referral (thread_id, object_id, object_type, created) VALUES (1, 2, 'S', NOW())",
+        CLOSED_EVENT,
+    ),
+    # User 2 with an open ticket of his own.
+    "create_ticket_api_new_user": ("UPDATE ost_ticket SET status_id = 1, closed = NULL WHERE ticket_id = 2",),
+}
+
+
 def replay(db_url, *ops):
-    """Write the rows of these golden operations into the database, exactly as osTicket left them."""
+    """Bring the database to the state these golden operations leave: their recorded rows on the real install,
+    DEMO_STEPS on the demo data."""
+    if not REAL_BASELINE:
+        for op in ops:
+            for sql in DEMO_STEPS[op]:
+                execute(db_url, sql)
+        return
     engine = make_engine(db_url)
     try:
         metadata = MetaData()
@@ -93,16 +136,18 @@ def diff_of(db_url):
 def reply(
     client,
     number,
-    staff="alice",
+    staff=AGENT,
     response="<p>We refunded the duplicate charge. Closing this as resolved.</p>",
     **extra,
 ):
+    # Markup in the response is meant as html (the staff panel's editor); plain text is sent as text.
+    fmt = "html" if response.startswith("<") else "text"
     return client.post(
         "/api/scp/tickets/reply.json",
         headers=KEY,
-        json={"ticketNumber": number, "response": response, "staffUserName": staff, **extra},
+        json={"ticketNumber": number, "response": response, "staffUserName": staff, "format": fmt, **extra},
     )
 
 
-def message(client, number, user, text):
-    return client.put(f"/api/tickets.json/{number}", headers=KEY, json={**user, "message": text})
+def message(client, number, user, text, fmt="text"):
+    return client.put(f"/api/tickets.json/{number}", headers=KEY, json={**user, "message": text, "format": fmt})

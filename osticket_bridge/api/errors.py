@@ -24,8 +24,12 @@ class Api(flask_smorest.Api):
 
     def handle_http_exception(self, error):
         payload, code, headers = super().handle_http_exception(error)
-        # Werkzeug's default descriptions are safe, fixed texts; nothing else reaches the client.
-        payload.setdefault("message", error.description)
+        if "message" not in payload:
+            # A description given where the error was raised (the rate limiter's) is ours; Werkzeug's defaults are not.
+            if error.description != type(error).description:
+                payload["message"] = error.description
+            else:
+                own_message(payload, code)
         return payload, code, headers
 
     def handle_unexpected(self, error):
@@ -56,6 +60,45 @@ def _unavailable(error):
     exception = ServiceUnavailable()
     exception.data = {"message": message, "headers": {"Retry-After": str(retry_after)}}
     return exception
+
+
+MALFORMED_JSON = {"json": ["Invalid JSON body."]}  # webargs' report of a body that does not parse
+# Our own sentence for errors raised by Werkzeug or webargs without one (their generic texts never reach clients).
+MESSAGES = {
+    400: "the request is malformed",
+    404: "no such endpoint (the endpoints are listed at /api/docs)",
+    405: "this endpoint does not accept this method",
+    413: "the request body is too large",
+    415: "unsupported content type: send JSON, a form or a query string",
+    422: "invalid parameters",
+    500: "internal error: the server log has the details under this response's X-Request-ID",
+}
+
+
+def own_message(payload, code):
+    """Give ``payload`` the project's own message: the invalid parameters named, or a fixed sentence."""
+    errors = payload.get("errors")
+    if errors == MALFORMED_JSON:
+        del payload["errors"]
+        payload["message"] = "the request body is not valid JSON"
+    elif errors:
+        named = (f"{name}: {' '.join(map(str, reasons))}" for name, reasons in _flat(errors))
+        payload["message"] = "invalid parameters: " + "; ".join(named)
+    else:
+        payload["message"] = MESSAGES.get(code, payload.get("status", "error").lower())
+
+
+def _flat(errors, prefix=""):
+    """webargs' {location: {field: [reasons]}} (nested for nested fields) as (dotted name, reasons) pairs."""
+    for key, value in errors.items():
+        name = prefix.rstrip(".") if key in LOCATIONS else f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flat(value, f"{name}." if name else "")
+        else:
+            yield name or str(key), value if isinstance(value, list) else [value]
+
+
+LOCATIONS = ("json", "query", "form", "json_or_form", "querystring", "headers", "files", "view_args")
 
 
 REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 422))

@@ -43,8 +43,18 @@ class TicketNumber(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+def format_field():
+    """The one rule for every route that takes a message: the caller states its format; plain text by default."""
+    return fields.String(
+        load_default="text",
+        validate=validate.OneOf(("text", "html")),
+        metadata={"description": "text (default: markup characters stay visible) or html (sanitised)"},
+    )
+
+
 class MessageParams(UserParams):
     message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    format = format_field()
     attachments = attachments_field()
 
 
@@ -58,6 +68,7 @@ class CloseParams(UserParams):
 class ReplyParams(Params):
     ticketNumber = TicketNumber(required=True, validate=validate.Length(min=1, max=20))
     response = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    format = format_field()
     staffUserName = fields.String(required=True, validate=validate.Length(min=1, max=32))
     reply_status_id = fields.Integer(
         validate=validate.Range(min=1), metadata={"description": "an open- or closed-state status to set"}
@@ -96,7 +107,16 @@ def post_message(args, number):
     """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
     user = acting_user(args, number=number)
     uploads = request_uploads(args)
-    replies.post_message(database(), connection(), number, user, args["message"], ip=client_ip(), uploads=uploads)
+    replies.post_message(
+        database(),
+        connection(),
+        number,
+        user,
+        args["message"],
+        ip=client_ip(),
+        uploads=uploads,
+        message_format=args["format"],
+    )
     return ticket_or_404(number, viewer=user)
 
 
@@ -155,5 +175,6 @@ def post_reply(args):
         reply_to=args["reply_to"],
         ip=client_ip(),
         uploads=uploads,
+        message_format=args["format"],
     )
     return {"status_code": "0", "status_msg": "reply posted successfully"}

@@ -11,7 +11,7 @@ from .agent_access import can_access_ticket
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
 from .staff import find_agent
-from .text import HTML_TAGS, clean_body, php_json, plain_text
+from .text import clean_body, php_json, plain_text
 from .threads import ENTRY_BALANCED, ENTRY_HIDDEN
 from .ticket_status import (
     delete_drafts,
@@ -36,12 +36,9 @@ COLLAB_ACTIVE = 0x1  # ost_thread_collaborator.flags
 DEPT_NO_AUTO_CLAIM = 0x2  # ost_department.flags
 TICKET_MERGED = 0x1 | 0x2  # ost_ticket.flags: combined or separate threads moved into the parent
 REPLY_TO = ("all", "user", "none")
-# Markup the rich-text editor (or a script) would send; "<tag-less>" in plain text is not markup.
-_TAGS = "|".join(sorted(HTML_TAGS | {"html", "body", "head", "script", "style", "iframe"}))
-_MARKUP = re.compile(rf"</?(?:{_TAGS})\b[^>]*>|<!--", re.IGNORECASE)
 
 
-def post_message(db, conn, number, user, message, ip="", uploads=()):
+def post_message(db, conn, number, user, message, ip="", uploads=(), message_format="text"):
     """The ticket's user posts a message (portal style) with ``uploads`` (files.Upload) attached; a closed
     ticket reopens when osTicket would."""
     catalog = db.catalog.get(conn)
@@ -49,7 +46,7 @@ def post_message(db, conn, number, user, message, ip="", uploads=()):
     if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
         raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
     fmt = entry_format(catalog)
-    body, stored = _body_and_files(db, conn, message, fmt, uploads, file_rules.message_limits(catalog))
+    body, stored = _body_and_files(db, conn, message, fmt, message_format, uploads, file_rules.message_limits(catalog))
     recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
     flags = _flags(fmt, recipients)
     if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
@@ -71,7 +68,9 @@ def post_message(db, conn, number, user, message, ip="", uploads=()):
     delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
 
 
-def post_reply(db, conn, number, username, response, status_id=None, reply_to="all", ip="", uploads=()):
+def post_reply(
+    db, conn, number, username, response, status_id=None, reply_to="all", ip="", uploads=(), message_format="text"
+):
     """An agent replies with ``uploads`` attached, optionally changing the status; the agent's own lock on the
     ticket is released."""
     catalog = db.catalog.get(conn)
@@ -91,7 +90,7 @@ def post_reply(db, conn, number, username, response, status_id=None, reply_to="a
     if reply_to not in REPLY_TO:
         raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
     fmt = entry_format(catalog)
-    body, stored = _body_and_files(db, conn, response, fmt, uploads, file_rules.reply_limits(catalog))
+    body, stored = _body_and_files(db, conn, response, fmt, message_format, uploads, file_rules.reply_limits(catalog))
     recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
     poster = agent_poster(catalog, agent)
     entry_id = _add_entry(
@@ -123,13 +122,17 @@ def entry_format(catalog):
     return "html" if flag(catalog, "enable_richtext", True) else "text"
 
 
-def entry_body(value, fmt):
-    """The stored body. Plain text becomes the rich-text editor's paragraphs in html; markup in text is stripped."""
+def entry_body(value, fmt, given="text"):
+    """The body stored in format ``fmt`` for a message sent as ``given`` ("text" or "html", as the caller says).
+
+    Text becomes the rich-text editor's paragraphs when osTicket stores html (a "<b>" in it stays visible
+    characters); html is sanitised, or reduced to its text when osTicket stores text.
+    """
     value = (value or "").replace("\r\n", "\n")
-    if fmt == "html" and not _MARKUP.search(value):
+    if fmt == "html" and given == "text":
         paragraphs = (p.strip() for p in re.split(r"\n\s*\n", value.strip()))
         value = "".join(f"<p>{html.escape(p, quote=False).replace(chr(10), '<br />')}</p>" for p in paragraphs if p)
-    elif fmt == "text" and _MARKUP.search(value):
+    elif fmt == "text" and given == "html":
         value = plain_text(clean_body(value, "html"), "html")
     body = clean_body(value, fmt)
     if body == "-" and value.strip() != "-":
@@ -137,12 +140,13 @@ def entry_body(value, fmt):
     return body
 
 
-def _body_and_files(db, conn, value, fmt, uploads, limits):
+def _body_and_files(db, conn, value, fmt, given, uploads, limits):
     """The stored body and its files: uploads checked against the field's rules, images embedded in an HTML
     body taken out as inline files, all stored, and the body's cid: references pointed at the files' keys."""
-    value, embedded = files.extract_embedded_images(value or "") if fmt == "html" else (value, [])
+    html_in = fmt == "html" and given == "html"
+    value, embedded = files.extract_embedded_images(value or "") if html_in else (value, [])
     limits.check(list(uploads), embedded)
-    body = entry_body(value, fmt)
+    body = entry_body(value, fmt, given)
     stored = files.store(db, conn, [*uploads, *embedded])
     return files.reference_stored(body, stored), stored
 

@@ -1,0 +1,52 @@
+"""Every curl line of README.md works: run in the README's order against a live bridge on the demo data."""
+
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+
+import pytest
+from live import serving
+from security_helpers import SECRET
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+DEMO_ADDRESS = "http://127.0.0.1:8080"
+
+
+def curl_lines():
+    """Lines of the README's ```sh blocks that call curl (a backslash continues a line), in order."""
+    blocks = re.findall(r"^```sh\n(.*?)^```", README.read_text(), flags=re.MULTILINE | re.DOTALL)
+    lines = []
+    for block in blocks:
+        for line in block.replace("\\\n", " ").splitlines():
+            if re.search(r"(^|\$\()curl ", line.strip()):
+                lines.append(line.strip())
+    return lines
+
+
+def test_the_readme_has_a_tour():
+    lines = curl_lines()
+    assert len(lines) >= 10 and all(DEMO_ADDRESS in line for line in lines)
+
+
+def test_every_curl_line_answers_as_the_readme_says(fresh_app, fresh_fixtures_db, tmp_path):
+    if not shutil.which("curl"):
+        pytest.skip("curl is not installed (apt-get install curl)")
+    statuses = tmp_path / "statuses"
+    # curl as the reader runs it, plus one line per call in `statuses`: its HTTP status and the README line.
+    wrapper = (
+        "curl() { local out; out=$(command curl -sS -w '\\n%{http_code}' \"$@\") || return 1; "
+        f'printf "%s\\n" "${{out##*$\'\\n\'}}" >> {statuses}; printf "%s\\n" "${{out%$\'\\n\'*}}"; }}\n'
+    )
+    app = fresh_app(fresh_fixtures_db, OSTICKET_TOKEN_SECRET=SECRET)
+    lines = curl_lines()
+    with serving(app) as base:
+        script = wrapper + "set -euo pipefail\n" + "\n".join(line.replace(DEMO_ADDRESS, base) for line in lines)
+        result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=300, env=os.environ)
+    assert result.returncode == 0, result.stderr
+    answered = statuses.read_text().split()
+    assert len(answered) == len(lines), (answered, lines)
+    failed = [(status, line) for status, line in zip(answered, lines, strict=True) if not status.startswith("2")]
+    assert failed == [], failed
+    assert '"ticket_number":"482915"' in result.stdout.replace(" ", "")
