@@ -36,6 +36,8 @@ def create_app(config=None):
         pool_size=settings["OSTICKET_DB_POOL_SIZE"],
         pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
     )
+    # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notice_mail.py).
+    app.extensions["osticket"].secret_salt = settings.get("OSTICKET_SECRET_SALT", "")
     logs.init_app(app)
     _register_api(app)
     security.init_app(app)

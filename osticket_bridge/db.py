@@ -53,6 +53,10 @@ REQUIRED_COLUMNS = {
     "file_chunk": "file_id chunk_id filedata",
     "filter": "id name isactive",
     "filter_rule": "id filter_id what val isactive",
+    # E-mail notices (osticket/notices.py): templates, sender accounts
+    "email_template_group": "tpl_id isactive",
+    "email_template": "id tpl_id code_name subject body",
+    "email": "email_id name email",
 }
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")

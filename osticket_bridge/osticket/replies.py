@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import delete, func, insert, select, update
 
-from . import search
+from . import notices, search
 from .agent_access import can_access_ticket
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
@@ -27,7 +27,7 @@ from .ticket_status import (
     users_ticket,
 )
 from .tickets import find_ticket
-from .users import name_parts
+from .users import display_name
 
 ENTRY_COLLABORATOR = 0x20  # ost_thread_entry.flags
 REPLY_ALL = 0x100
@@ -55,7 +55,9 @@ def post_message(db, number, user, message, ip=""):
         if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
             flags |= ENTRY_COLLABORATOR
         poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
-        _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster)
+        entry_id = _add_entry(
+            db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster
+        )  # fmt: skip
         _touch_thread(db, conn, ticket, lastmessage=func.now())
         t = db.tables.ticket
         conn.execute(
@@ -68,6 +70,7 @@ def post_message(db, number, user, message, ip=""):
             actor, timezone = portal_session(db, conn, user)
             set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
         delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
+        notices.queue(db, conn, notices.user_message(db, conn, catalog, ticket["ticket_id"], entry_id, user["id"]))
 
 
 def post_reply(db, number, username, response, status_id=None, reply_to="all", ip=""):
@@ -93,7 +96,7 @@ def post_reply(db, number, username, response, status_id=None, reply_to="all", i
         body = entry_body(response, fmt)
         recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
         poster = agent_poster(catalog, agent)
-        _add_entry(
+        entry_id = _add_entry(
             db, conn, ticket, "R", body, fmt, _flags(fmt, recipients), recipients, ip,
             staff_id=agent["staff_id"], poster=poster, pid=_last_message_id(db, conn, ticket["thread_id"]),
         )  # fmt: skip
@@ -114,6 +117,8 @@ def post_reply(db, number, username, response, status_id=None, reply_to="all", i
             values["lock_id"] = 0
         t = db.tables.ticket
         conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**values))
+        mails = notices.agent_reply(db, conn, catalog, ticket["ticket_id"], entry_id, agent["staff_id"], recipients)
+        notices.queue(db, conn, mails)
 
 
 def entry_format(catalog):
@@ -133,34 +138,6 @@ def entry_body(value, fmt):
     if body == "-" and value.strip() != "-":
         raise Invalid("the message is empty")
     return body
-
-
-def display_name(name, fmt, parts=None):
-    """PersonsName::__toString in the configured format (client_name_format / agent_name_format).
-
-    ``parts``: an agent's {"first", "last"} (AgentsName); a user's name is split as osTicket splits it.
-    """
-    parts = {
-        "salutation": "",
-        "middle": "",
-        "suffix": "",
-        **{k: v or "" for k, v in (parts or name_parts(name)).items()},
-    }
-    first, last, middle = parts["first"], parts["last"], parts["middle"]
-    initial = f"{middle[:1]}." if middle else ""
-    formats = {
-        "first": first,
-        "last": last,
-        "full": f"{first} {last}".strip(),
-        "legal": " ".join(p for p in (first, initial, last) if p),
-        "lastfirst": f"{last}, {first}" + (f", {parts['suffix']}" if parts["suffix"] else ""),
-        "formal": f"{parts['salutation']} {last}".strip(),
-        "short": f"{first} {last[:1]}.",
-        "shortformal": f"{first[:1]}. {last}",
-        "complete": " ".join(p for p in (parts["salutation"], first, initial, last, parts["suffix"]) if p),
-        "original": name or "",
-    }
-    return formats.get(fmt, formats["full"])
 
 
 def agent_poster(catalog, agent):
