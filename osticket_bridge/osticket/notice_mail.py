@@ -153,7 +153,7 @@ def owner_link(catalog, facts, with_token):
     """TicketOwner's %{recipient.ticket_link}: an auth-token link (needs SECRET_SALT), else view.php?id=."""
     base = catalog.setting("helpdesk_url").rstrip("/")
     ticket, user_id = facts.ticket, facts.owner["id"]
-    if with_token and facts.salt and catalog.setting("allow_auth_tokens", "1") not in ("", "0"):
+    if with_token and facts.salt and catalog.config.get("allow_auth_tokens", "1") not in ("", "0"):
         packed = base64.b32encode(struct.pack("<II", user_id, ticket["ticket_id"])).decode().rstrip("=")
         created = ticket["created"].strftime("%Y-%m-%d %H:%M:%S")
         digest = hashlib.md5(f"{user_id}{created}{ticket['ticket_id']}{facts.salt}".encode()).digest()  # noqa: S324 osTicket's scheme
@@ -180,16 +180,17 @@ def _company_name(db, conn):
     return conn.execute(query).scalar()
 
 
-def message_id(salt, sender, user_id, entry_id, thread_id, utype):
+def message_id(salt, sender, user_id, entry_id, thread_id, utype, rand=None):
     """Mailer::getMessageId, version B: its signed tag lets osTicket thread a reply to the right ticket.
 
     Without the install's SECRET_SALT the tag cannot be signed: a plain unique id is used, and the subject's
     [#number] still threads replies.
     """
-    rand = "".join(secrets.choice(_RAND_CHARS) for _ in range(5))
+    rand = rand or "".join(secrets.choice(_RAND_CHARS) for _ in range(5))
     if not salt:
         return f"<bridge-{secrets.token_hex(8)}-{sender}>"
-    sysid = base64.b64encode(hashlib.md5(f"mail{salt}".encode()).digest())  # noqa: S324 osTicket's.decode().replace("+", "=")[:6]
+    digest = hashlib.md5(f"mail{salt}".encode()).digest()  # noqa: S324 osTicket's scheme
+    sysid = base64.b64encode(digest).decode().replace("+", "=")[:6]
     tag = struct.pack("<III", user_id, entry_id, thread_id) + utype.encode()
     tag += hmac.new(salt.encode(), tag + rand.encode() + sysid.encode(), hashlib.sha1).digest()[-5:]
     return f"<B{sysid}-{rand}-{base64.b64encode(tag).decode().replace('=', '')}-{sender}>"
@@ -206,15 +207,15 @@ class Envelope:
     utype: str = "?"  # S staff, U owner, C collaborator, M several / other (Mailer::getMessageId)
     user_id: int = 0  # the recipient's id in the Message-ID tag
     entry_id: int = 0  # the thread entry the mail is about: osTicket adds the hidden reply tag then
+    threaded: bool = True  # the Message-ID names the ticket's thread (not for an assignment without a note)
     headers: tuple = ()
 
 
 def compose(catalog, facts, envelope, rendered):
     """The Mail: osTicket's hidden reply separator when the mail is about an entry, the text part with Ref-Mid."""
     subject, body = rendered
-    mid = message_id(
-        facts.salt, envelope.sender[1], envelope.user_id, envelope.entry_id, facts.ticket["thread_id"], envelope.utype
-    )
+    thread_id = facts.ticket["thread_id"] if envelope.threaded else 0
+    mid = message_id(facts.salt, envelope.sender[1], envelope.user_id, envelope.entry_id, thread_id, envelope.utype)
     if envelope.entry_id:
         separator = catalog.setting("reply_separator") if catalog.setting("strip_quoted_reply") else ""
         tag = f"{separator}<br/><br/>" if separator else ""

@@ -18,8 +18,10 @@ TEAM_MEMBER_ALERTS = 0x1  # ost_team_member.flags
 AUTO_ASSIGNER = "SYSTEM (Auto Assignment)"
 
 
-def _on(catalog, key):
-    return catalog.setting(key) not in ("", "0")
+def _on(catalog, key, default=False):
+    """An osTicket on/off setting; ``default``: osTicket's own when the install has no row for it."""
+    value = catalog.config.get(key)
+    return default if value is None else value not in ("", "0")
 
 
 def queue(db, conn, mails):
@@ -95,11 +97,15 @@ def _assignment_alert(db, conn, catalog, facts):
         values.update(nm.agent_person(catalog, "assignee", assignee[0]))
     else:
         values.update(nm.person("assignee", _team_name(db, conn, facts.ticket["team_id"]), ""))
-    return _staff_alerts(db, conn, catalog, facts, "assigned.alert", template, values, sender, recipients)[0]
+    alerts = _staff_alerts(
+        db, conn, catalog, facts, "assigned.alert", template, values, sender, recipients, threaded=False
+    )  # fmt: skip
+    return alerts[0]
 
 
-def user_message(db, conn, catalog, ticket_id, entry_id, poster_id):
-    """Ticket::postMessage from the portal: the message auto-response to the poster, then the new-message alert."""
+def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
+    """Ticket::postMessage from the portal: the message auto-response to the poster, the activity notice to the
+    other participants (``recipients``: the entry's, the poster left out), then the new-message alert."""
     facts = nm.load_facts(db, conn, ticket_id)
     entry = _entry(db, conn, entry_id)
     values = _values(db, conn, catalog, facts, message=_entry_markup(entry))
@@ -113,6 +119,8 @@ def user_message(db, conn, catalog, ticket_id, entry_id, poster_id):
         and not _is_system_address(db, conn, facts.owner["email"])
     ):
         mails += _to_owner(db, conn, catalog, facts, "message.autoresp", values, dept["autoresp_email_id"], entry_id)
+    if recipients and _on(catalog, "message_autoresponder_collabs", default=True):
+        mails += _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, recipients)
     if _on(catalog, "message_alert_active"):
         template = templates.load_template(db, conn, catalog, dept["tpl_id"], "message.alert")
         sender = nm.email_account(db, conn, catalog, dept["email_id"])
@@ -166,6 +174,25 @@ def agent_reply(db, conn, catalog, ticket_id, entry_id, staff_id, recipients):
     return [nm.compose(catalog, facts, envelope, rendered)]
 
 
+def _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, recipients):
+    """Ticket::notifyCollaborators: one mail to the owner (To) and the collaborators (Cc) other than the poster,
+    greeting the owner, or "Collaborator" when the owner posted."""
+    template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], "ticket.activity.notice")
+    sender = nm.email_account(db, conn, catalog, facts.dept["email_id"])
+    if template is None or sender is None:
+        return []
+    if poster_id != facts.owner["id"]:
+        greeting = nm.user_person(catalog, "recipient", facts.owner["name"])
+    else:
+        greeting = nm.person("recipient", "Collaborator", "Collaborator")
+    link = nm.owner_link(catalog, facts, not _has_collaborators(db, conn, facts))
+    rendered = templates.render(template, {**values, **greeting, "recipient.ticket_link": link})
+    to = tuple(_address(a) for a in recipients.get("to", {}).values())
+    cc = tuple(_address(a) for a in recipients.get("cc", {}).values())
+    envelope = Envelope("ticket.activity.notice", sender, to, cc, utype="M", entry_id=entry_id)
+    return [nm.compose(catalog, facts, envelope, rendered)]
+
+
 def _to_owner(db, conn, catalog, facts, code, values, email_id, entry_id=0):
     """An auto-response to the ticket's owner, from the department's auto-response address."""
     template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], code)
@@ -186,7 +213,7 @@ def _to_owner(db, conn, catalog, facts, code, values, email_id, entry_id=0):
     return [nm.compose(catalog, facts, envelope, rendered)]
 
 
-def _staff_alerts(db, conn, catalog, facts, kind, template, values, sender, staff_ids, entry_id=0):
+def _staff_alerts(db, conn, catalog, facts, kind, template, values, sender, staff_ids, entry_id=0, threaded=True):
     """One alert per available agent, each address once (osTicket's $sentlist); returns (mails, addresses)."""
     mails, sent = [], []
     for agent in nm.agents(db, conn, staff_ids):
@@ -194,7 +221,9 @@ def _staff_alerts(db, conn, catalog, facts, kind, template, values, sender, staf
             continue
         rendered = templates.render(template, {**values, **nm.agent_person(catalog, "recipient", agent)})
         to = ((nm.agent_name(catalog, agent), agent["email"]),)
-        envelope = Envelope(kind, sender, to, utype="S", user_id=agent["staff_id"], entry_id=entry_id, headers=ALERT)
+        envelope = Envelope(
+            kind, sender, to, utype="S", user_id=agent["staff_id"], entry_id=entry_id, threaded=threaded, headers=ALERT
+        )
         mails.append(nm.compose(catalog, facts, envelope, rendered))
         sent.append(agent["email"])
     return mails, sent

@@ -70,7 +70,8 @@ def post_message(db, number, user, message, ip=""):
             actor, timezone = portal_session(db, conn, user)
             set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
         delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
-        notices.queue(db, conn, notices.user_message(db, conn, catalog, ticket["ticket_id"], entry_id, user["id"]))
+        mails = notices.user_message(db, conn, catalog, ticket["ticket_id"], entry_id, user["id"], recipients)
+        notices.queue(db, conn, mails)
 
 
 def post_reply(db, number, username, response, status_id=None, reply_to="all", ip=""):
