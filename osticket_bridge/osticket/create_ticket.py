@@ -122,7 +122,7 @@ def create_ticket(db, request):
         pending.search.append(("T", ticket_id, f"{number} {forms.searchable(subject)}", forms.search_content(answers)))
         pending.search.append(("H", entry_id, subject, forms.searchable(plain_text(body, fmt))))
         pending.flush(db, conn)
-        mails = notices.new_ticket(db, conn, catalog, ticket_id, request.autorespond, request.alert)
+        mails = notices.new_ticket(db, conn, catalog, ticket_id, entry_id, request.autorespond, request.alert)
         notices.queue(db, conn, mails)
         return number
 

@@ -10,7 +10,7 @@ import struct
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, exists, func, select
 
 from ..mail.message import Mail
 from . import templates
@@ -29,64 +29,89 @@ _BASE32 = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "abcdefghijklmnopqrs
 
 @dataclass
 class TicketFacts:
-    """The rows a notice reads: ticket, owner, department, topic; ``salt``: osTicket's SECRET_SALT or ''."""
+    """What notices read about a ticket, in one statement; ``salt``: osTicket's SECRET_SALT or ''."""
 
-    ticket: dict
-    owner: dict  # id, name, email, org_id
-    dept: dict
-    topic: dict | None
+    ticket: dict  # the ost_ticket row, and thread_id
+    owner: dict  # id, name, email, org_id, is_system (one of the help desk's own addresses)
+    dept: dict  # id, name, tpl_id, manager_id, ispublic, signature, group_membership, *_auto_response
+    topic: dict | None  # topic, noautoresp
     subject: str
+    company: str
+    has_collaborators: bool
+    accounts: dict  # "dept" / "autoresp": (name, address) of the sender osTicket picks, or None
+    entry: dict  # body, format, poster of the thread entry the notice is about
     salt: str
 
 
-def load_facts(db, conn, ticket_id):
-    t = db.tables
-    ticket = dict(conn.execute(select(t.ticket).where(t.ticket.c.ticket_id == ticket_id)).mappings().one())
-    thread_id = conn.execute(
-        select(t.thread.c.id).where(t.thread.c.object_id == ticket_id, t.thread.c.object_type == "T")
-    ).scalar()
-    ticket["thread_id"] = thread_id
-    u, e = t.user, t.user_email
-    owner = (
-        conn.execute(
-            select(u.c.id, u.c.name, u.c.org_id, e.c.address.label("email"))
-            .select_from(u.outerjoin(e, e.c.id == u.c.default_email_id))
-            .where(u.c.id == ticket["user_id"])
-        )
-        .mappings()
-        .one()
-    )
-    dept = conn.execute(select(t.department).where(t.department.c.id == ticket["dept_id"])).mappings().one()
-    topic = None
-    if ticket["topic_id"]:
-        found = select(t.help_topic).where(t.help_topic.c.topic_id == ticket["topic_id"])
-        topic = conn.execute(found).mappings().first()
-    salt = getattr(db, "secret_salt", "")
-    return TicketFacts(ticket, dict(owner), dict(dept), topic, _subject(db, conn, ticket), salt)
+_DEPT = "id name tpl_id manager_id ispublic signature group_membership ticket_auto_response message_auto_response"
 
 
-def _subject(db, conn, ticket):
-    """The ticket's subject: its cdata cache, else the first message's title (as Ticket::getSubject falls back)."""
+_ENTRY = ("body", "format", "poster")
+
+
+def load_facts(db, conn, catalog, ticket_id, entry_id):
     t = db.tables
+    tk, th, u, ue, d, ht = t.ticket, t.thread, t.user, t.user_email, t.department, t.help_topic
+    c = t.thread_collaborator
+    mail, reply, default = t.email.alias("dept_mail"), t.email.alias("reply_mail"), t.email.alias("default_mail")
+    te = t.thread_entry
+    first_title = select(te.c.title).where(te.c.thread_id == th.c.id).order_by(te.c.id).limit(1).scalar_subquery()
+    subject = first_title
     if t.has("ticket__cdata"):
         cd = t.ticket__cdata
-        found = conn.execute(select(cd.c.subject).where(cd.c.ticket_id == ticket["ticket_id"])).scalar()
-        if found:
-            return found
-    te = t.thread_entry
-    first = select(te.c.title).where(te.c.thread_id == ticket["thread_id"]).order_by(te.c.id).limit(1)
-    return conn.execute(first).scalar() or ""
+        cached = select(cd.c.subject).where(cd.c.ticket_id == tk.c.ticket_id).scalar_subquery()
+        subject = func.coalesce(func.nullif(cached, ""), first_title)
+    columns = [
+        tk,
+        th.c.id.label("thread_id"),
+        u.c.name.label("owner_name"),
+        u.c.org_id.label("owner_org_id"),
+        ue.c.address.label("owner_email"),
+        exists().where(t.email.c.email == ue.c.address).label("owner_is_system"),
+        exists().where(c.c.thread_id == th.c.id).label("has_collaborators"),
+        subject.label("subject"),
+        *(select(te.c[name]).where(te.c.id == entry_id).scalar_subquery().label(f"e_{name}") for name in _ENTRY),
+        _company_name(db).label("company"),
+        ht.c.topic.label("topic_name"),
+        ht.c.noautoresp.label("topic_noautoresp"),
+        *(d.c[name].label(f"d_{name}") for name in _DEPT.split()),
+    ]
+    for alias in (mail, reply, default):
+        columns += [alias.c.name.label(f"{alias.name}_name"), alias.c.email.label(f"{alias.name}_address")]
+    default_id = catalog.int_setting("default_email_id")
+    query = (
+        select(*columns)
+        .select_from(
+            tk.join(th, and_(th.c.object_id == tk.c.ticket_id, th.c.object_type == "T"))
+            .join(u, u.c.id == tk.c.user_id)
+            .outerjoin(ue, ue.c.id == u.c.default_email_id)
+            .join(d, d.c.id == tk.c.dept_id)
+            .outerjoin(ht, ht.c.topic_id == tk.c.topic_id)
+            .outerjoin(mail, mail.c.email_id == d.c.email_id)
+            .outerjoin(reply, reply.c.email_id == d.c.autoresp_email_id)
+            .outerjoin(default, default.c.email_id == default_id)
+        )
+        .where(tk.c.ticket_id == ticket_id)
+    )
+    row = conn.execute(query).mappings().one()
+    ticket = {col.name: row[col.name] for col in tk.columns} | {"thread_id": row["thread_id"]}
+    owner = {"id": ticket["user_id"], "name": row["owner_name"], "email": row["owner_email"]}
+    owner.update(org_id=row["owner_org_id"], is_system=bool(row["owner_is_system"]))
+    dept = {name: row[f"d_{name}"] for name in _DEPT.split()}
+    topic = {"topic": row["topic_name"], "noautoresp": row["topic_noautoresp"]} if row["topic_name"] else None
+    # Dept::getEmail: its own account, else the default one; getAutoRespEmail: its auto-response account first.
+    sender = _account(row, "dept_mail") or _account(row, "default_mail")
+    accounts = {"dept": sender, "autoresp": _account(row, "reply_mail") or sender}
+    company = row["company"] or catalog.setting("helpdesk_title")
+    return TicketFacts(
+        ticket, owner, dept, topic, row["subject"] or "", company, bool(row["has_collaborators"]), accounts,
+        {name: row[f"e_{name}"] for name in _ENTRY}, getattr(db, "secret_salt", ""),
+    )  # fmt: skip
 
 
-def email_account(db, conn, catalog, email_id):
-    """(name, address) of an ost_email row; a missing one means core.default_email_id (Dept::getEmail)."""
-    em = db.tables.email
-    for wanted in (email_id, catalog.int_setting("default_email_id")):
-        if wanted:
-            row = conn.execute(select(em.c.name, em.c.email).where(em.c.email_id == wanted)).first()
-            if row is not None:
-                return (row.name or "", row.email)
-    return None
+def _account(row, alias):
+    address = row[f"{alias}_address"]
+    return (row[f"{alias}_name"] or "", address) if address else None
 
 
 def agents(db, conn, staff_ids):
@@ -126,13 +151,13 @@ def user_person(catalog, prefix, name):
     return person(prefix, shown, name_parts(name).get("first") or shown)
 
 
-def ticket_values(db, conn, catalog, facts):
+def ticket_values(catalog, facts):
     """The %{ticket.*}, %{company.name} and %{url} variables every ticket notice can use."""
     base = catalog.setting("helpdesk_url").rstrip("/")
     ticket, owner, dept = facts.ticket, facts.owner, facts.dept
     values = {
         "url": base,
-        "company.name": _company_name(db, conn) or catalog.setting("helpdesk_title"),
+        "company.name": facts.company,
         "ticket.id": ticket["ticket_id"],
         "ticket.number": ticket["number"],
         "ticket.subject": facts.subject,
@@ -162,11 +187,11 @@ def owner_link(catalog, facts, with_token):
     return f"{base}/view.php?id={ticket['ticket_id']}"
 
 
-def _company_name(db, conn):
-    """The Company Information form's name answer (%{company.name})."""
+def _company_name(db):
+    """The Company Information form's name answer (%{company.name}), as a scalar subquery."""
     t = db.tables
     f, fe, ff, v = t.form, t.form_entry, t.form_field, t.form_entry_values
-    query = (
+    return (
         select(v.c.value)
         .select_from(
             f.join(fe, fe.c.form_id == f.c.id)
@@ -176,8 +201,8 @@ def _company_name(db, conn):
         .where(f.c.type == "C")
         .order_by(fe.c.id)
         .limit(1)
+        .scalar_subquery()
     )
-    return conn.execute(query).scalar()
 
 
 def message_id(salt, sender, user_id, entry_id, thread_id, utype, rand=None):

@@ -32,20 +32,20 @@ def queue(db, conn, mails):
         outbox.enqueue(db, conn, mails)
 
 
-def new_ticket(db, conn, catalog, ticket_id, autorespond=True, alert=True):
+def new_ticket(db, conn, catalog, ticket_id, entry_id, autorespond=True, alert=True):
     """Ticket::create's mails: the assignment alert of an auto-assigning topic, then onNewTicket's."""
-    facts = nm.load_facts(db, conn, ticket_id)
+    facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
     mails = []
     if facts.ticket["staff_id"] or facts.ticket["team_id"]:
         mails += _assignment_alert(db, conn, catalog, facts)
     if autorespond and facts.topic is not None and facts.topic["noautoresp"]:
         autorespond = False  # the topic disables the auto-response (Ticket::create)
-    if autorespond and _is_system_address(db, conn, facts.owner["email"]):
+    if autorespond and facts.owner["is_system"]:
         autorespond = False  # loop control: never auto-respond to one of the help desk's own addresses
-    values = _values(db, conn, catalog, facts, message=_first_message(db, conn, facts))
+    values = _values(db, conn, catalog, facts, message=_entry_markup(facts.entry))
     dept = facts.dept
     if autorespond and _on(catalog, "ticket_autoresponder") and dept["ticket_auto_response"]:
-        mails += _to_owner(db, conn, catalog, facts, "ticket.autoresp", values, dept["autoresp_email_id"])
+        mails += _to_owner(db, conn, catalog, facts, "ticket.autoresp", values)
     if alert and _on(catalog, "ticket_alert_active"):
         mails += _new_ticket_alerts(db, conn, catalog, facts, values)
     return mails
@@ -53,7 +53,7 @@ def new_ticket(db, conn, catalog, ticket_id, autorespond=True, alert=True):
 
 def _new_ticket_alerts(db, conn, catalog, facts, values):
     template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], "ticket.alert")
-    sender = nm.email_account(db, conn, catalog, facts.dept["email_id"])
+    sender = facts.accounts["dept"]
     if template is None or sender is None:
         return []
     dept, recipients = facts.dept, []
@@ -87,7 +87,7 @@ def _assignment_alert(db, conn, catalog, facts):
     else:
         recipients = _team_alert_recipients(db, conn, catalog, facts.ticket["team_id"])
     template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], "assigned.alert")
-    sender = nm.email_account(db, conn, catalog, facts.dept["email_id"])
+    sender = facts.accounts["dept"]
     if not recipients or template is None or sender is None:
         return []
     values = _values(db, conn, catalog, facts, comments="")
@@ -106,8 +106,8 @@ def _assignment_alert(db, conn, catalog, facts):
 def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
     """Ticket::postMessage from the portal: the message auto-response to the poster, the activity notice to the
     other participants (``recipients``: the entry's, the poster left out), then the new-message alert."""
-    facts = nm.load_facts(db, conn, ticket_id)
-    entry = _entry(db, conn, entry_id)
+    facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
+    entry = facts.entry
     values = _values(db, conn, catalog, facts, message=_entry_markup(entry))
     values.update(nm.user_person(catalog, "poster", entry["poster"] or facts.owner["name"]))
     mails = []
@@ -116,14 +116,14 @@ def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
         poster_id == facts.owner["id"]
         and _on(catalog, "message_autoresponder")
         and dept["message_auto_response"]
-        and not _is_system_address(db, conn, facts.owner["email"])
+        and not facts.owner["is_system"]
     ):
-        mails += _to_owner(db, conn, catalog, facts, "message.autoresp", values, dept["autoresp_email_id"], entry_id)
+        mails += _to_owner(db, conn, catalog, facts, "message.autoresp", values, entry_id)
     if recipients and _on(catalog, "message_autoresponder_collabs", default=True):
         mails += _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, recipients)
     if _on(catalog, "message_alert_active"):
         template = templates.load_template(db, conn, catalog, dept["tpl_id"], "message.alert")
-        sender = nm.email_account(db, conn, catalog, dept["email_id"])
+        sender = facts.accounts["dept"]
         recipients = []
         if _on(catalog, "message_alert_laststaff"):
             recipients.append(_last_respondent(db, conn, facts))
@@ -151,13 +151,13 @@ def agent_reply(db, conn, catalog, ticket_id, entry_id, staff_id, recipients):
     """
     if not recipients:
         return []
-    facts = nm.load_facts(db, conn, ticket_id)
+    facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
     dept = facts.dept
     template = templates.load_template(db, conn, catalog, dept["tpl_id"], "ticket.reply")
-    sender = nm.email_account(db, conn, catalog, dept["email_id"])
+    sender = facts.accounts["dept"]
     if template is None or sender is None:
         return []
-    entry = _entry(db, conn, entry_id)
+    entry = facts.entry
     agent = nm.agents(db, conn, [staff_id])[0]
     values = _values(db, conn, catalog, facts, response=_entry_markup(entry), signature=_signature(agent, dept))
     values.update(nm.agent_person(catalog, "staff", agent))
@@ -165,7 +165,7 @@ def agent_reply(db, conn, catalog, ticket_id, entry_id, staff_id, recipients):
     values.update(nm.user_person(catalog, "recipient", facts.owner["name"]))
     # The owner alone on a ticket with collaborators gets an auth-token link (postReply's special case).
     alone = len(recipients.get("to", {})) + len(recipients.get("cc", {})) == 1 and "to" in recipients
-    with_token = not _has_collaborators(db, conn, facts) or alone
+    with_token = not facts.has_collaborators or alone
     values["recipient.ticket_link"] = nm.owner_link(catalog, facts, with_token)
     rendered = templates.render(template, values)
     to = tuple(_address(a) for a in recipients.get("to", {}).values())
@@ -178,14 +178,14 @@ def _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, reci
     """Ticket::notifyCollaborators: one mail to the owner (To) and the collaborators (Cc) other than the poster,
     greeting the owner, or "Collaborator" when the owner posted."""
     template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], "ticket.activity.notice")
-    sender = nm.email_account(db, conn, catalog, facts.dept["email_id"])
+    sender = facts.accounts["dept"]
     if template is None or sender is None:
         return []
     if poster_id != facts.owner["id"]:
         greeting = nm.user_person(catalog, "recipient", facts.owner["name"])
     else:
         greeting = nm.person("recipient", "Collaborator", "Collaborator")
-    link = nm.owner_link(catalog, facts, not _has_collaborators(db, conn, facts))
+    link = nm.owner_link(catalog, facts, not facts.has_collaborators)
     rendered = templates.render(template, {**values, **greeting, "recipient.ticket_link": link})
     to = tuple(_address(a) for a in recipients.get("to", {}).values())
     cc = tuple(_address(a) for a in recipients.get("cc", {}).values())
@@ -193,16 +193,16 @@ def _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, reci
     return [nm.compose(catalog, facts, envelope, rendered)]
 
 
-def _to_owner(db, conn, catalog, facts, code, values, email_id, entry_id=0):
+def _to_owner(db, conn, catalog, facts, code, values, entry_id=0):
     """An auto-response to the ticket's owner, from the department's auto-response address."""
     template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], code)
-    sender = nm.email_account(db, conn, catalog, email_id or facts.dept["email_id"])
+    sender = facts.accounts["autoresp"]
     if template is None or sender is None or not facts.owner["email"]:
         return []
     values = {
         **values,
         **nm.user_person(catalog, "recipient", facts.owner["name"]),
-        "recipient.ticket_link": nm.owner_link(catalog, facts, not _has_collaborators(db, conn, facts)),
+        "recipient.ticket_link": nm.owner_link(catalog, facts, not facts.has_collaborators),
         "signature": templates.Markup(facts.dept["signature"] or "") if facts.dept["ispublic"] else "",
     }
     rendered = templates.render(template, values)
@@ -230,7 +230,7 @@ def _staff_alerts(db, conn, catalog, facts, kind, template, values, sender, staf
 
 
 def _values(db, conn, catalog, facts, **extra):
-    values = nm.ticket_values(db, conn, catalog, facts)
+    values = nm.ticket_values(catalog, facts)
     values.update(extra)
     return values
 
@@ -298,29 +298,6 @@ def _last_respondent(db, conn, facts):
         .limit(1)
     )
     return conn.execute(query).scalar()
-
-
-def _has_collaborators(db, conn, facts):
-    c = db.tables.thread_collaborator
-    found = select(c.c.id).where(c.c.thread_id == facts.ticket["thread_id"]).limit(1)
-    return conn.execute(found).first() is not None
-
-
-def _is_system_address(db, conn, address):
-    """Email::getIdByEmail: the address is one of the help desk's own (no auto-response to it)."""
-    em = db.tables.email
-    return bool(address) and conn.execute(select(em.c.email_id).where(em.c.email == address)).first() is not None
-
-
-def _entry(db, conn, entry_id):
-    te = db.tables.thread_entry
-    return conn.execute(select(te).where(te.c.id == entry_id)).mappings().one()
-
-
-def _first_message(db, conn, facts):
-    te = db.tables.thread_entry
-    query = select(te).where(te.c.thread_id == facts.ticket["thread_id"], te.c.type == "M").order_by(te.c.id)
-    return _entry_markup(conn.execute(query.limit(1)).mappings().one())
 
 
 def _entry_markup(entry):

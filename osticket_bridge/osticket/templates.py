@@ -18,22 +18,18 @@ class Markup(str):
     """A variable's value that is already HTML (a thread entry's body, a signature): not escaped again."""
 
 
-def template_group(db, conn, catalog, tpl_id):
-    """Dept::getTemplate: the department's group when it exists, else core.default_template_id."""
-    g = db.tables.email_template_group
-    if tpl_id and conn.execute(select(g.c.tpl_id).where(g.c.tpl_id == tpl_id)).scalar() is not None:
-        return tpl_id
-    return catalog.int_setting("default_template_id", 1)
-
-
 def load_template(db, conn, catalog, tpl_id, code):
-    """(subject, body) of the group's ``code`` template ("ticket.alert", ...), else the default group's, else None."""
-    t = db.tables.email_template
-    for group in dict.fromkeys((template_group(db, conn, catalog, tpl_id), catalog.int_setting("default_template_id"))):
-        row = conn.execute(select(t.c.subject, t.c.body).where(t.c.tpl_id == group, t.c.code_name == code)).first()
-        if row is not None:
-            return row.subject, row.body
-    return None
+    """(subject, body) of the ``code`` template ("ticket.alert", ...) in the department's group (Dept::getTemplate:
+    its ``tpl_id`` when that group exists), else in the default group (core.default_template_id); else None."""
+    t, g = db.tables.email_template, db.tables.email_template_group
+    default = catalog.int_setting("default_template_id", 1)
+    query = (
+        select(t.c.tpl_id, t.c.subject, t.c.body)
+        .join(g, g.c.tpl_id == t.c.tpl_id)
+        .where(t.c.code_name == code, t.c.tpl_id.in_({tpl_id or default, default}))
+    )
+    found = {row.tpl_id: (row.subject, row.body) for row in conn.execute(query)}
+    return found.get(tpl_id) or found.get(default)
 
 
 def expand(template, values, markup):
