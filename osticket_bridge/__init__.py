@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import logs, security
+from . import logs, mail, security
 from .config import load_settings
 from .db import Database
 
@@ -39,6 +39,7 @@ def create_app(config=None):
     # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notice_mail.py).
     app.extensions["osticket"].secret_salt = settings.get("OSTICKET_SECRET_SALT", "")
     logs.init_app(app)
+    mail.init_app(app)
     _register_api(app)
     security.init_app(app)
     return app

@@ -1,10 +1,12 @@
 """`osticket-bridge` commands: check a live database, load fixtures, serve a throwaway demo."""
 
+import contextlib
 import os
 import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 
 import click
@@ -13,11 +15,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import bridge_tables, devdb, fixtures
 from .db import diagnose, make_engine, schema_message
+from .mail import commands as mail_commands
 
 
 @click.group()
 def main():
     """osticket-bridge: the API osTicket lacks, on osTicket's own database."""
+
+
+main.add_command(mail_commands.mail)
 
 
 @main.command()
@@ -38,6 +44,7 @@ def check(url, prefix):
     if not problems:
         click.echo(number_index_status(url, prefix))
         click.echo(bridge_tables_status(url, prefix))
+        click.echo(mail_commands.status_line(url, prefix))
     if problems:
         click.echo("error: " + schema_message(url, problems), err=True)
         sys.exit(1)
@@ -103,14 +110,34 @@ def demo(bind, workers):
         click.echo(f"docs: http://{bind}/api/docs")
         # One secret for every worker of this throwaway server, unless the caller set one.
         env = {"OSTICKET_TOKEN_SECRET": secrets.token_urlsafe(48), **os.environ, "OSTICKET_DB_URL": db_url}
-        server = subprocess.Popen(serve_command(bind, workers), env=env)
-        # Ctrl-C or SIGTERM: stop gunicorn, then the context manager removes the throwaway database server.
-        signal.signal(signal.SIGTERM, lambda *_: server.terminate())
-        try:
-            server.wait()
-        except KeyboardInterrupt:
-            server.terminate()
-            server.wait()
+        with demo_mail_sink(env):
+            server = subprocess.Popen(serve_command(bind, workers), env=env)
+            # Ctrl-C or SIGTERM: stop gunicorn, then the context manager removes the throwaway database server.
+            signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+            try:
+                server.wait()
+            except KeyboardInterrupt:
+                server.terminate()
+                server.wait()
+
+
+def demo_mail_sink(env):
+    """A local SMTP sink the demo's bridge delivers to (unless OSTICKET_MAIL_URL is set): a line per mail caught."""
+    from .mail.sink import Sink
+
+    if env.get("OSTICKET_MAIL_URL"):
+        click.echo("mail: delivered through OSTICKET_MAIL_URL")
+        return contextlib.nullcontext()
+    folder = tempfile.mkdtemp(prefix="osticket-demo-mail-")
+
+    def show(caught):
+        subject = caught.message["Subject"]
+        click.echo(f"mail caught: {caught.sender} -> {', '.join(caught.recipients)}: {subject}")
+
+    sink = Sink(folder=folder, on_mail=show)
+    env["OSTICKET_MAIL_URL"] = sink.url
+    click.echo(f"mail: the demo's SMTP sink on {sink.url} keeps every mail in {folder}/")
+    return sink
 
 
 def serve_command(bind, workers):

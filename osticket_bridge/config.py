@@ -15,6 +15,8 @@ SETTINGS = {
     "OSTICKET_RATELIMIT_STORAGE": ("memory://", str),
     "OSTICKET_MAX_BODY_BYTES": (1_048_576, int),
     "OSTICKET_LOG_LEVEL": ("INFO", str),
+    "OSTICKET_MAIL_URL": ("", str),
+    "OSTICKET_SECRET_SALT": ("", str),
 }
 
 

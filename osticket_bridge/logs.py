@@ -12,9 +12,16 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 access_log = logging.getLogger("osticket_bridge.access")
 
 
+def current_request_id():
+    """The id of the request being served, or "-" outside one (CLI, background threads)."""
+    return g.get("request_id", "-") if has_request_context() else "-"
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        # A background job acting for a request (mail delivery) passes that request's id as `extra`.
+        if not hasattr(record, "request_id"):
+            record.request_id = current_request_id()
         return True
 
 

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from osticket_bridge import create_app, devdb, fixtures
+from osticket_bridge import create_app, devdb, fixtures, mail
 
 RUN_ID = uuid.uuid4().hex[:8]
 _created = []
@@ -127,6 +127,7 @@ def make_app():
 
     yield make
     for app in apps:
+        mail.stop(app)  # its mail sender thread, when mail is on
         app.extensions["osticket"].dispose()
 
 
@@ -141,6 +142,7 @@ def fresh_app(make_app):
 
     yield make
     for app in apps:
+        mail.stop(app)  # its mail sender thread, when mail is on
         app.extensions["osticket"].dispose()
 
 

@@ -1,0 +1,133 @@
+"""How a queued message leaves: SMTP (plain, implicit TLS or STARTTLS, optional login) or a sendmail binary.
+
+OSTICKET_MAIL_URL forms: smtp://host:port, smtps://user:pass@host:port, smtp+starttls://user:pass@host:port,
+sendmail:///usr/sbin/sendmail. A transport raises Permanent when the server refuses the mail for good (5xx), one of
+TEMPORARY_ERRORS when the attempt may succeed later.
+"""
+
+import base64
+import smtplib
+import ssl
+import subprocess
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+# Bounds every SMTP conversation: the sender holds the outbox row's lock while it talks.
+TIMEOUT = 30
+
+
+class Permanent(Exception):
+    """The mail server refused this mail for good; retrying would not help."""
+
+
+class Temporary(Exception):
+    """This attempt failed; a later one may not."""
+
+
+# What a transport raises when an attempt fails for now (smtplib's errors and ssl's are OSErrors).
+TEMPORARY_ERRORS = (OSError, subprocess.SubprocessError, Temporary)
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    security: str = "none"  # "none", "tls" (implicit, smtps) or "starttls"
+    username: str = ""
+    password: str = ""
+    verify: bool = True  # check the server's certificate (osTicket's own accounts do not: novalidatecert)
+
+    def describe(self):
+        login = f"{self.username}@" if self.username else ""
+        return f"SMTP {login}{self.host}:{self.port} ({self.security})"
+
+    def send(self, sender, recipients, message):
+        context = ssl.create_default_context()
+        if not self.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if self.security == "tls":
+            client = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT, context=context)
+        else:
+            client = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT)
+        with client:
+            if self.security == "starttls":
+                client.starttls(context=context)
+            if self.username:
+                _login(client, self.username, self.password)
+            try:
+                refused = client.sendmail(sender, recipients, message)
+            except smtplib.SMTPRecipientsRefused as exc:
+                _raise_if_permanent(exc.recipients.values())
+                raise
+            except smtplib.SMTPResponseException as exc:
+                _raise_if_permanent([(exc.smtp_code, exc.smtp_error)])
+                raise
+        # Some recipients refused, the others accepted: the mail went out; say who did not get it.
+        return refused
+
+
+def _login(client, username, password):
+    """AUTH PLAIN in UTF-8 (RFC 4616), which smtplib's login() cannot send; else smtplib's own (ASCII) methods."""
+    client.ehlo_or_helo_if_needed()
+    if "PLAIN" not in client.esmtp_features.get("auth", "").upper().split():
+        client.login(username, password)
+        return
+    token = base64.b64encode(f"\0{username}\0{password}".encode()).decode()
+    code, reply = client.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def _raise_if_permanent(responses):
+    responses = list(responses)
+    if responses and all(500 <= code < 600 for code, _ in responses):
+        raise Permanent("; ".join(f"{code} {decoded(error)}" for code, error in responses))
+
+
+def decoded(error):
+    return error.decode("utf-8", "replace") if isinstance(error, bytes) else str(error)
+
+
+@dataclass(frozen=True)
+class Sendmail:
+    path: str
+
+    def describe(self):
+        return f"sendmail {self.path}"
+
+    def send(self, sender, recipients, message):
+        # -i: a line with a single dot does not end the message; -f: the envelope sender.
+        result = subprocess.run(
+            [self.path, "-i", "-f", sender, "--", *recipients],
+            input=message.replace(b"\r\n", b"\n"),
+            capture_output=True,
+            timeout=TIMEOUT,
+        )
+        if result.returncode != 0:
+            raise Temporary(f"{self.path} exited {result.returncode}: {decoded(result.stderr).strip()}")
+        return {}
+
+
+_SMTP_SCHEMES = {"smtp": ("none", 25), "smtps": ("tls", 465), "smtp+starttls": ("starttls", 587)}
+
+
+def from_url(url):
+    """The transport an OSTICKET_MAIL_URL names; ValueError saying what is wrong otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme == "sendmail":
+        if not parts.path:
+            raise ValueError("sendmail URL needs the binary's path: sendmail:///usr/sbin/sendmail")
+        return Sendmail(parts.path)
+    if parts.scheme not in _SMTP_SCHEMES:
+        raise ValueError(f"unknown mail URL scheme {parts.scheme!r}: use smtp, smtps, smtp+starttls or sendmail")
+    if not parts.hostname:
+        raise ValueError(f"mail URL {parts.scheme}://... needs a host")
+    security, default_port = _SMTP_SCHEMES[parts.scheme]
+    return Smtp(
+        host=parts.hostname,
+        port=parts.port or default_port,
+        security=security,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )

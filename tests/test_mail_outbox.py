@@ -1,0 +1,71 @@
+"""The outbox: mails are queued in the caller's transaction, with the request id of the write."""
+
+import email
+import logging
+from email.policy import default
+
+from sqlalchemy import text
+
+from osticket_bridge.mail.message import Mail
+from osticket_bridge.mail.outbox import enqueue
+
+MAIL = Mail(
+    kind="ticket.alert",
+    sender=("Support", "support@example.com"),
+    to=(("Ädmin Ünïcode", "admin@example.com"),),
+    cc=(("Carol", "carol@example.com"),),
+    subject="New Ticket Alert [#123456]",
+    text="Hello Admin,\nA new ticket.",
+    html="<p>Hello Admin,<br/>A new ticket.</p>",
+    headers=(("Auto-Submitted", "auto-generated"), ("Message-ID", "<abc-123@example.com>")),
+    ticket_id=7,
+)
+
+
+def outbox_rows(app):
+    with app.extensions["osticket"].engine.connect() as conn:
+        return conn.execute(text("SELECT * FROM ost_bridge_outbox ORDER BY id")).mappings().all()
+
+
+def test_enqueue_stores_the_mail_with_the_request_id(fresh_app, fresh_fixtures_db):
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL="smtp://127.0.0.1:9")
+    db = app.extensions["osticket"]
+    with app.test_request_context(headers={"X-Request-ID": "req-42"}):
+        app.preprocess_request()
+        with db.engine.begin() as conn:
+            assert enqueue(db, conn, [MAIL]) == 1
+    [row] = outbox_rows(app)
+    assert (row["kind"], row["ticket_id"], row["request_id"], row["status"]) == ("ticket.alert", 7, "req-42", "queued")
+    assert row["recipients"] == "admin@example.com, carol@example.com"
+    assert row["message_id"] == "<abc-123@example.com>"
+    message = email.message_from_bytes(row["message"], policy=default)
+    assert message["Subject"] == MAIL.subject
+    assert message["To"].addresses[0].display_name == "Ädmin Ünïcode"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message.get_body(("plain",)).get_content().rstrip() == MAIL.text
+    assert message.get_body(("html",)).get_content().rstrip() == MAIL.html
+
+
+def test_a_rolled_back_write_queues_nothing(fresh_app, fresh_fixtures_db):
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL="smtp://127.0.0.1:9")
+    db = app.extensions["osticket"]
+    with db.engine.connect() as conn:
+        with conn.begin() as transaction:
+            enqueue(db, conn, [MAIL])
+            transaction.rollback()
+    assert outbox_rows(app) == []
+
+
+def test_mail_off_stores_nothing(fresh_app, fresh_fixtures_db, caplog):
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL="")
+    db = app.extensions["osticket"]
+    logger = logging.getLogger("osticket_bridge")  # does not propagate to caplog's root handler
+    logger.addHandler(caplog.handler)
+    try:
+        with db.engine.begin() as conn:
+            assert enqueue(db, conn, [MAIL, MAIL]) == 0
+            assert enqueue(db, conn, [MAIL]) == 0
+    finally:
+        logger.removeHandler(caplog.handler)
+    assert outbox_rows(app) == []
+    assert len([r for r in caplog.records if "mail is off" in r.getMessage() and "not queued" in r.getMessage()]) == 1
