@@ -7,6 +7,7 @@ transaction, a write that rolls back mails nobody.
 
 from sqlalchemy import select
 
+from ..mail import outbox
 from . import notice_mail as nm
 from . import templates
 from .notice_mail import ALERT, AUTO_REPLY, Envelope
@@ -26,8 +27,6 @@ def _on(catalog, key, default=False):
 
 def queue(db, conn, mails):
     """Hand the mails to the outbox, in the caller's transaction."""
-    from ..mail import outbox
-
     if mails:
         outbox.enqueue(db, conn, mails)
 
