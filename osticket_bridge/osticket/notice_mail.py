@@ -53,7 +53,7 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
     t = db.tables
     tk, th, u, ue, d, ht = t.ticket, t.thread, t.user, t.user_email, t.department, t.help_topic
     c = t.thread_collaborator
-    mail, reply, default = t.email.alias("dept_mail"), t.email.alias("reply_mail"), t.email.alias("default_mail")
+    mail, reply = t.email.alias("dept_mail"), t.email.alias("reply_mail")
     te = t.thread_entry
     first_title = select(te.c.title).where(te.c.thread_id == th.c.id).order_by(te.c.id).limit(1).scalar_subquery()
     subject = first_title
@@ -76,9 +76,12 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
         ht.c.noautoresp.label("topic_noautoresp"),
         *(d.c[name].label(f"d_{name}") for name in _DEPT.split()),
     ]
-    for alias in (mail, reply, default):
+    for alias in (mail, reply):
         columns += [alias.c.name.label(f"{alias.name}_name"), alias.c.email.label(f"{alias.name}_address")]
-    default_id = catalog.int_setting("default_email_id")
+    em, default_id = t.email, catalog.int_setting("default_email_id")
+    for name, column in (("name", em.c.name), ("address", em.c.email)):
+        default = select(column).where(em.c.email_id == default_id).scalar_subquery()
+        columns.append(default.label(f"default_mail_{name}"))
     query = (
         select(*columns)
         .select_from(
@@ -89,7 +92,6 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
             .outerjoin(ht, ht.c.topic_id == tk.c.topic_id)
             .outerjoin(mail, mail.c.email_id == d.c.email_id)
             .outerjoin(reply, reply.c.email_id == d.c.autoresp_email_id)
-            .outerjoin(default, default.c.email_id == default_id)
         )
         .where(tk.c.ticket_id == ticket_id)
     )
