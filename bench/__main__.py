@@ -23,7 +23,7 @@ from osticket_bridge import create_app, fixtures
 from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
 from osticket_bridge.db import make_engine
 
-from . import count, dataset, report
+from . import count, dataset, downloads, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
 
 DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
@@ -65,6 +65,7 @@ def parse(argv):
     p.add_argument("--requests", type=int, default=50_000, help="at most this many requests per scenario")
     p.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated subset of " + ",".join(SCENARIOS))
     p.add_argument("--no-floor", action="store_true", help="skip the raw-SQL floor")
+    p.add_argument("--downloads", action="store_true", help="also: worker RSS during 10 downloads of 20 MB at once")
     return p.parse_args(argv)
 
 
@@ -210,6 +211,8 @@ def main(argv=None):
             db_url = dataset.build(args.db_url, name, args.tickets, args.users, dump=args.dump, log=log)
         log(f"database ready after {time.monotonic() - began:.0f}s")
         run(args, db_url, started)
+        if args.downloads:
+            downloads.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
     finally:
         if args.keep or args.database:
             log(f"kept database {name} (reuse it with BENCH_ARGS='--database {name}')")

@@ -97,11 +97,12 @@ def _security_headers(response):
     docs = request.path in DOCS_PATHS
     headers = response.headers
     headers["X-Content-Type-Options"] = "nosniff"
-    headers["Content-Security-Policy"] = DOCS_CSP if request.path == "/api/docs" else API_CSP
+    # A view may set its own (downloads: a sandbox); every other answer gets the API's.
+    headers.setdefault("Content-Security-Policy", DOCS_CSP if request.path == "/api/docs" else API_CSP)
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"
     if not docs:
-        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -4,7 +4,9 @@ A token is an itsdangerous URL-safe payload signed with HMAC-SHA256 under ``OSTI
 worker process signs and checks with the same secret, so a token minted by one worker is valid in all of them.
 """
 
+import base64
 import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 
@@ -66,3 +68,41 @@ class TokenSigner:
 def signer_from_settings(secret, ttl):
     """The app's TokenSigner, or None when no secret is configured (tokens disabled)."""
     return TokenSigner(secret, ttl) if secret else None
+
+
+class InvalidLink(Exception):
+    pass
+
+
+class LinkSigner:
+    """Signed download links: an attachment id and an expiry, HMAC-SHA256 under the token secret.
+
+    Expiries are rounded up to a quarter of the lifetime, so one file keeps one URL for a while and a browser
+    can cache it; a link lives between ``ttl`` and 1.25 ``ttl`` seconds.
+    """
+
+    def __init__(self, secret, ttl):
+        self.ttl = ttl
+        self._key = hmac.new(secret.encode(), b"osticket-bridge attachment link", hashlib.sha256).digest()
+
+    def sign(self, attachment_id, now=None):
+        """Return (expires, signature) for this attachment."""
+        step = max(self.ttl // 4, 1)
+        expires = -(-(int(now or time.time()) + self.ttl) // step) * step
+        return expires, self._signature(attachment_id, expires)
+
+    def verify(self, attachment_id, expires, signature):
+        """Raise InvalidLink unless ``signature`` signs this attachment until ``expires`` (still in the future)."""
+        try:
+            expires = int(expires)
+        except (TypeError, ValueError):
+            raise InvalidLink("the link is not valid") from None
+        given = str(signature or "").encode("utf-8", "replace")  # bytes: compare_digest refuses non-ASCII str
+        if not hmac.compare_digest(self._signature(attachment_id, expires).encode(), given):
+            raise InvalidLink("the link is not valid")
+        if expires <= time.time():
+            raise InvalidLink("the link has expired")
+
+    def _signature(self, attachment_id, expires):
+        digest = hmac.new(self._key, f"{int(attachment_id)}:{int(expires)}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()

@@ -132,6 +132,7 @@ def test_first_message_entry_matches_the_seed_shape(client):
             "parts": {"salutation": "", "first": "Carol", "suffix": "", "last": "Customer", "middle": ""},
             "name": "Carol Customer",
         },
+        "attachments": [],
     }
 
 

@@ -67,7 +67,7 @@ def test_a_topic_whose_form_link_cannot_be_written_is_not_created(fresh_app, fre
 def test_the_next_create_works_after_a_failure(fresh_app, fresh_baseline_db, monkeypatch):
     client = fresh_app(fresh_baseline_db).test_client()
     with monkeypatch.context() as patch:
-        patch.setattr(create_ticket.attachments, "attach", lambda *a: 1 / 0)
+        patch.setattr(create_ticket.files, "attach", lambda *a: 1 / 0)
         assert post_ticket(client, golden_request("create_ticket_api_extras")).status_code == 500
     response = post_ticket(client, golden_request("create_ticket_api_extras"))
     assert response.status_code == 201, response.get_json()

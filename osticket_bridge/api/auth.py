@@ -107,6 +107,16 @@ def _token_caller(token):
     )
 
 
+def identify_caller(tokens):
+    """The caller of this request (API key, or with tokens=True an end-user token); 401 otherwise."""
+    token = bearer_token()
+    if token is None:
+        return _api_key_caller()
+    if tokens:
+        return _token_caller(token)
+    abort(401, message="this route accepts osTicket API keys only")
+
+
 def authenticated(blp, tokens=False, create=False):
     """Require an API key (or, with tokens=True, an end-user token); create=True needs can_create_tickets.
 
@@ -118,13 +128,7 @@ def authenticated(blp, tokens=False, create=False):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            token = bearer_token()
-            if token is None:
-                g.caller = _api_key_caller()
-            elif tokens:
-                g.caller = _token_caller(token)
-            else:
-                abort(401, message="this route accepts osTicket API keys only")
+            g.caller = identify_caller(tokens)
             if create and not g.caller.can_create_tickets:
                 if g.caller.is_end_user:
                     abort(403, message="this token cannot create tickets")

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, pre_load, validate
 from ..osticket.create_ticket import NewTicket, create_ticket
 from ..osticket.create_topic import NewTopic, create_topic
 from ..osticket.create_user import create_user
+from .attachments import request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import database
@@ -48,7 +49,7 @@ class TicketCreateParams(UserParams):
     attachments = fields.List(
         fields.Dict(),
         validate=validate.Length(max=20),
-        metadata={"description": '[{"file.txt": "data:text/plain;base64,..."}]'},
+        metadata={"description": '[{"file.txt": "data:text/plain;base64,..."}]; or multipart/form-data file parts'},
     )
     alert = fields.Raw(metadata={"description": "false: no new-ticket alert to agents (API keys only; default true)"})
     autorespond = fields.Raw(
@@ -179,7 +180,7 @@ def post_ticket(args):
         priority_id=priority,
         message_format=args["format"],
         ip=_ip(args),
-        attachments=args.get("attachments") or [],
+        attachments=request_uploads(args),
         fields=_form_values(TicketCreateParams, args),
         # An end user's token cannot silence the mails the portal would send.
         autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),

@@ -1,6 +1,6 @@
 """Every API blueprint, in the order they appear in the OpenAPI document."""
 
-from . import auth_routes, creates
+from . import attachments, auth_routes, creates
 from . import scp as scp_reads
 from . import tickets as ticket_reads
 from . import topics as topic_reads
@@ -8,4 +8,12 @@ from . import updates as ticket_updates
 
 
 def blueprints():
-    return [topic_reads.blp, ticket_reads.blp, scp_reads.blp, ticket_updates.blp, creates.blp, auth_routes.blp]
+    return [
+        topic_reads.blp,
+        ticket_reads.blp,
+        scp_reads.blp,
+        ticket_updates.blp,
+        creates.blp,
+        auth_routes.blp,
+        attachments.blp,
+    ]

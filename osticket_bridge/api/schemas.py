@@ -5,7 +5,9 @@ Field names and JSON types are the seed's (DESIGN.md); extra keys (``editor_type
 
 from datetime import datetime
 
-from marshmallow import Schema, fields, post_dump
+from marshmallow import Schema, fields, post_dump, pre_dump
+
+from .attachments import linked_entry
 
 
 class Timestamp(fields.String):
@@ -42,6 +44,19 @@ class MessageSchema(Schema):
     options = fields.Dict(keys=fields.String(), values=fields.Boolean())
 
 
+class AttachmentSchema(Schema):
+    """An entry's file as osTicket's views list it, with a download link."""
+
+    id = fields.Integer()
+    name = fields.String(metadata={"example": "invoice.pdf"})
+    size = fields.Integer()
+    type = fields.String(metadata={"example": "application/pdf"})
+    inline = fields.Boolean(metadata={"description": "an image shown in the HTML body (its src is the url)"})
+    url = fields.String(
+        metadata={"description": "signed download link, expires after OSTICKET_ATTACHMENT_URL_TTL seconds"}
+    )
+
+
 class ThreadEntrySchema(Schema):
     id = fields.Integer()
     pid = fields.Integer()
@@ -61,6 +76,11 @@ class ThreadEntrySchema(Schema):
     updated = Timestamp()
     staff_name = fields.Nested(PersonsNameSchema, allow_none=True)
     user_name = fields.Nested(PersonsNameSchema, allow_none=True)
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+
+    @pre_dump
+    def links(self, entry, **kwargs):
+        return linked_entry(entry)
 
 
 class ThreadEventSchema(Schema):

@@ -7,6 +7,7 @@ writes nothing and answers 403/404/409/413/422 with the one JSON error shape.
 from marshmallow import Schema, fields, pre_load, validate
 
 from ..osticket import replies, ticket_status
+from .attachments import request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import database
@@ -21,6 +22,14 @@ blp = Blueprint(
 )
 
 MAX_TEXT = 1_000_000  # the request body limit applies first; BodyTooLong catches what one entry cannot hold
+ATTACHMENTS_DOC = (
+    '[{"name.pdf": "data:application/pdf;base64,..."}]; or send multipart/form-data (a browser\'s FormData) '
+    "with file parts"
+)
+
+
+def attachments_field():
+    return fields.List(fields.Dict(), validate=validate.Length(max=20), metadata={"description": ATTACHMENTS_DOC})
 
 
 class TicketNumber(fields.String):
@@ -34,6 +43,7 @@ class TicketNumber(fields.String):
 
 class MessageParams(UserParams):
     message = fields.String(required=True, validate=validate.Length(min=1, max=MAX_TEXT))
+    attachments = attachments_field()
 
 
 class CloseParams(UserParams):
@@ -55,6 +65,7 @@ class ReplyParams(Params):
         validate=validate.OneOf(replies.REPLY_TO),
         metadata={"description": "who the reply is addressed to: owner and Cc's, owner only, nobody"},
     )
+    attachments = attachments_field()
 
     @pre_load
     def no_status(self, data, **kwargs):
@@ -81,7 +92,8 @@ class ReplyEnvelopeSchema(Schema):
 def post_message(args, number):
     """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
     user = acting_user(args, number=number)
-    replies.post_message(database(), number, user, args["message"], ip=client_ip())
+    uploads = request_uploads(args)
+    replies.post_message(database(), number, user, args["message"], ip=client_ip(), uploads=uploads)
     return ticket_or_404(number, viewer=user)
 
 
@@ -126,6 +138,7 @@ def reopen_ticket(args, number):
 @refusals
 def post_reply(args):
     """An agent replies, optionally setting an open- or closed-state status, as the staff panel does."""
+    uploads = request_uploads(args)
     replies.post_reply(
         database(),
         args["ticketNumber"],
@@ -134,5 +147,6 @@ def post_reply(args):
         status_id=args.get("reply_status_id"),
         reply_to=args["reply_to"],
         ip=client_ip(),
+        uploads=uploads,
     )
     return {"status_code": "0", "status_msg": "reply posted successfully"}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select, update
 
-from . import attachments, forms, notices, numbers, sla
+from . import file_rules, files, forms, notices, numbers, sla
 from . import ticket_routing as routing
 from .create_user import check_email, new_user
 from .errors import Conflict, FieldError, Forbidden
@@ -34,7 +34,7 @@ class NewTicket:
     priority_id: int | None = None
     message_format: str = "text"
     ip: str = ""
-    attachments: list = field(default_factory=list)
+    attachments: list = field(default_factory=list)  # files.Upload
     fields: dict = field(default_factory=dict)
     autorespond: bool = True  # the stock API's parameters: mail the user / alert the agents, per the settings
     alert: bool = True
@@ -44,9 +44,9 @@ def create_ticket(db, request):
     """Create the ticket in one transaction and return its number."""
     with numbers.ticket_transaction(db) as conn:
         catalog = db.catalog.get(conn)
-        subject, body, fmt = _subject(db, request.subject), *_message(request)
-        max_size = catalog.int_setting("max_file_size", attachments.DEFAULT_MAX_SIZE)
-        uploads = attachments.parse_uploads(request.attachments, max_size) if request.attachments else []
+        subject, (body, fmt, embedded) = _subject(db, request.subject), _message(request)
+        uploads = list(request.attachments)
+        file_rules.message_limits(catalog).check(uploads, embedded)
         topic = routing.find_topic(db, conn, catalog, request.topic_id)
         email = check_email(request.email) if request.user_id is None else None
         found = routing.lookups(db, conn, catalog, topic, email)
@@ -99,6 +99,8 @@ def create_ticket(db, request):
             assigned = {**snapshot, "staff_id": ticket["staff_id"], "team_id": ticket["team_id"]}
             log_event(db, conn, catalog, assigned, "assigned", FILTER_ACTOR, {assignee[0]: assignee[1]})
 
+        stored = files.store(db, conn, [*uploads, *embedded])
+        body = files.reference_stored(body, stored)
         entry_id = conn.execute(
             insert(t.thread_entry).values(
                 thread_id=thread_id,
@@ -114,7 +116,7 @@ def create_ticket(db, request):
                 created=now,
             )
         ).inserted_primary_key[0]
-        attachments.attach(db, conn, entry_id, uploads)
+        files.attach(db, conn, entry_id, stored, body)
 
         due = sla.due_date(db, conn, catalog, sla_id=sla_id, dept_id=dept["id"], start=created)
         if due is not None:
@@ -138,10 +140,11 @@ def _subject(db, raw):
 
 
 def _message(request):
-    """(body as stored, format): a data URL's type decides (text/html -> html), else ``message_format``."""
+    """(body as stored, format, embedded images): a data URL's type decides (text/html -> html), else
+    ``message_format``; data: images of an HTML body become inline uploads (HtmlThreadEntryBody)."""
     text, fmt = request.message or "", request.message_format or "text"
     try:
-        parsed = attachments.parse_data_url(text)
+        parsed = files.parse_data_url(text)
     except ValueError as exc:
         raise FieldError("message", str(exc)) from None
     if parsed is not None:
@@ -153,10 +156,11 @@ def _message(request):
             raise FieldError("message", f"the data is not valid {charset or 'utf-8'} text") from None
     if not storable(text).strip():
         raise FieldError("message", "Issue Details is a required field")
+    text, embedded = files.extract_embedded_images(text) if fmt == "html" else (text, [])
     body = clean_body(text, fmt)
     if body == "-":
         raise FieldError("message", "Issue Details is a required field")
-    return body, fmt
+    return body, fmt, embedded
 
 
 def _form_entries(db, conn, catalog, topic, supplied):

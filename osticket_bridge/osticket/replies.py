@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import delete, func, insert, select, update
 
-from . import notices, search
+from . import file_rules, files, notices, search
 from .agent_access import can_access_ticket
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
@@ -41,15 +41,16 @@ _TAGS = "|".join(sorted(HTML_TAGS | {"html", "body", "head", "script", "style", 
 _MARKUP = re.compile(rf"</?(?:{_TAGS})\b[^>]*>|<!--", re.IGNORECASE)
 
 
-def post_message(db, number, user, message, ip=""):
-    """The ticket's user posts a message (portal style); a closed ticket reopens when osTicket would."""
+def post_message(db, number, user, message, ip="", uploads=()):
+    """The ticket's user posts a message (portal style) with ``uploads`` (files.Upload) attached; a closed
+    ticket reopens when osTicket would."""
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
         ticket = users_ticket(db, conn, number, user, collaborator=True)
         if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
             raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
         fmt = entry_format(catalog)
-        body = entry_body(message, fmt)
+        body, stored = _body_and_files(db, conn, message, fmt, uploads, file_rules.message_limits(catalog))
         recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
         flags = _flags(fmt, recipients)
         if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
@@ -57,7 +58,8 @@ def post_message(db, number, user, message, ip=""):
         poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
         entry_id = _add_entry(
             db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster
-        )  # fmt: skip
+        )
+        files.attach(db, conn, entry_id, stored, body)
         _touch_thread(db, conn, ticket, lastmessage=func.now())
         t = db.tables.ticket
         conn.execute(
@@ -74,8 +76,9 @@ def post_message(db, number, user, message, ip=""):
         notices.queue(db, conn, mails)
 
 
-def post_reply(db, number, username, response, status_id=None, reply_to="all", ip=""):
-    """An agent replies, optionally changing the status; the agent's own lock on the ticket is released."""
+def post_reply(db, number, username, response, status_id=None, reply_to="all", ip="", uploads=()):
+    """An agent replies with ``uploads`` attached, optionally changing the status; the agent's own lock on the
+    ticket is released."""
     with db.engine.begin() as conn:
         catalog = db.catalog.get(conn)
         ticket = find_ticket(db, conn, number, for_update=True)
@@ -94,13 +97,14 @@ def post_reply(db, number, username, response, status_id=None, reply_to="all", i
         if reply_to not in REPLY_TO:
             raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
         fmt = entry_format(catalog)
-        body = entry_body(response, fmt)
+        body, stored = _body_and_files(db, conn, response, fmt, uploads, file_rules.reply_limits(catalog))
         recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
         poster = agent_poster(catalog, agent)
         entry_id = _add_entry(
             db, conn, ticket, "R", body, fmt, _flags(fmt, recipients), recipients, ip,
             staff_id=agent["staff_id"], poster=poster, pid=_last_message_id(db, conn, ticket["thread_id"]),
         )  # fmt: skip
+        files.attach(db, conn, entry_id, stored, body)
         _touch_thread(db, conn, ticket, lastresponse=func.now())
         if status_id is not None and status_id != ticket["status_id"]:
             actor = Actor.agent(agent["staff_id"], agent["username"])
@@ -139,6 +143,16 @@ def entry_body(value, fmt):
     if body == "-" and value.strip() != "-":
         raise Invalid("the message is empty")
     return body
+
+
+def _body_and_files(db, conn, value, fmt, uploads, limits):
+    """The stored body and its files: uploads checked against the field's rules, images embedded in an HTML
+    body taken out as inline files, all stored, and the body's cid: references pointed at the files' keys."""
+    value, embedded = files.extract_embedded_images(value or "") if fmt == "html" else (value, [])
+    limits.check(list(uploads), embedded)
+    body = entry_body(value, fmt)
+    stored = files.store(db, conn, [*uploads, *embedded])
+    return files.reference_stored(body, stored), stored
 
 
 def agent_poster(catalog, agent):

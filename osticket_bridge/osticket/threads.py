@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from sqlalchemy import bindparam, select
 
+from .files import attachment_of, with_attachments
 from .users import agents_name, persons_name
 
 ENTRY_HIDDEN = 0x4  # ost_thread_entry.flags
@@ -13,7 +14,7 @@ PUBLIC_TYPES = ("M", "R")  # what the client portal shows: messages and response
 
 
 def entries_by_thread(db, conn, catalog, thread_ids, staff_view):
-    """{thread_id: [entry dict]} in osTicket's display order (created, id).
+    """{thread_id: [entry dict]} in osTicket's display order (created, id), each with its ``attachments``.
 
     ``staff_view`` False is the client portal's view: messages and responses only, hidden entries left out.
     """
@@ -24,13 +25,20 @@ def entries_by_thread(db, conn, catalog, thread_ids, staff_view):
     client_format = catalog.setting("client_name_format", "original")
     entries = defaultdict(list)
     for row in conn.execute(query, {"thread_ids": list(set(thread_ids))}).mappings():
-        entries[row["thread_id"]].append(_entry(row, agent_format, client_format))
+        thread = entries[row["thread_id"]]
+        if not thread or thread[-1]["id"] != row["id"]:  # one row per attachment: the entry comes once
+            thread.append(_entry(row, agent_format, client_format))
+        attachment = attachment_of(row)
+        if attachment is not None:
+            thread[-1]["attachments"].append(attachment)
     return entries
 
 
 def _entries_query(db, staff_view):
     t = db.tables
     e, staff, user = t.thread_entry, t.staff, t.user
+    people = e.outerjoin(staff, staff.c.staff_id == e.c.staff_id).outerjoin(user, user.c.id == e.c.user_id)
+    source, attachment_columns, attachment_id = with_attachments(db, people, e)
     query = (
         select(
             e.c.id,
@@ -52,10 +60,11 @@ def _entries_query(db, staff_view):
             staff.c.firstname.label("staff_firstname"),
             staff.c.lastname.label("staff_lastname"),
             user.c.name.label("user_name"),
+            *attachment_columns,
         )
-        .select_from(e.outerjoin(staff, staff.c.staff_id == e.c.staff_id).outerjoin(user, user.c.id == e.c.user_id))
+        .select_from(source)
         .where(e.c.thread_id.in_(bindparam("thread_ids", expanding=True)))
-        .order_by(e.c.thread_id, e.c.created, e.c.id)
+        .order_by(e.c.thread_id, e.c.created, e.c.id, attachment_id)
     )
     if not staff_view:
         query = query.where(e.c.type.in_(PUBLIC_TYPES), e.c.flags.op("&")(ENTRY_HIDDEN) == 0)
@@ -88,6 +97,7 @@ def _entry(row, agent_format, client_format):
         "updated": row["updated"],
         "staff_name": staff_name,
         "user_name": user_name,
+        "attachments": [],
     }
 
 

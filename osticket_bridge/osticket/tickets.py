@@ -65,6 +65,16 @@ def ticket_object(db, conn, number, staff_view, viewer=None):
     return objects[0] if objects else None
 
 
+def sees_ticket(db, conn, ticket_id, viewer, only_number=None):
+    """Whether ``viewer`` (a user from find_user) sees this ticket in the client portal (a guest: only_number)."""
+    catalog = db.catalog.get(conn)
+    t, u = db.tables.ticket, db.tables.user
+    source = t.outerjoin(db.tables.thread, _thread_of(db)).outerjoin(u, u.c.id == t.c.user_id)
+    query = select(t.c.number).select_from(source).where(t.c.ticket_id == ticket_id, _visible_to(db, catalog, viewer))
+    number = conn.execute(query.limit(1)).scalar()
+    return number is not None and (only_number is None or number == str(only_number))
+
+
 def user_tickets(db, conn, user, page, only_number=None):
     """(ticket objects, total) the user sees in the client portal: owned, collaborated on, shared by the org.
 
