@@ -5,7 +5,7 @@ Ticket::onNewTicket / onAssign / postMessage+onMessage / postReply would send. Q
 transaction, a write that rolls back mails nobody.
 """
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..mail import outbox
 from . import notice_mail as nm
@@ -240,13 +240,13 @@ def _alert_members(db, conn, dept):
     if dept["group_membership"] == ALERTS_DISABLED:
         return []
     s, a = db.tables.staff, db.tables.staff_dept_access
-    available = (s.c.isactive == 1, s.c.onvacation == 0)
-    members = [r for (r,) in conn.execute(select(s.c.staff_id).where(s.c.dept_id == dept["id"], *available))]
+    member = s.c.dept_id == dept["id"]
     if dept["group_membership"] == ALERTS_DEPT_AND_EXTENDED:
-        extended = select(s.c.staff_id).join(a, a.c.staff_id == s.c.staff_id)
-        extended = extended.where(a.c.dept_id == dept["id"], a.c.flags.op("&")(ACCESS_ALERTS) != 0, *available)
-        members += [r for (r,) in conn.execute(extended) if r not in members]
-    return members
+        extended = select(a.c.staff_id).where(a.c.dept_id == dept["id"], a.c.flags.op("&")(ACCESS_ALERTS) != 0)
+        member = or_(member, s.c.staff_id.in_(extended))
+    query = select(s.c.staff_id).where(member, s.c.isactive == 1, s.c.onvacation == 0)
+    query = query.order_by(s.c.firstname, s.c.lastname)  # Staff::nsort, by name
+    return [r for (r,) in conn.execute(query)]
 
 
 def _team_members_for_alerts(db, conn, team_id):
