@@ -4,13 +4,14 @@ from flask import Flask
 
 from . import logs, mail, security
 from .config import load_settings
-from .db import Database
+from .db import Database, Timeouts
 
 
 def create_app(config=None):
     """Build the app: settings (defaults < environment < ``config``), database, routes.
 
-    Fails with a SchemaError naming what is missing when the database is unusable.
+    Fails with a SchemaError naming what is missing when the database answers but is unusable; when it does not
+    answer, the app starts and answers 503 until it does.
     """
     app = Flask(__name__)
     settings = load_settings(config)
@@ -35,6 +36,12 @@ def create_app(config=None):
         prefix=settings["OSTICKET_TABLE_PREFIX"],
         pool_size=settings["OSTICKET_DB_POOL_SIZE"],
         pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
+        timeouts=Timeouts(
+            connect=settings["OSTICKET_DB_CONNECT_TIMEOUT"],
+            read=settings["OSTICKET_DB_READ_TIMEOUT"],
+            write=settings["OSTICKET_DB_WRITE_TIMEOUT"],
+            statement=settings["OSTICKET_DB_STATEMENT_TIMEOUT"],
+        ),
     )
     # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notice_mail.py).
     app.extensions["osticket"].secret_salt = settings.get("OSTICKET_SECRET_SALT", "")

@@ -1,10 +1,17 @@
-"""Engine, session settings and reflection of the osTicket tables the bridge uses."""
+"""Engine, session settings, bounded waits and reflection of the osTicket tables the bridge uses."""
 
 import logging
+import threading
+from typing import NamedTuple
 
+import pymysql
 from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.pool import NullPool
+
+from .osticket.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +73,43 @@ KNOWN_SIGNATURES = {"5fb92bef17f3b603659e024c01cc7a59": "1.18 (same schema as 1.
 
 
 class SchemaError(RuntimeError):
-    """The database is unreachable or lacks a table or column the bridge needs."""
+    """The database answers but is not a usable osTicket database (wrong credentials, tables, columns, prefix)."""
+
+
+UNREACHABLE = "osTicket's database does not answer"
+# Driver error numbers that mean "the database cannot serve now, retry later" -> the message the client sees.
+UNAVAILABLE_ERRORS = {
+    **dict.fromkeys((2002, 2003, 2006, 2013, 2055, 1040, 1053, 1152, 1153, 1158, 1159, 1160, 1161), UNREACHABLE),
+    **dict.fromkeys((1927, 1317), UNREACHABLE),  # the connection or query was killed
+    **dict.fromkeys((1969, 3024), "osTicket's database did not answer within the statement time limit"),
+    **dict.fromkeys((1205, 1213), "osTicket's database is busy (a lock wait timed out or a deadlock)"),
+    **dict.fromkeys((1290, 1836, 1223), "osTicket's database is read-only for now"),
+}
+
+
+def unavailable_message(exc):
+    """The client's message when a SQLAlchemy/driver error means the database is unavailable, else None."""
+    if isinstance(exc, (PoolTimeoutError, DisconnectionError)) or getattr(exc, "connection_invalidated", False):
+        return UNREACHABLE
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, pymysql.err.InterfaceError):  # the connection was already closed
+        return UNREACHABLE
+    code = orig.args[0] if isinstance(orig, pymysql.MySQLError) and orig.args else None
+    return UNAVAILABLE_ERRORS.get(code)
+
+
+class Timeouts(NamedTuple):
+    """Bounded waits, in seconds (statement: the server's per-statement limit, 0 = none)."""
+
+    connect: float = 5
+    read: float = 10
+    write: float = 10
+    statement: float = 8
+
+
+DEFAULT_TIMEOUTS = Timeouts()
+# /readyz must answer within 2 s, even when the server accepts connections but never answers.
+PROBE_TIMEOUTS = Timeouts(connect=1, read=1, write=1, statement=0)
 
 
 class Tables:
@@ -85,57 +128,143 @@ class Tables:
         return name in self._by_name
 
 
-def _set_session(dbapi_connection, _record):
-    # The session osTicket's db_connect() opens (DATA_MODEL §0): non-strict mode, 3-byte utf8, server time zone.
-    with dbapi_connection.cursor() as cur:
-        cur.execute("SET NAMES utf8 COLLATE utf8_general_ci, SESSION sql_mode='', SESSION time_zone='SYSTEM'")
+def _session_settings(statement_seconds):
+    def set_session(dbapi_connection, _record):
+        # The session osTicket's db_connect() opens (DATA_MODEL §0): non-strict mode, 3-byte utf8, server time
+        # zone; plus the bridge's per-statement limit (MariaDB and MySQL name it differently).
+        sql = "SET NAMES utf8 COLLATE utf8_general_ci, SESSION sql_mode='', SESSION time_zone='SYSTEM'"
+        if statement_seconds:
+            if "MariaDB" in dbapi_connection.get_server_info():
+                sql += f", SESSION max_statement_time={float(statement_seconds)}"
+            else:
+                sql += f", SESSION max_execution_time={int(statement_seconds * 1000)}"
+        with dbapi_connection.cursor() as cur:
+            cur.execute(sql)
+
+    return set_session
 
 
-def make_engine(url, pool_size=5, pool_recycle=3600):
+def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, **options):
     url = make_url(url)
     if url.drivername == "mysql":
         url = url.set(drivername="mysql+pymysql")
+    if "poolclass" not in options:
+        options.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=timeouts.connect)
     engine = create_engine(
         url.update_query_dict({"charset": "utf8"}),
+        connect_args={
+            "connect_timeout": timeouts.connect,
+            "read_timeout": timeouts.read,
+            "write_timeout": timeouts.write,
+        },
         pool_pre_ping=True,
         pool_recycle=pool_recycle,
-        pool_size=pool_size,
-        max_overflow=pool_size,
         # Every connection is used in a context manager whose close already rolls back an open transaction;
         # the pool's own reset would send a second ROLLBACK per request.
         pool_reset_on_return=None,
+        **options,
     )
-    event.listen(engine, "connect", _set_session)
+    event.listen(engine, "connect", _session_settings(timeouts.statement))
     return engine
 
 
 class Database:
-    """One engine, the reflected tables and what the schema says about the install."""
+    """One engine, the reflected tables and what the schema says about the install.
 
-    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600):
+    The tables are reflected (and the schema checked) at start-up when the database answers, else on first use:
+    until then every use raises Unavailable, and a later use tries again. A database that answers but is not
+    usable raises SchemaError.
+    """
+
+    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS):
+        self.url = make_url(url)
         self.prefix = prefix
-        self.engine = make_engine(url, pool_size, pool_recycle)
-        try:
-            with self.engine.connect() as conn:
-                wait_timeout = conn.execute(text("SELECT @@wait_timeout")).scalar()
-                problems, self.version, present = diagnose(conn, prefix)
-                if problems:
-                    raise SchemaError(schema_message(url, problems))
-                metadata = MetaData()
-                wanted = [prefix + n for n in (*REQUIRED_COLUMNS, *OPTIONAL_TABLES)]
-                metadata.reflect(conn, only=[name for name in wanted if name in present])
-        except SQLAlchemyError as exc:
-            self.engine.dispose()
-            raise SchemaError(f"cannot reach the osTicket database at {_safe(url)}: {exc.orig or exc}") from exc
-        if pool_recycle >= wait_timeout:
-            # Connections must be recycled before the server drops them.
-            self.engine.dispose()
-            self.engine = make_engine(url, pool_size, max(wait_timeout - 30, 30))
-        self.tables = Tables(metadata, prefix)
+        self._pool = (pool_size, pool_recycle, timeouts)
+        self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
+        self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
+        self._tables = None
+        self._ready = False
+        self._on_ready = []
+        self.version = None
+        self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
+        self._failed = False
         from .osticket.catalog import CatalogCache
 
         self.catalog = CatalogCache(self)
         self._statements = {}
+        try:
+            self.load()
+        except Unavailable as exc:
+            cause = exc.__cause__
+            log.warning("%s (%s): serving 503 until it does", exc, getattr(cause, "orig", None) or cause)
+
+    @property
+    def tables(self):
+        if not self._ready:
+            self.load()
+        return self._tables
+
+    def when_ready(self, callback):
+        """Call ``callback()`` once the tables are loaded (now if they are), before any request may use them.
+
+        It may raise Unavailable (the load is then retried later, callbacks included), so it must be repeatable.
+        """
+        self._on_ready.append(callback)
+        if self._ready:
+            callback()
+
+    def load(self):
+        """Reflect the tables and check the schema, once; raise Unavailable or SchemaError when it cannot."""
+        with self._load_lock:
+            if self._ready or self._tables is not None:  # ready, or a callback of this very load
+                return
+            if self._failed:
+                self._ping()  # after a failure, a quick check first: threads queued here fail fast while it hangs
+            try:
+                self._reflect()
+                for callback in self._on_ready:
+                    callback()
+            except Exception:
+                self._tables = None
+                self._failed = True
+                raise
+            self._ready = True
+            log.info("osTicket database ready: %s", self.version)
+
+    def _reflect(self):
+        try:
+            with self.engine.connect() as conn:
+                wait_timeout = conn.execute(text("SELECT @@wait_timeout")).scalar()
+                problems, version, present = diagnose(conn, self.prefix)
+                if problems:
+                    raise SchemaError(schema_message(self.url, problems))
+                metadata = MetaData()
+                wanted = [self.prefix + n for n in (*REQUIRED_COLUMNS, *OPTIONAL_TABLES)]
+                metadata.reflect(conn, only=[name for name in wanted if name in present])
+        except SQLAlchemyError as exc:
+            if unavailable_message(exc):
+                raise Unavailable(UNREACHABLE) from exc
+            cause = getattr(exc, "orig", None) or exc
+            raise SchemaError(f"cannot use the osTicket database at {_safe(self.url)}: {cause}") from exc
+        pool_size, pool_recycle, timeouts = self._pool
+        if pool_recycle >= wait_timeout:
+            # Connections must be recycled before the server drops them; ones in use finish on the old pool.
+            old, self.engine = self.engine, make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts)
+            old.dispose(close=False)
+        self.version = version
+        self._tables = Tables(metadata, self.prefix)
+
+    def probe(self):
+        """Raise Unavailable unless the database answers within PROBE_TIMEOUTS; then make sure the tables are loaded."""
+        self._ping()
+        self.load()
+
+    def _ping(self):
+        try:
+            with self._probe.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except SQLAlchemyError as exc:
+            raise Unavailable(unavailable_message(exc) or UNREACHABLE) from exc
 
     def statement(self, key, build):
         """The statement ``build()`` returns, built once per key: SQLAlchemy then neither rebuilds nor re-hashes it.
@@ -149,6 +278,7 @@ class Database:
 
     def dispose(self):
         self.engine.dispose()
+        self._probe.dispose()
 
 
 def _safe(url):

@@ -73,55 +73,78 @@ def _local_binaries():
     return server, installer
 
 
+class LocalServer:
+    """A mariadbd/mysqld of our own in a temporary folder, on a free port; it can be stopped and started again
+    on the same port and data (the fault-injection tests do)."""
+
+    def __init__(self):
+        self.binary, installer = _local_binaries()
+        if not (self.binary and installer):
+            raise NoServer(HOW_TO)
+        self.folder = tempfile.mkdtemp(prefix="osticket-bridge-db-")
+        self.datadir, self.port = os.path.join(self.folder, "data"), _free_port()
+        self.url = f"mysql+pymysql://root@127.0.0.1:{self.port}/"
+        self.process = None
+        self._as_root = ["--user=root"] if os.geteuid() == 0 else []
+        with open(os.path.join(self.folder, "server.log"), "ab") as log:
+            subprocess.run(
+                [
+                    installer,
+                    "--no-defaults",
+                    f"--datadir={self.datadir}",
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db",
+                    *self._as_root,
+                ],
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def start(self):
+        with open(os.path.join(self.folder, "server.log"), "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    self.binary,
+                    "--no-defaults",
+                    f"--datadir={self.datadir}",
+                    f"--socket={os.path.join(self.folder, 'mysqld.sock')}",
+                    f"--port={self.port}",
+                    "--bind-address=127.0.0.1",
+                    "--skip-name-resolve=0",
+                    "--innodb-buffer-pool-size=256M",
+                    f"--pid-file={os.path.join(self.folder, 'mysqld.pid')}",
+                    *self._as_root,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        _wait_until_up(self.port, self.process)
+
+    def stop(self):
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def remove(self):
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 @contextlib.contextmanager
 def _local_server():
-    server, installer = _local_binaries()
-    folder = tempfile.mkdtemp(prefix="osticket-bridge-db-")
-    datadir, sock, port = os.path.join(folder, "data"), os.path.join(folder, "mysqld.sock"), _free_port()
-    as_root = ["--user=root"] if os.geteuid() == 0 else []
-    log = open(os.path.join(folder, "server.log"), "wb")
-    process = None
+    server = LocalServer()
     try:
-        subprocess.run(
-            [
-                installer,
-                "--no-defaults",
-                f"--datadir={datadir}",
-                "--auth-root-authentication-method=normal",
-                "--skip-test-db",
-                *as_root,
-            ],
-            check=True,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        process = subprocess.Popen(
-            [
-                server,
-                "--no-defaults",
-                f"--datadir={datadir}",
-                f"--socket={sock}",
-                f"--port={port}",
-                "--bind-address=127.0.0.1",
-                "--skip-name-resolve=0",
-                "--innodb-buffer-pool-size=256M",
-                f"--pid-file={os.path.join(folder, 'mysqld.pid')}",
-                *as_root,
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        _wait_until_up(port, process)
-        yield f"mysql+pymysql://root@127.0.0.1:{port}/"
+        server.start()
+        yield server.url
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        log.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        server.remove()
 
 
 @contextlib.contextmanager
@@ -131,8 +154,8 @@ def throwaway_server():
         with _docker_server() as url:
             yield url
         return
-    server, installer = _local_binaries()
-    if server and installer:
+    binary, installer = _local_binaries()
+    if binary and installer:
         with _local_server() as url:
             yield url
         return

@@ -2,6 +2,7 @@
 security headers. ``init_app`` runs after the blueprints are registered.
 """
 
+import io
 import time
 from urllib.parse import urlsplit
 
@@ -25,6 +26,8 @@ DOCS_CSP = (
     "connect-src 'self'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/api/docs", "/api/openapi.json")
+# gunicorn.conf.py lets longer request lines through so that this limit answers in JSON, not gunicorn's HTML.
+MAX_URL_CHARS = 4094
 
 
 def _failed(response):
@@ -87,10 +90,20 @@ def _init_cors(app):
     )
 
 
-def _limit_body():
+def _limit_request():
+    url = request.environ.get("RAW_URI") or request.full_path
+    if len(url) > MAX_URL_CHARS:
+        abort(414, message=f"the URL is longer than {MAX_URL_CHARS} characters")
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         abort(413, message=f"the request body is larger than {limit} bytes")
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        # No length announced: read the body here, past the limit by one byte at most, and hand it on with its
+        # length (werkzeug would silently cut it at the limit, and the JSON parser then call it invalid).
+        body = request.environ["wsgi.input"].read(limit + 1)
+        if len(body) > limit:
+            abort(413, message=f"the request body is larger than {limit} bytes")
+        request.environ.update({"wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))})
 
 
 def _security_headers(response):
@@ -156,6 +169,6 @@ def init_app(app):
     """Wire tokens, CORS, the body-size limit, security headers and rate limits into the app."""
     _init_tokens(app)
     _init_cors(app)
-    app.before_request(_limit_body)
+    app.before_request(_limit_request)
     app.after_request(_security_headers)
     _init_limiter(app)

@@ -37,9 +37,28 @@ def test_check_names_a_missing_column(fresh_baseline_db):
     assert "table ost_thread_entry lacks columns: recipients" in result.output
 
 
-def test_unreachable_database_is_one_clear_message():
-    with pytest.raises(SchemaError, match="cannot reach the osTicket database at mysql\\+pymysql://u:\\*\\*\\*@"):
-        create_app({"OSTICKET_DB_URL": "mysql+pymysql://u:secret@127.0.0.1:1/nothing"})
+def test_an_unreachable_database_starts_and_answers_503_with_retry_after():
+    app = create_app({"OSTICKET_DB_URL": "mysql+pymysql://u:secret@127.0.0.1:1/nothing"})
+    try:
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200
+        for path in ("/readyz", "/api/topics.json"):
+            response = client.get(path, headers={"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"})
+            assert response.status_code == 503
+            assert response.headers["Retry-After"] == "5"
+            assert response.get_json()["message"] == "osTicket's database does not answer"
+    finally:
+        app.extensions["osticket"].dispose()
+
+
+def test_wrong_credentials_stop_start_up(db_server):
+    from sqlalchemy.engine import make_url
+
+    url = make_url(db_server).set(username="no_such_user", password="secret", database="nothing")  # noqa: S106
+    with pytest.raises(
+        SchemaError, match="cannot use the osTicket database at mysql\\+pymysql://no_such_user:\\*\\*\\*@"
+    ):
+        create_app({"OSTICKET_DB_URL": url.render_as_string(hide_password=False)})
 
 
 def test_table_prefix_is_configurable(empty_db):

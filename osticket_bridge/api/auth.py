@@ -136,6 +136,8 @@ def authenticated(blp, tokens=False, create=False):
             return view(*args, **kwargs)
 
         documented = blp.alt_response(401, response="UNAUTHORIZED")(wrapper)
+        # Every authenticated route reads the database: 503 with Retry-After while it cannot serve.
+        documented = blp.alt_response(503, response="SERVICE_UNAVAILABLE")(documented)
         if tokens and create:
             documented = blp.alt_response(403, response="FORBIDDEN")(documented)
         return blp.doc(security=security)(documented)

@@ -25,7 +25,10 @@ class MergedParser(FlaskParser):
     def _merged(self, req, schema):
         merged = MultiDict(req.args)
         merged.update(req.form)
-        body = FlaskParser.load_json(self, req, schema)
+        try:
+            body = FlaskParser.load_json(self, req, schema)
+        except RecursionError:
+            flask_abort(400, "the JSON body is nested too deeply")
         if isinstance(body, dict):
             merged.update(body)
         elif body is not missing:

@@ -5,13 +5,16 @@ import logging
 
 import flask_smorest
 from flask_smorest import abort
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from ..db import SchemaError, unavailable_message
+from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unavailable
 from ..osticket.numbers import NumberUnavailable
 from ..osticket.text import BodyTooLong
 
 log = logging.getLogger(__name__)
+RETRY_AFTER = 5  # seconds a client waits before retrying when the database cannot serve
 
 
 class Api(flask_smorest.Api):
@@ -28,8 +31,31 @@ class Api(flask_smorest.Api):
     def handle_unexpected(self, error):
         if isinstance(error, HTTPException):
             return self.handle_http_exception(error)
+        unavailable = _unavailable(error)
+        if unavailable is not None:
+            return self.handle_http_exception(unavailable)
         log.exception("unhandled error")
         return self.handle_http_exception(InternalServerError())
+
+
+def _unavailable(error):
+    """A 503 with Retry-After when the error means the database cannot serve now (the cause goes to the log)."""
+    if isinstance(error, Unavailable):
+        message, retry_after = str(error), error.retry_after
+        cause = error.__cause__
+        log.warning("503: %s (%s)", message, getattr(cause, "orig", None) or cause or "no further cause")
+    elif isinstance(error, SchemaError):
+        # Checked again at each use (a restore may be half done): the details are for the operator only.
+        message, retry_after = "osTicket's database is not usable by the bridge now", RETRY_AFTER
+        log.error("503: %s", error)
+    elif isinstance(error, SQLAlchemyError) and unavailable_message(error):
+        message, retry_after = unavailable_message(error), RETRY_AFTER
+        log.warning("503: %s (%s)", message, getattr(error, "orig", None) or error)
+    else:
+        return None
+    exception = ServiceUnavailable()
+    exception.data = {"message": message, "headers": {"Retry-After": str(retry_after)}}
+    return exception
 
 
 REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 422))

@@ -14,10 +14,28 @@ log = logging.getLogger(__name__)
 def init_app(app):
     """Decide how this app's mail leaves (or why it does not), attach the outbox and start the sender loop.
 
-    The loop is a daemon thread of the serving process, started here and again by the first request of a
-    process forked after it (gunicorn --preload), so every worker drains the queue with no extra process.
+    The loop is a daemon thread of the serving process, started once the database answers (at start-up, or at
+    the first request that reaches it) and again by the first request of a process forked after it (gunicorn
+    --preload), so every worker drains the queue with no extra process.
     """
     db = app.extensions["osticket"]
+    db.when_ready(lambda: _attach(app, db))
+
+    @app.before_request
+    def keep_sender_running():
+        sender = app.extensions.get("osticket_mail")
+        if sender is not None:
+            sender.ensure_running()
+
+    @app.teardown_request
+    def wake_sender(_exc):
+        # The write committed (or rolled back) before teardown: its mails, if any, are due now.
+        sender = app.extensions.get("osticket_mail")
+        if g.pop("mail_queued", False) and sender is not None:
+            sender.wake()
+
+
+def _attach(app, db):
     with db.engine.connect() as conn:
         table = outbox.reflect_table(conn, db.prefix)
     transport, why = resolve_transport(app.config, db)
@@ -28,18 +46,9 @@ def init_app(app):
         log.warning("mail is off: %s", why)
         return
     log.info("mail: delivering through %s", transport.describe())
-    sender = app.extensions["osticket_mail"] = Sender(db, db.outbox)
-    sender.ensure_running()
-
-    @app.before_request
-    def keep_sender_running():
-        sender.ensure_running()
-
-    @app.teardown_request
-    def wake_sender(_exc):
-        # The write committed (or rolled back) before teardown: its mails, if any, are due now.
-        if g.pop("mail_queued", False):
-            sender.wake()
+    if "osticket_mail" not in app.extensions:
+        app.extensions["osticket_mail"] = Sender(db, db.outbox)
+    app.extensions["osticket_mail"].ensure_running()
 
 
 def resolve_transport(config, db):

@@ -14,30 +14,26 @@ from sqlalchemy.exc import IntegrityError
 
 from . import forms
 from .accounts import hash_password
+from .emails import is_email
 from .errors import Conflict, FieldError
+from .text import storable
 from .users import find_user, format_phone, phone_format
 
 ACCOUNT_CONFIRMED = 0x1  # ost_user_account.status
 MIN_PASSWORD = 6  # osTicketPasswordPolicy
-_EMAIL = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 _USERNAME = re.compile(r"^[\w.-]+$")
-
-
-def valid_email(address):
-    """Validator::is_email, near enough: one @, a dotted host name, no spaces or quotes."""
-    return bool(address) and len(address) <= 255 and bool(_EMAIL.match(address))
 
 
 def check_email(address, name="email"):
     address = (address or "").strip()
-    if not valid_email(address):
+    if not is_email(address):
         raise FieldError(name, "a valid e-mail address is required")
     return address
 
 
 def user_name(name, email, limit=128):
     """User::fromVars + User::save: tags stripped; "Last, First" -> "First Last"; an address -> "Box Name"."""
-    name = html.unescape(nh3.clean(str(name or ""), tags=set())).strip()
+    name = storable(html.unescape(nh3.clean(str(name or ""), tags=set()))).strip()
     if not name:
         name = email.split("@", 1)[0]
     parts = [p.strip() for p in name.split(",")]
@@ -45,7 +41,7 @@ def user_name(name, email, limit=128):
         name = f"{parts[1]} {parts[0]}"
     elif len(parts) == 3:
         name = f"{parts[1]} {parts[0]} {parts[2]}"
-    if valid_email(name):
+    if is_email(name):
         name = name.split("@", 1)[0].replace(".", " ").title()
     forms.check_line("name", name)
     if len(name) > limit:

@@ -6,13 +6,17 @@ import re
 
 import nh3
 
-# Format::strip_emoticons' ranges; other characters outside the BMP cannot be stored in 3-byte utf8
-# either (MySQL would cut the text at the first one), so they become U+FFFD instead of losing the rest.
+# Format::strip_emoticons' ranges, exactly (osTicket 1.18 drops these characters from every value it saves).
 _EMOTICONS = re.compile(
-    "[\U0001f600-\U0001f64f\U0001f300-\U0001f5ff\U0001f680-\U0001f6ff\u2600-\u26ff\u2700-\u27bf"
-    "\U0001f1e6-\U0001f1ff\U0001f910-\U0001f95e\U0001f980-\U0001f991\U0001f9c0\U0001f9f9]"
+    "[\U0001f600-\U0001f64f\U0001f680-\U0001f6d2\U0001f6e0-\U0001f6ff\U0001f300-\U0001f5ff"
+    "\U0001f910-\U0001f999\U0001f9c0-\U0001f9c2\U0001f9d0-\U0001f9ef\u2702-\u27b0\u00a9-\u00ae"
+    "\u23e0-\u23ff\u2310-\u231f\u2322-\u232f\U001000b6]"
 )
+# Any other character outside the BMP reaches osTicket's 3-byte utf8 columns as one "?" per UTF-8 byte.
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# C0 controls but tab, newline and carriage return: htmLawed (HTML, titles) and libxml (text bodies) drop them;
+# a NUL becomes a space in bodies and titles, and is dropped from form answers (PHP's strip_tags).
+_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
 _BARE_AMP = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -47,8 +51,14 @@ class BodyTooLong(ValueError):
 
 
 def storable(value):
-    """Drop emoji as osTicket does and replace other 4-byte characters the utf8 columns cannot hold."""
-    return _ASTRAL.sub("\ufffd", _EMOTICONS.sub("", value))
+    """A value as osTicket 1.18 stores it on utf8 tables: emoticons dropped, other 4-byte characters as "????",
+    NUL dropped."""
+    return _ASTRAL.sub("????", _EMOTICONS.sub("", value)).replace("\x00", "")
+
+
+def without_controls(value):
+    """Bodies and titles: C0 control characters dropped, except tab, newline and carriage return; NUL a space."""
+    return _CONTROLS.sub("", value).replace("\x00", " ")
 
 
 def escape_text(value):
@@ -75,7 +85,7 @@ def clean_body(value, fmt):
 
     Raises BodyTooLong past what one TEXT column holds.
     """
-    value = storable(value.replace("\r\n", "\n"))
+    value = storable(without_controls(value.replace("\r\n", "\n")))
     if fmt == "html":
         body = clean_html(value)
         if not plain_text(body, "html"):
@@ -89,7 +99,7 @@ def clean_body(value, fmt):
 
 def clean_title(value, limit=255):
     """Titles and subjects: tags stripped, entities decoded, one line, storable."""
-    text = html.unescape(nh3.clean(value, tags=set()))
+    text = html.unescape(nh3.clean(without_controls(value), tags=set()))
     return _SPACES.sub(" ", storable(text).replace("\n", " ")).strip()[:limit]
 
 

@@ -1,0 +1,165 @@
+"""Issue 10: a database that goes away, stalls or turns read-only gives 503 with Retry-After (never a 500 or a
+hang), and the bridge recovers by itself; SIGTERM lets accepted requests finish. Private MariaDB, real gunicorn."""
+
+import http.client
+import json
+import os
+import signal
+import threading
+import time
+
+import pymysql
+import pytest
+from faults import DEMO_KEY, WHOLE_TICKET, Gunicorn, call, new_ticket, private_database, query, wait_for
+from sqlalchemy.engine import make_url
+
+
+@pytest.fixture(scope="module")
+def private_db():
+    with private_database() as (server, db_url):
+        yield server, db_url
+
+
+@pytest.fixture(scope="module")
+def bridge(private_db):
+    bridge = Gunicorn(private_db[1]).wait_serving()
+    yield bridge
+    bridge.stop()
+
+
+def tickets(db_url):
+    return query(db_url, "SELECT COUNT(*) FROM ost_ticket")[0][0]
+
+
+def assert_503(answer):
+    status, headers, body = answer
+    assert status == 503, body
+    assert int(headers["Retry-After"]) > 0
+    assert body["code"] == 503 and body["message"].startswith("osTicket's database")
+    return body["message"]
+
+
+def serves(bridge, tag):
+    status, _, body = call(bridge.port, "GET", "/api/topics.json", headers=DEMO_KEY)
+    assert status == 200, body
+    status, _, body = call(bridge.port, "POST", "/api/tickets.json", new_ticket(tag), DEMO_KEY)
+    assert status == 201, body
+
+
+def test_server_stopped_and_restarted_while_serving(private_db, bridge):
+    server, db_url = private_db
+    serves(bridge, "before restart")
+    server.stop()
+    for _ in range(4):  # both workers, with their pooled connections now dead
+        assert_503(call(bridge.port, "GET", "/api/topics.json", headers=DEMO_KEY))
+        assert_503(call(bridge.port, "POST", "/api/tickets.json", new_ticket("down"), DEMO_KEY))
+    assert_503(call(bridge.port, "GET", "/readyz"))
+    server.start()
+    back = time.monotonic()
+    for n in range(4):
+        serves(bridge, f"after restart {n}")
+    print(f"restart: serving again {time.monotonic() - back:.2f} s after the server answered")
+
+
+def test_stalled_server_fails_within_the_bound_then_recovers(private_db, bridge):
+    server, db_url = private_db
+    serves(bridge, "before stall")
+    before = tickets(db_url)
+    os.kill(server.process.pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        assert_503(call(bridge.port, "GET", "/readyz"))
+        readyz = time.monotonic() - started
+        started = time.monotonic()
+        assert_503(call(bridge.port, "GET", "/api/topics.json", headers=DEMO_KEY))
+        read = time.monotonic() - started
+        started = time.monotonic()
+        assert_503(call(bridge.port, "POST", "/api/tickets.json", new_ticket("stalled"), DEMO_KEY))
+        create = time.monotonic() - started
+        print(f"stalled server: /readyz 503 in {readyz:.2f} s, GET 503 in {read:.2f} s, create 503 in {create:.2f} s")
+    finally:
+        os.kill(server.process.pid, signal.SIGCONT)
+    back = time.monotonic()
+    wait_for(lambda: call(bridge.port, "GET", "/readyz")[0] == 200, 30, "/readyz 200 after SIGCONT")
+    for n in range(4):
+        serves(bridge, f"after stall {n}")
+    print(f"stall: serving again {time.monotonic() - back:.2f} s after SIGCONT")
+    # The stalled create either committed whole or not at all; the four later ones did.
+    assert tickets(db_url) in (before + 4, before + 5)
+    numbers = tuple(n for (n,) in query(db_url, "SELECT number FROM ost_ticket"))
+    assert len(query(db_url, WHOLE_TICKET, (numbers,))) == len(numbers)
+
+
+def test_global_read_lock_refuses_writes_and_serves_reads(private_db, bridge):
+    server, db_url = private_db
+    serves(bridge, "before lock")
+    before = tickets(db_url)
+    url = make_url(db_url)
+    locker = pymysql.connect(host=url.host, port=url.port, user=url.username)
+    try:
+        with locker.cursor() as cur:
+            cur.execute("FLUSH TABLES WITH READ LOCK")
+        for _ in range(2):
+            status, _, body = call(bridge.port, "GET", "/api/topics.json", headers=DEMO_KEY)
+            assert status == 200, body
+            status, _, body = call(bridge.port, "GET", "/api/tickets.json?email=priya@example.com", headers=DEMO_KEY)
+            assert status == 200, body
+        started = time.monotonic()
+        message = assert_503(call(bridge.port, "POST", "/api/tickets.json", new_ticket("locked"), DEMO_KEY))
+        print(f"read lock: create 503 ({message}) in {time.monotonic() - started:.2f} s")
+    finally:
+        locker.close()  # releases the lock
+    assert tickets(db_url) == before
+    serves(bridge, "after lock")
+
+
+def _create_until_refused(port, tag, answers):
+    """Create tickets over one keep-alive connection (a new one when the server closes it) until refused."""
+    conn, n = None, 0
+    while True:
+        try:
+            if conn is None:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=90)
+                conn.connect()
+        except OSError:
+            return  # the server no longer accepts connections
+        body = json.dumps(new_ticket(f"{tag}-{n}"))
+        try:
+            conn.request("POST", "/api/tickets.json", body, {"Content-Type": "application/json", **DEMO_KEY})
+            response = conn.getresponse()
+            data = json.loads(response.read())
+        except (OSError, http.client.HTTPException):
+            conn.close()  # not answered: the request was not accepted
+            conn = None
+            continue
+        answers.append((response.status, data, response.getheader("Connection")))
+        if response.getheader("Connection") == "close":
+            conn.close()
+            conn = None
+        n += 1
+
+
+def test_sigterm_during_a_burst_of_creates_answers_every_accepted_create(private_db):
+    server, db_url = private_db
+    bridge = Gunicorn(db_url).wait_serving()
+    before = {n for (n,) in query(db_url, "SELECT number FROM ost_ticket")}
+    answers = []
+    clients = [
+        threading.Thread(target=_create_until_refused, args=(bridge.port, f"burst{i}", answers)) for i in range(4)
+    ]
+    try:
+        for client in clients:
+            client.start()
+        wait_for(lambda: len(answers) >= 8, 60, "eight creates answered")
+        bridge.proc.send_signal(signal.SIGTERM)
+        assert bridge.proc.wait(timeout=60) == 0
+    finally:
+        for client in clients:
+            client.join(timeout=120)
+        bridge.stop()
+    created = {data["ticket_number"] for status, data, _ in answers if status == 201}
+    assert all(status == 201 for status, _, _ in answers), [a for a in answers if a[0] != 201]
+    saved = {n for (n,) in query(db_url, "SELECT number FROM ost_ticket")} - before
+    assert saved == created  # no create was saved without its 201 reaching the client
+    assert len(query(db_url, WHOLE_TICKET, (tuple(saved),))) == len(saved)
+    print(f"SIGTERM: {len(created)} creates answered 201, all saved whole; none saved unanswered")
