@@ -48,6 +48,8 @@ def create_app(config=None):
     )
     numbers.install(database, settings["OSTICKET_NUMBER_LOCK_WAIT"], settings["OSTICKET_NUMBER_LOCK_WAITERS"])
     database.when_ready(lambda: bridge_tables.warn_missing(database.engine, settings["OSTICKET_TABLE_PREFIX"]))
+    # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notice_mail.py).
+    database.secret_salt = settings.get("OSTICKET_SECRET_SALT", "")
     logs.init_app(app)
     mail.init_app(app)
     _register_api(app)

@@ -61,6 +61,10 @@ REQUIRED_COLUMNS = {
     "file_chunk": "file_id chunk_id filedata",
     "filter": "id name isactive",
     "filter_rule": "id filter_id what val isactive",
+    # E-mail notices (osticket/notices.py): templates, sender accounts
+    "email_template_group": "tpl_id isactive",
+    "email_template": "id tpl_id code_name subject body",
+    "email": "email_id name email",
 }
 # ost_event rows the bridge's thread events name (osticket/events.py): installed by osTicket since 1.11.
 REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")

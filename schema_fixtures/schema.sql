@@ -696,3 +696,46 @@ CREATE TABLE `ost_thread_referral` (
   UNIQUE KEY `ref` (`object_id`, `object_type`, `thread_id`),
   KEY `thread_id` (`thread_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
+
+-- ---------------------------------------------------------------- e-mail notices
+
+CREATE TABLE `ost_email` (
+  `email_id` int(11) unsigned NOT NULL AUTO_INCREMENT,
+  `noautoresp` tinyint(1) unsigned NOT NULL DEFAULT 0,
+  `priority_id` int(11) unsigned NOT NULL DEFAULT 2,
+  `dept_id` int(11) unsigned NOT NULL DEFAULT 0,
+  `topic_id` int(11) unsigned NOT NULL DEFAULT 0,
+  `email` varchar(255) NOT NULL DEFAULT '',
+  `name` varchar(255) NOT NULL DEFAULT '',
+  `notes` text DEFAULT NULL,
+  `created` datetime NOT NULL,
+  `updated` datetime NOT NULL,
+  PRIMARY KEY (`email_id`),
+  UNIQUE KEY `email` (`email`),
+  KEY `priority_id` (`priority_id`),
+  KEY `dept_id` (`dept_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
+
+CREATE TABLE `ost_email_template_group` (
+  `tpl_id` int(11) NOT NULL AUTO_INCREMENT,
+  `isactive` tinyint(1) unsigned NOT NULL DEFAULT 0,
+  `name` varchar(32) NOT NULL DEFAULT '',
+  `lang` varchar(16) NOT NULL DEFAULT 'en_US',
+  `notes` text DEFAULT NULL,
+  `created` datetime NOT NULL,
+  `updated` timestamp NOT NULL,
+  PRIMARY KEY (`tpl_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
+
+CREATE TABLE `ost_email_template` (
+  `id` int(11) unsigned NOT NULL AUTO_INCREMENT,
+  `tpl_id` int(11) unsigned NOT NULL,
+  `code_name` varchar(32) NOT NULL,
+  `subject` varchar(255) NOT NULL DEFAULT '',
+  `body` text NOT NULL,
+  `notes` text DEFAULT NULL,
+  `created` datetime NOT NULL,
+  `updated` datetime NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `template_lookup` (`tpl_id`,`code_name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;

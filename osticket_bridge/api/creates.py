@@ -52,8 +52,10 @@ class TicketCreateParams(UserParams):
         validate=validate.Length(max=20),
         metadata={"description": '[{"file.txt": "data:text/plain;base64,..."}]; or multipart/form-data file parts'},
     )
-    alert = fields.Raw(metadata={"description": "accepted; the bridge sends no e-mail"})
-    autorespond = fields.Raw(metadata={"description": "accepted; the bridge sends no e-mail"})
+    alert = fields.Raw(metadata={"description": "false: no new-ticket alert to agents (API keys only; default true)"})
+    autorespond = fields.Raw(
+        metadata={"description": "false: no auto-response to the user (API keys only; default true)"}
+    )
 
 
 class UserCreateParams(Params):
@@ -182,8 +184,18 @@ def post_ticket(args):
         ip=_ip(args),
         attachments=request_uploads(args),
         fields=_form_values(TicketCreateParams, args),
+        # An end user's token cannot silence the mails the portal would send.
+        autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),
+        alert=g.caller.is_end_user or _php_bool(args.get("alert", True)),
     )
     return ticket_or_404(create_ticket(database(), connection(), new))
+
+
+def _php_bool(value):
+    """PHP's (bool) cast, as the stock API applies it to a JSON ``alert`` / ``autorespond``."""
+    if isinstance(value, str):
+        return value not in ("", "0")
+    return bool(value)
 
 
 @blp.route("/api/scp/users.json", methods=["POST"])

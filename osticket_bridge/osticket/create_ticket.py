@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select
 
-from . import file_rules, files, forms, numbers, sla
+from . import file_rules, files, forms, notices, numbers, sla
 from . import ticket_routing as routing
 from .create_user import check_email, new_user
 from .errors import Conflict, FieldError, Forbidden
@@ -36,6 +36,8 @@ class NewTicket:
     ip: str = ""
     attachments: list = field(default_factory=list)  # files.Upload
     fields: dict = field(default_factory=dict)
+    autorespond: bool = True  # the stock API's parameters: mail the user / alert the agents, per the settings
+    alert: bool = True
 
 
 def create_ticket(db, conn, request):
@@ -125,6 +127,8 @@ def create_ticket(db, conn, request):
         pending.search.append(("T", ticket_id, f"{number} {forms.searchable(subject)}", forms.search_content(answers)))
         pending.search.append(("H", entry_id, subject, forms.searchable(plain_text(body, fmt))))
         pending.flush(db, conn)
+        mails = notices.new_ticket(db, conn, catalog, ticket_id, entry_id, request.autorespond, request.alert)
+        notices.queue(db, conn, mails)
         return number
 
 

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import delete, func, insert, select, update
 
-from . import file_rules, files, search
+from . import file_rules, files, notices, search
 from .agent_access import can_access_ticket
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
@@ -27,7 +27,7 @@ from .ticket_status import (
     users_ticket,
 )
 from .tickets import find_ticket
-from .users import name_parts
+from .users import display_name
 
 ENTRY_COLLABORATOR = 0x20  # ost_thread_entry.flags
 REPLY_ALL = 0x100
@@ -66,6 +66,8 @@ def post_message(db, conn, number, user, message, ip="", uploads=(), message_for
         actor, timezone = portal_session(db, conn, user)
         set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
     delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
+    mails = notices.user_message(db, conn, catalog, ticket["ticket_id"], entry_id, user["id"], recipients)
+    notices.queue(db, conn, mails)
 
 
 def post_reply(
@@ -115,6 +117,8 @@ def post_reply(
         values["lock_id"] = 0
     t = db.tables.ticket
     conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**values))
+    mails = notices.agent_reply(db, conn, catalog, ticket["ticket_id"], entry_id, agent["staff_id"], recipients)
+    notices.queue(db, conn, mails)
 
 
 def entry_format(catalog):
@@ -149,34 +153,6 @@ def _body_and_files(db, conn, value, fmt, given, uploads, limits):
     body = entry_body(value, fmt, given)
     stored = files.store(db, conn, [*uploads, *embedded])
     return files.reference_stored(body, stored), stored
-
-
-def display_name(name, fmt, parts=None):
-    """PersonsName::__toString in the configured format (client_name_format / agent_name_format).
-
-    ``parts``: an agent's {"first", "last"} (AgentsName); a user's name is split as osTicket splits it.
-    """
-    parts = {
-        "salutation": "",
-        "middle": "",
-        "suffix": "",
-        **{k: v or "" for k, v in (parts or name_parts(name)).items()},
-    }
-    first, last, middle = parts["first"], parts["last"], parts["middle"]
-    initial = f"{middle[:1]}." if middle else ""
-    formats = {
-        "first": first,
-        "last": last,
-        "full": f"{first} {last}".strip(),
-        "legal": " ".join(p for p in (first, initial, last) if p),
-        "lastfirst": f"{last}, {first}" + (f", {parts['suffix']}" if parts["suffix"] else ""),
-        "formal": f"{parts['salutation']} {last}".strip(),
-        "short": f"{first} {last[:1]}.",
-        "shortformal": f"{first[:1]}. {last}",
-        "complete": " ".join(p for p in (parts["salutation"], first, initial, last, parts["suffix"]) if p),
-        "original": name or "",
-    }
-    return formats.get(fmt, formats["full"])
 
 
 def agent_poster(catalog, agent):

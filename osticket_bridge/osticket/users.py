@@ -95,3 +95,31 @@ def persons_name(name, fmt):
 def agents_name(firstname, lastname, fmt):
     """AgentsName built from an agent's first and last name (Staff::getName): parts hold just those two."""
     return {"format": fmt, "parts": {"first": firstname, "last": lastname}, "name": f"{firstname} {lastname}"}
+
+
+def display_name(name, fmt, parts=None):
+    """PersonsName::__toString in the configured format (client_name_format / agent_name_format).
+
+    ``parts``: an agent's {"first", "last"} (AgentsName); a user's name is split as osTicket splits it.
+    """
+    parts = {
+        "salutation": "",
+        "middle": "",
+        "suffix": "",
+        **{k: v or "" for k, v in (parts or name_parts(name)).items()},
+    }
+    first, last, middle = parts["first"], parts["last"], parts["middle"]
+    initial = f"{middle[:1]}." if middle else ""
+    formats = {
+        "first": first,
+        "last": last,
+        "full": f"{first} {last}".strip(),
+        "legal": " ".join(p for p in (first, initial, last) if p),
+        "lastfirst": f"{last}, {first}" + (f", {parts['suffix']}" if parts["suffix"] else ""),
+        "formal": f"{parts['salutation']} {last}".strip(),
+        "short": f"{first} {last[:1]}.",
+        "shortformal": f"{first[:1]}. {last}",
+        "complete": " ".join(p for p in (parts["salutation"], first, initial, last, parts["suffix"]) if p),
+        "original": name or "",
+    }
+    return formats.get(fmt, formats["full"])

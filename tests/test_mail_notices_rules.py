@@ -1,0 +1,144 @@
+"""Notice rules beyond the golden run: osTicket's Message-ID scheme, reply_to, the API's alert/autorespond,
+collaborators, and refused writes that must mail nobody."""
+
+import base64
+import hashlib
+import hmac
+import json
+import pathlib
+import re
+import struct
+
+import mail_helpers
+import pytest
+from create_helpers import FRANK, golden_request, post_ticket, post_user
+from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, execute, history_before, message, replay, reply
+
+from osticket_bridge.osticket.notice_mail import message_id
+
+queued = mail_helpers.queued  # fixture
+PEER_SALT = "Un5p3XKCg1Mhp8eGgTngQCnFyEaD0srh"  # SECRET_SALT of the peer kit (shared/osticket/peer/setup.sh)
+RECORDED = json.loads((pathlib.Path(__file__).parent / "recordings" / "peer_mail.json").read_text())
+
+
+def decode(mid, salt):
+    """Mailer::decodeMessageId for version B: (user id, entry id, thread id, type), None when the signature fails."""
+    code, rand, tag = mid.strip("<>").split("@")[0].split("-")[:3]
+    raw = base64.b64decode(tag + "=" * (-len(tag) % 4))
+    sysid = base64.b64encode(hashlib.md5(f"mail{salt}".encode()).digest()).decode().replace("+", "=")[:6]  # noqa: S324
+    signature = hmac.new(salt.encode(), raw[:13] + rand.encode() + sysid.encode(), hashlib.sha1).digest()[-5:]
+    if code != f"B{sysid}" or raw[13:] != signature:
+        return None
+    return (*struct.unpack("<III", raw[:12]), raw[12:13].decode())
+
+
+@pytest.mark.parametrize(
+    ("scenario", "index", "fields"),
+    [
+        ("autoresponders_on", 0, (1, 0, 1, "U")),  # auto-response to the owner, about the thread
+        ("autoresponders_on", 1, (0, 0, 1, "M")),  # admin alert
+        ("message_autoresponder_on", 0, (1, 2, 1, "U")),  # about the message entry
+        ("topic_assigns_an_agent", 0, (2, 0, 0, "S")),  # assignment without a note: no thread
+    ],
+)
+def test_message_ids_are_built_as_osticket_builds_them(scenario, index, fields):
+    """Same salt, same random part and fields: the bridge's Message-ID is osTicket's, character for character."""
+    ref_mid = re.search(r"Ref-Mid: (\S+)", RECORDED[scenario]["mails"][index]["text"]).group(1)
+    rand = ref_mid.split("-")[1]
+    assert message_id(PEER_SALT, "support@example.com", *fields, rand=rand) == f"<{ref_mid}>"
+    assert decode(ref_mid, PEER_SALT) == fields
+
+
+def test_with_the_salt_the_bridge_signs_its_message_ids_and_portal_links(fresh_app, fresh_baseline_db, queued):
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
+    client = fresh_app(fresh_baseline_db, OSTICKET_SECRET_SALT=PEER_SALT).test_client()
+    assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
+    autoresponse, alert = queued
+    assert decode(dict(autoresponse.headers)["Message-ID"], PEER_SALT) == (1, 0, 1, "U")
+    assert decode(dict(alert.headers)["Message-ID"], PEER_SALT) == (0, 0, 1, "M")
+    assert "view.php?auth=o1xaeaaaaabaaaaa" in autoresponse.html  # the owner's token: user 1, ticket 1
+    assert f"Ref-Mid: {dict(alert.headers)['Message-ID'][1:-1]}" in alert.text
+
+
+def test_without_the_salt_message_ids_are_unique_and_the_subject_keeps_the_number(fresh_app, fresh_baseline_db, queued):
+    replay(fresh_baseline_db, *history_before(HISTORY_A, "staff_reply_with_status"))
+    client = fresh_app(fresh_baseline_db).test_client()
+    assert reply(client, TICKET_A).status_code == 200
+    assert reply(client, TICKET_A, response="One more thing.").status_code == 200
+    ids = [dict(m.headers)["Message-ID"] for m in queued]
+    assert len(set(ids)) == 2 and all(i.endswith("-support@example.com>") for i in ids)
+    assert all(m.subject.endswith(f"[#{TICKET_A}]") for m in queued)
+    assert "view.php?id=1" in queued[0].html  # no token without the salt: the portal asks to sign in
+
+
+def _with_collaborator(fresh_app, db_url):
+    replay(db_url, *history_before(HISTORY_A, "staff_reply_with_status"))
+    app = fresh_app(db_url)
+    client = app.test_client()
+    frank = post_user(client, FRANK).get_json()["id"]
+    execute(
+        db_url,
+        "INSERT INTO ost_thread_collaborator (flags, thread_id, user_id, role, created) VALUES (1, 1, :u, 'M', NOW())",
+        u=frank,
+    )
+    return client
+
+
+@pytest.mark.parametrize(
+    ("reply_to", "to", "cc"),
+    [
+        ("all", [("Carol Customer", "carol.customer@example.com")], [("Frank Fresh", "frank.fresh@example.com")]),
+        ("user", [("Carol Customer", "carol.customer@example.com")], []),
+        ("none", None, None),
+    ],
+)
+def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_baseline_db, queued, reply_to, to, cc):
+    client = _with_collaborator(fresh_app, fresh_baseline_db)
+    del queued[:]
+    assert reply(client, TICKET_A, reply_to=reply_to).status_code == 200
+    if to is None:
+        assert queued == []
+        return
+    (mail,) = queued
+    assert (list(mail.to), list(mail.cc), mail.kind) == (to, cc, "ticket.reply")
+
+
+def test_a_users_message_notifies_the_other_participants(fresh_app, fresh_baseline_db, queued):
+    """Ticket::notifyCollaborators (message_autoresponder_collabs, on by default): the collaborator gets the
+    activity notice; Alice, the last respondent, the alert."""
+    client = _with_collaborator(fresh_app, fresh_baseline_db)
+    assert reply(client, TICKET_A).status_code == 200
+    del queued[:]
+    assert message(client, TICKET_A, CAROL, "Thanks!").status_code == 200
+    notice = [m for m in queued if m.kind == "ticket.activity.notice"]
+    assert [(list(m.to), list(m.cc)) for m in notice] == [([], [("Frank Fresh", "frank.fresh@example.com")])]
+    assert "Carol Customer" in notice[0].text and "Thanks!" in notice[0].text
+    assert [m.to for m in queued if m.kind == "message.alert"] == [(("Alice Agent", "alice.agent@example.com"),)]
+
+
+@pytest.mark.parametrize(
+    ("flags", "kinds"),
+    [
+        ({}, ["ticket.autoresp", "ticket.alert"]),
+        ({"alert": False}, ["ticket.autoresp"]),
+        ({"autorespond": "0"}, ["ticket.alert"]),
+        ({"alert": 0, "autorespond": False}, []),
+    ],
+)
+def test_the_apis_alert_and_autorespond_switch_the_mails_off(fresh_app, fresh_baseline_db, queued, flags, kinds):
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
+    client = fresh_app(fresh_baseline_db).test_client()
+    assert post_ticket(client, {**golden_request("create_ticket_api"), **flags}).status_code == 201
+    assert [m.kind for m in queued] == kinds
+
+
+def test_refused_writes_mail_nobody(fresh_app, fresh_baseline_db, queued):
+    replay(fresh_baseline_db, *history_before(HISTORY_A, "staff_reply_with_status"))
+    client = fresh_app(fresh_baseline_db).test_client()
+    assert reply(client, TICKET_A, staff="nobody").status_code == 403
+    assert reply(client, "999999").status_code == 404
+    assert message(client, TICKET_A, {"email": "stranger@example.com"}, "Hi").status_code in (403, 404)
+    bad = {**golden_request("create_ticket_api"), "topicId": 999}
+    assert post_ticket(client, bad).status_code in (404, 422)
+    assert client.post("/api/tickets.json", headers=KEY, json={"subject": "x"}).status_code == 422
+    assert queued == []
