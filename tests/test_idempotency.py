@@ -7,30 +7,30 @@ import pytest
 from click.testing import CliRunner
 from golden import snapshot, table_diff
 from helpers import rows
-from security_helpers import CAROL, REF_KEY, SECRET, bearer, mint
+from security_helpers import AGENT, REF_KEY, SECRET, USER, USER_TICKET, bearer, mint
 from sqlalchemy import create_engine, event, text
 from update_helpers import execute
 
 from osticket_bridge import cli
 
 KEY = {"X-API-Key": REF_KEY}
-CAROL_EMAIL = {"email": CAROL["email"]}
+OWNER_EMAIL = {"email": USER["email"]}
 
 # (method, path, query, body) of each write route, on the reference dump; close and reopen run in this order.
 WRITES = {
-    "create ticket": ("POST", "/api/tickets.json", {}, {**CAROL_EMAIL, "subject": "Keyed", "message": "Once only"}),
+    "create ticket": ("POST", "/api/tickets.json", {}, {**OWNER_EMAIL, "subject": "Keyed", "message": "Once only"}),
     "create user": (
         "POST", "/api/scp/users.json", {},
         {"email": "keyed.user@example.com", "name": "Keyed User", "password": "Keyed#Pass-1"},
     ),
     "create topic": ("POST", "/api/topics.json", {}, {"topic": "Keyed Topic"}),
-    "user message": ("PUT", "/api/tickets.json/386142", {}, {**CAROL_EMAIL, "message": "Keyed message"}),
+    "user message": ("PUT", f"/api/tickets.json/{USER_TICKET}", {}, {**OWNER_EMAIL, "message": "Keyed message"}),
     "agent reply": (
         "POST", "/api/scp/tickets/reply.json", {},
-        {"ticketNumber": "386142", "response": "Keyed reply", "staffUserName": "alice"},
+        {"ticketNumber": USER_TICKET, "response": "Keyed reply", "staffUserName": AGENT},
     ),
-    "close": ("DELETE", "/api/tickets.json/386142", CAROL_EMAIL, None),
-    "reopen": ("POST", "/api/tickets.json/386142", {}, CAROL_EMAIL),
+    "close": ("DELETE", f"/api/tickets.json/{USER_TICKET}", OWNER_EMAIL, None),
+    "reopen": ("POST", f"/api/tickets.json/{USER_TICKET}", {}, OWNER_EMAIL),
 }  # fmt: skip
 
 
@@ -84,10 +84,10 @@ def test_keys_belong_to_their_caller(fresh_app, fresh_reference_db):
     app = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET)
     client = app.test_client()
     before = tickets(app)
-    token = bearer(mint(client, user_id=CAROL["id"]))
+    token = bearer(mint(client, user_id=USER["id"]))
     assert send(client, "create ticket", key="shared").status_code == 201
-    as_carol = send(client, "create ticket", key="shared", headers=token)
-    assert as_carol.status_code == 201 and "Idempotent-Replayed" not in as_carol.headers
+    as_owner = send(client, "create ticket", key="shared", headers=token)
+    assert as_owner.status_code == 201 and "Idempotent-Replayed" not in as_owner.headers
     assert tickets(app) == before + 2
 
 
@@ -186,5 +186,5 @@ def test_every_write_documents_the_header_and_reads_do_not(fixtures_app):
             if method in ("get", "post", "put", "delete") and path.startswith("/api/") and "auth" not in path:
                 names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
                 documented[(method.upper(), path)] = "Idempotency-Key" in names
-    writes = {(m, p.replace("386142", "{number}")) for m, p, _q, _b in WRITES.values()}
+    writes = {(m, p.replace(USER_TICKET, "{number}")) for m, p, _q, _b in WRITES.values()}
     assert {op for op, has in documented.items() if has} == writes

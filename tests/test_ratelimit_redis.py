@@ -9,7 +9,7 @@ import os
 import random
 
 import pytest
-from security_helpers import CAROL, SECRET
+from security_helpers import SECRET, USER
 
 REDIS_URL = os.environ.get("OSTICKET_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
@@ -27,7 +27,7 @@ def redis_url():
 def failed_login(app, address):
     return app.test_client().post(
         "/api/auth/login",
-        json={"username": CAROL["username"], "password": "not the password"},
+        json={"username": USER["username"], "password": "not the password"},
         environ_base={"REMOTE_ADDR": address},
     )
 
