@@ -50,20 +50,28 @@ def url_option(help_text="SQLAlchemy URL of osTicket's database (default: OSTICK
     return click.option("--url", envvar="OSTICKET_DB_URL", callback=_usable_url, help=help_text)
 
 
+@contextlib.contextmanager
+def connected(url, transaction=False):
+    """One connection for a command (in a transaction that commits when asked), its engine disposed afterwards."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() if transaction else engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
 @main.command()
 @url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 def check(url, prefix):
     """Diagnose a database without serving: version, and what the bridge misses (exit 1 if anything)."""
-    engine = make_engine(url)
     try:
-        with engine.connect() as conn:
+        with connected(url) as conn:
             problems, version, _ = diagnose(conn, prefix)
     except SQLAlchemyError as exc:
         click.echo(f"error: cannot reach the osTicket database: {getattr(exc, 'orig', None) or exc}", err=True)
         sys.exit(1)
-    finally:
-        engine.dispose()
     click.echo(f"detected: {version}")
     click.echo(f"supported: {SUPPORTED_RANGE}")
     if not problems:
@@ -77,12 +85,8 @@ def check(url, prefix):
 
 
 def bridge_tables_status(url, prefix):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            absent = bridge_tables.missing(conn, prefix)
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        absent = bridge_tables.missing(conn, prefix)
     if not absent:
         return "bridge tables: present"
     return f"bridge tables: missing {', '.join(absent)} (`osticket-bridge create-tables` creates them, see README)"
@@ -93,12 +97,8 @@ def bridge_tables_status(url, prefix):
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 def create_tables(url, prefix):
     """Create the bridge's own tables (outbox, idempotency keys) beside osTicket's, if missing."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            created = bridge_tables.create_all(conn, prefix)
-    finally:
-        engine.dispose()
+    with connected(url, transaction=True) as conn:
+        created = bridge_tables.create_all(conn, prefix)
     click.echo("created: " + ", ".join(created) if created else "bridge tables: already present")
 
 
@@ -122,10 +122,8 @@ def demo(bind, workers):
         db_url = fixtures.create_database(server_url, f"osticket_demo_{uuid.uuid4().hex[:8]}")
         fixtures.load_fixtures(db_url, demo=True)
         fixtures.create_bridge_tables(db_url)
-        engine = make_engine(db_url)
-        with engine.connect() as conn:
+        with connected(db_url) as conn:
             key = conn.execute(text("SELECT apikey FROM ost_api_key WHERE isactive=1 LIMIT 1")).scalar()
-        engine.dispose()
         # One secret for every worker of this throwaway server, unless the caller set one.
         env = {"OSTICKET_TOKEN_SECRET": secrets.token_urlsafe(48), **os.environ, "OSTICKET_DB_URL": db_url}
         site = demo_site(bind, key)
@@ -274,12 +272,8 @@ def add_number_index(conn, prefix="ost_"):
 
 
 def number_index_status(url, prefix):
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            name = number_index(conn, prefix)
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        name = number_index(conn, prefix)
     if name:
         return f"ticket number index: present ({name})"
     return (
@@ -294,29 +288,21 @@ def number_index_status(url, prefix):
 @click.option("--drop", is_flag=True, help=f"remove the {NUMBER_INDEX} index again")
 def add_index(url, prefix, drop):
     """Add (or --drop) a secondary index on ost_ticket(number): ticket lookups by number stop scanning the table."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            if drop:
-                if number_index(conn, prefix) == NUMBER_INDEX:
-                    conn.execute(text(f"ALTER TABLE `{prefix}ticket` DROP INDEX `{NUMBER_INDEX}`"))
-                click.echo(f"ticket number index {NUMBER_INDEX}: absent")
-            else:
-                click.echo(f"ticket number index: present ({add_number_index(conn, prefix)})")
-    finally:
-        engine.dispose()
+    with connected(url) as conn:
+        if drop:
+            if number_index(conn, prefix) == NUMBER_INDEX:
+                conn.execute(text(f"ALTER TABLE `{prefix}ticket` DROP INDEX `{NUMBER_INDEX}`"))
+            click.echo(f"ticket number index {NUMBER_INDEX}: absent")
+        else:
+            click.echo(f"ticket number index: present ({add_number_index(conn, prefix)})")
 
 
 @main.command("purge-idempotency")
-@click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)")
+@url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 @click.option("--hours", envvar="OSTICKET_IDEMPOTENCY_HOURS", default=24, show_default=True, help="keep this long")
 def purge_idempotency(url, prefix, hours):
     """Delete Idempotency-Key records older than --hours (at least 24); keyed writes also purge once an hour."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            deleted = idempotency.purge(conn, prefix, hours)
-    finally:
-        engine.dispose()
+    with connected(url, transaction=True) as conn:
+        deleted = idempotency.purge(conn, prefix, hours)
     click.echo(f"idempotency keys deleted: {deleted}")
