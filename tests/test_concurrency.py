@@ -19,7 +19,7 @@ CHOICES = 60
 
 def _create(args):
     """One process: wait for the others, then create tickets through its own app; return the numbers."""
-    db_url, barrier, index = args
+    db_url, barrier, index, email, tickets = args
     import secrets
 
     from osticket_bridge import create_app
@@ -28,8 +28,8 @@ def _create(args):
     client = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True}).test_client()
     barrier.wait(timeout=60)
     created = []
-    for n in range(TICKETS_EACH):
-        body = {"email": f"racer{index}@example.com", "name": f"Racer {index}", "subject": f"Race {n}"}
+    for n in range(tickets):
+        body = {"email": email or f"racer{index}@example.com", "name": f"Racer {index}", "subject": f"Race {n}"}
         response = client.post("/api/tickets.json", headers=KEY, json={**body, "message": "go", "topicId": 12})
         assert response.status_code == 201, response.get_json()
         created.append(response.get_json()["ticket_number"])
@@ -44,7 +44,7 @@ def test_processes_creating_at_once_get_unique_numbers_and_whole_tickets(fresh_a
     with context.Manager() as manager:
         barrier = manager.Barrier(PROCESSES)
         with context.Pool(PROCESSES) as pool:
-            results = pool.map(_create, [(fresh_baseline_db, barrier, i) for i in range(PROCESSES)])
+            results = pool.map(_create, [(fresh_baseline_db, barrier, i, None, TICKETS_EACH) for i in range(PROCESSES)])
     created = [number for numbers in results for number in numbers]
     assert len(created) == PROCESSES * TICKETS_EACH
     assert len(set(created)) == len(created)
@@ -73,3 +73,21 @@ def test_processes_creating_at_once_get_unique_numbers_and_whole_tickets(fresh_a
     assert incomplete == []
     users = rows(app, "SELECT COUNT(*) AS n FROM ost_user_email WHERE address LIKE 'racer%'")
     assert users == [{"n": PROCESSES}]
+
+
+def test_first_tickets_of_one_new_address_at_once_make_one_user(fresh_app, fresh_baseline_db):
+    """The first create inserts the address; the others wait on it, then run again and find the user (no 409)."""
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(4)
+        with context.Pool(4) as pool:
+            jobs = [(fresh_baseline_db, barrier, i, "same.new@example.com", 1) for i in range(4)]
+            results = pool.map(_create, jobs)
+    app = fresh_app(fresh_baseline_db)
+    assert rows(app, "SELECT COUNT(*) AS n FROM ost_user_email WHERE address = 'same.new@example.com'") == [{"n": 1}]
+    owners = rows(
+        app,
+        "SELECT DISTINCT t.user_id FROM ost_ticket t JOIN ost_user_email e ON e.user_id = t.user_id "
+        "WHERE e.address = 'same.new@example.com'",
+    )
+    assert len(owners) == 1 and len({n for numbers in results for n in numbers}) == 4

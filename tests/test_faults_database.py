@@ -158,7 +158,8 @@ def test_sigterm_during_a_burst_of_creates_answers_every_accepted_create(private
             client.join(timeout=120)
         bridge.stop()
     created = {data["ticket_number"] for status, data, _ in answers if status == 201}
-    assert all(status == 201 for status, _, _ in answers), [a for a in answers if a[0] != 201]
+    # 503: more creates waited for the ticket-number lock than a worker lets wait (written nothing, retry later).
+    assert all(status in (201, 503) for status, _, _ in answers), [a for a in answers if a[0] not in (201, 503)]
     saved = {n for (n,) in query(db_url, "SELECT number FROM ost_ticket")} - before
     assert saved == created  # no create was saved without its 201 reaching the client
     assert len(query(db_url, WHOLE_TICKET, (tuple(saved),))) == len(saved)

@@ -3,9 +3,9 @@
 ``@write(blp)`` sits under ``@authenticated``. The caller was checked on the request's connection; the route's
 domain call writes on it, the route builds its answer on it (inside the transaction, so a committed write never
 answers with an error from a later read), and the answer is stored with the write when the request carries an
-``Idempotency-Key``. Then one COMMIT. A deadlock or lock-wait timeout reruns the route, at most
-``WRITE_ATTEMPTS`` times; a COMMIT whose outcome is unknown (the connection died during it) is a 503, and a
-retry with the same key then learns the outcome.
+``Idempotency-Key``. Then one COMMIT. A deadlock, a lock-wait timeout or a row a concurrent write added first
+(Raced) reruns the route, at most ``WRITE_ATTEMPTS`` times; a COMMIT whose outcome is unknown (the connection
+died during it) is a 503, and a retry with the same key then learns the outcome.
 """
 
 import functools
@@ -18,7 +18,7 @@ from marshmallow import fields, validate
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .. import idempotency
-from ..osticket.errors import Unavailable
+from ..osticket.errors import Raced, Unavailable
 from .base import Params
 from .db import connection, database
 
@@ -68,6 +68,12 @@ def write(blp):
                     return _replay(_lookup(db, conn, claim))
                 except idempotency.InProgress as exc:
                     abort(409, message=str(exc))
+                except Raced as exc:
+                    if attempt == WRITE_ATTEMPTS:
+                        abort(409, message=str(exc))
+                    log.info("write attempt %d raced another request (%s); running it again", attempt, exc)
+                    conn.rollback()
+                    continue
                 except OperationalError as exc:
                     reason = RETRIED.get(idempotency.errno(exc))
                     if reason is None or attempt == WRITE_ATTEMPTS:

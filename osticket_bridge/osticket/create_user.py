@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from . import forms
 from .accounts import hash_password
 from .emails import is_email
-from .errors import Conflict, FieldError
+from .errors import Conflict, FieldError, Raced
 from .text import storable
 from .users import find_user, format_phone, phone_format
 
@@ -75,8 +75,8 @@ def new_user(
     answers = forms.answers(forms.data_fields(catalog.fields.get(catalog.user_form_id, [])), contact or {}, required)
     try:
         email_id = conn.execute(insert(t.user_email).values(address=email)).inserted_primary_key[0]
-    except IntegrityError as exc:
-        raise Conflict(f"a user with the address {email} already exists") from exc
+    except IntegrityError as exc:  # added by a concurrent request since this transaction's snapshot
+        raise Raced(f"a user with the address {email} was added by another request meanwhile") from exc
     values = dict(name=name, default_email_id=email_id, created=func.now(), updated=func.now())
     if organizations is None:
         organizations = conn.execute(organizations_query(db, email)).all()

@@ -39,3 +39,10 @@ class Unavailable(Exception):
     def __init__(self, message, retry_after=5):
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class Raced(Exception):
+    """Another transaction committed a conflicting row first (a new address, taken by a concurrent create).
+
+    Not a refusal: the write runs again in a new transaction, which then sees that row (api/writes.py).
+    """
