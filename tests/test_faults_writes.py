@@ -141,15 +141,17 @@ def _create_until_201(port, n, deadline):
         if time.monotonic() > deadline:
             break
         try:
-            status, _headers, raw = _call(
+            status, headers, raw = _call(
                 port, "POST", "/api/tickets.json", body, {"X-API-Key": KEY, "Idempotency-Key": key}
             )
         except (OSError, http.client.HTTPException):
             statuses.append("no answer")
             continue
-        statuses.append(status)
+        statuses.append(status if status == 201 else f"{status} {raw[:120]!r}")  # the failure message says why
         if status == 201:
             return key, json.loads(raw)["ticket_number"], attempt, statuses
+        if status == 503:  # as a client should: wait as told (capped, to keep the test short)
+            time.sleep(min(float(headers.get("Retry-After", 1)), 2))
     raise AssertionError(f"ticket {n} got no 201 in {len(statuses)} attempts: {statuses[-10:]}")
 
 
