@@ -6,6 +6,7 @@ import socket
 
 import pytest
 from faults import DEMO_KEY, Gunicorn, call, query
+from world import KEY, OWNER, OWNER_NAME
 
 from osticket_bridge.osticket.emails import is_email
 
@@ -157,8 +158,8 @@ OSTICKET_STORED = {
 @pytest.mark.parametrize("text", list(OSTICKET_STORED), ids=["controls", "astral", "bmp"])
 def test_4_byte_nul_and_control_characters_are_stored_as_osticket_stores_them(fresh_app, fresh_baseline_db, text):
     client = fresh_app(fresh_baseline_db).test_client()
-    body = {"name": "Carol Customer", "email": "carol.customer@example.com", "subject": "S" + text, "message": text}
-    response = client.post("/api/tickets.json", headers={"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}, json=body)
+    body = {"name": OWNER_NAME, **OWNER, "subject": "S" + text, "message": text}
+    response = client.post("/api/tickets.json", headers=KEY, json=body)
     assert response.status_code == 201, response.get_json()
     stored = query(
         fresh_baseline_db,

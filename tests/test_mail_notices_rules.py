@@ -49,9 +49,9 @@ def test_message_ids_are_built_as_osticket_builds_them(scenario, index, fields):
     assert decode(ref_mid, PEER_SALT) == fields
 
 
-def test_with_the_salt_the_bridge_signs_its_message_ids_and_portal_links(fresh_app, fresh_baseline_db, queued):
-    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
-    client = fresh_app(fresh_baseline_db, OSTICKET_SECRET_SALT=PEER_SALT).test_client()
+def test_with_the_salt_the_bridge_signs_its_message_ids_and_portal_links(fresh_app, fresh_real_baseline_db, queued):
+    execute(fresh_real_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
+    client = fresh_app(fresh_real_baseline_db, OSTICKET_SECRET_SALT=PEER_SALT).test_client()
     assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
     autoresponse, alert = queued
     assert decode(dict(autoresponse.headers)["Message-ID"], PEER_SALT) == (1, 0, 1, "U")
@@ -92,8 +92,8 @@ def _with_collaborator(fresh_app, db_url):
         ("none", None, None),
     ],
 )
-def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_baseline_db, queued, reply_to, to, cc):
-    client = _with_collaborator(fresh_app, fresh_baseline_db)
+def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_real_baseline_db, queued, reply_to, to, cc):
+    client = _with_collaborator(fresh_app, fresh_real_baseline_db)
     del queued[:]
     assert reply(client, TICKET_A, reply_to=reply_to).status_code == 200
     if to is None:
@@ -103,10 +103,10 @@ def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_baseline_db,
     assert (list(mail.to), list(mail.cc), mail.kind) == (to, cc, "ticket.reply")
 
 
-def test_a_users_message_notifies_the_other_participants(fresh_app, fresh_baseline_db, queued):
+def test_a_users_message_notifies_the_other_participants(fresh_app, fresh_real_baseline_db, queued):
     """Ticket::notifyCollaborators (message_autoresponder_collabs, on by default): the collaborator gets the
     activity notice; Alice, the last respondent, the alert."""
-    client = _with_collaborator(fresh_app, fresh_baseline_db)
+    client = _with_collaborator(fresh_app, fresh_real_baseline_db)
     assert reply(client, TICKET_A).status_code == 200
     del queued[:]
     assert message(client, TICKET_A, CAROL, "Thanks!").status_code == 200

@@ -131,9 +131,9 @@ def test_ticket_queries_use_indexes_not_per_ticket_lookups(many_tickets_app):
 @pytest.mark.parametrize(
     "method, url, params",
     [
-        ("GET", "/api/tickets.json/386142", {"email": "carol.customer@example.com"}),
-        ("GET", "/api/scp/tickets/staffTickets.json", {"staffUserName": "alice"}),
-        ("PUT", "/api/tickets.json/386142", {"email": "carol.customer@example.com", "message": "One connection"}),
+        ("GET", f"/api/tickets.json/{NUMBER}", {"email": USER["email"]}),
+        ("GET", "/api/scp/tickets/staffTickets.json", {"staffUserName": AGENT}),
+        ("PUT", f"/api/tickets.json/{NUMBER}", {"email": USER["email"], "message": "One connection"}),
     ],
 )
 def test_a_request_checks_out_one_pooled_connection(many_tickets_app, method, url, params):
