@@ -142,3 +142,22 @@ def test_refused_writes_mail_nobody(fresh_app, fresh_baseline_db, queued):
     assert post_ticket(client, bad).status_code in (404, 422)
     assert client.post("/api/tickets.json", headers=KEY, json={"subject": "x"}).status_code == 422
     assert queued == []
+
+
+def test_company_name_is_the_company_information_answer(fresh_app, fresh_baseline_db, queued):
+    """%{company.name}: the name answer of the one form entry osTicket's Company looks up (object_type 'C')."""
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
+    execute(
+        fresh_baseline_db,
+        "UPDATE ost_form_entry_values v JOIN ost_form_entry e ON e.id = v.entry_id AND e.object_type = 'C' "
+        "JOIN ost_form_field f ON f.id = v.field_id AND f.name = 'name' SET v.value = 'Acme Support'",
+    )
+    execute(
+        fresh_baseline_db,
+        "UPDATE ost_email_template SET subject = '%{company.name} [#%{ticket.number}]' "
+        "WHERE code_name = 'ticket.autoresp'",
+    )
+    client = fresh_app(fresh_baseline_db).test_client()
+    assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
+    (autoresponse,) = [m for m in queued if m.kind == "ticket.autoresp"]
+    assert autoresponse.subject.startswith("Acme Support [#")

@@ -190,17 +190,19 @@ def owner_link(catalog, facts, with_token):
 
 
 def _company_name(db):
-    """The Company Information form's name answer (%{company.name}), as a scalar subquery."""
+    """The Company Information form's name answer (%{company.name}), as a scalar subquery.
+
+    Like osTicket's Company, it looks the entry up by ``object_type='C'``: that key is indexed, while a join from
+    the form's type read every form entry of the install (25 ms a write at 100k tickets).
+    """
     t = db.tables
-    f, fe, ff, v = t.form, t.form_entry, t.form_field, t.form_entry_values
+    fe, ff, v = t.form_entry, t.form_field, t.form_entry_values
     return (
         select(v.c.value)
         .select_from(
-            f.join(fe, fe.c.form_id == f.c.id)
-            .join(v, v.c.entry_id == fe.c.id)
-            .join(ff, and_(ff.c.id == v.c.field_id, ff.c.name == "name"))
+            fe.join(v, v.c.entry_id == fe.c.id).join(ff, and_(ff.c.id == v.c.field_id, ff.c.name == "name"))
         )
-        .where(f.c.type == "C")
+        .where(fe.c.object_type == "C")
         .order_by(fe.c.id)
         .limit(1)
         .scalar_subquery()
