@@ -21,9 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from werkzeug.exceptions import HTTPException
 
-from osticket_bridge import create_app, fixtures
+from osticket_bridge import bridge_tables, create_app, fixtures
 from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
 from osticket_bridge.db import make_engine
+from osticket_bridge.mail.sink import Sink
 
 from . import count, dataset, downloads, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
@@ -169,11 +170,13 @@ def measure(results, scenario, servers, db_pid, spec):
     results[scenario]["rss_per_worker_mb"] = sorted(round(mb, 1) for mb in peaks)
 
 
-def run(args, db_url, started):
+def run(args, db_url, started, mail_url):
+    mail = {"OSTICKET_MAIL_URL": mail_url}
     began = time.monotonic()
     load_at_start = load_average()
     engine = make_engine(db_url)
-    with engine.connect() as conn:
+    with engine.begin() as conn:
+        bridge_tables.create_all(conn)  # as a deployment does (`create-tables`): the mail outbox, Idempotency-Key
         if not args.no_index:
             add_number_index(conn)
         elif number_index(conn) == NUMBER_INDEX:
@@ -192,7 +195,7 @@ def run(args, db_url, started):
         f"{args.duration:g}s measured (at most {args.requests} requests), client in a separate process",
     }
     log("counting SQL statements per request (in-process, warm catalog)")
-    counts = count.statements_per_request(db_url, key, targets, scenarios)
+    counts = count.statements_per_request(db_url, key, targets, scenarios, mail_url)
     results = {
         s: {
             "connections": FIXED_CONNECTIONS.get(s, args.connections),
@@ -211,7 +214,7 @@ def run(args, db_url, started):
     url = make_url(db_url)
     local = url.host in ("127.0.0.1", "localhost", "::1") and not url.query.get("unix_socket")
     db_pid = database_server_pid(url.port or 3306) if local else None
-    servers = [Server(db_url, settings_obj, os.path.join(RESULTS, "gunicorn.log"))]
+    servers = [Server(db_url, settings_obj, os.path.join(RESULTS, "gunicorn.log"), mail)]
     try:
         for scenario in scenarios:
             measure(results, scenario, servers, db_pid, {**spec, "connections": results[scenario]["connections"]})
@@ -220,7 +223,7 @@ def run(args, db_url, started):
             server.stop()
     if args.pair:
         settings["pair"] = f"two instances as above on two ports, rate limits in {args.redis_url}"
-        env = {"OSTICKET_RATELIMIT_STORAGE": args.redis_url}
+        env = {**mail, "OSTICKET_RATELIMIT_STORAGE": args.redis_url}
         servers = []
         try:
             servers = [Server(db_url, settings_obj, os.path.join(RESULTS, "gunicorn.log"), env) for _ in range(2)]
@@ -278,7 +281,8 @@ def main(argv=None):
             log(f"building {name}: {args.tickets} tickets, {args.users} users")
             db_url = dataset.build(args.db_url, name, args.tickets, args.users, dump=args.dump, log=log)
         log(f"database ready after {time.monotonic() - began:.0f}s")
-        run(args, db_url, started)
+        with Sink() as sink:  # the mail the writes queue goes somewhere, as in a deployment
+            run(args, db_url, started, sink.url)
         if args.downloads:
             downloads.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
     finally:

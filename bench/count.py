@@ -12,7 +12,7 @@ import random
 
 from sqlalchemy import event
 
-from osticket_bridge import create_app
+from osticket_bridge import create_app, mail
 
 from .load import HTTP
 
@@ -85,13 +85,16 @@ class ServerCounter:
         event.remove(self.pool, "checkin", self._checkin)
 
 
-def statements_per_request(db_url, api_key, targets, scenarios):
+def statements_per_request(db_url, api_key, targets, scenarios, mail_url):
     """{scenario: {"statements", "checkouts", "sent"}} of one warm request each; raises if a request fails.
 
     statements: what the server counted (Questions); checkouts: pooled connections the request took;
     sent: the statements SQLAlchemy sent, for the report.
     """
-    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING"})
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_MAIL_URL": mail_url})
+    # Count the requests alone: the sender loop would share the pool and its counters (the mails stay queued).
+    mail.stop(app)
+    app.extensions["osticket_mail"] = None
     client = app.test_client()
     engine = app.extensions["osticket"].engine
     results = {}
