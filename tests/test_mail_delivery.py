@@ -7,6 +7,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 
 import pytest
 from delivery_helpers import MAIL, numbered, queue, rows, wait_until
@@ -74,6 +75,19 @@ def test_smtp_down_then_back_delivers_and_keeps_the_message_id(fresh_app, fresh_
         wait_until(lambda: rows(app)[0]["status"] == "sent", "the row is marked sent")
     assert caught.message["Message-ID"] == rows(app)[0]["message_id"]
     assert rows(app)[0]["attempts"] >= 2
+
+
+def test_writes_do_not_cut_the_backoff_from_a_down_server_short(fresh_app, fresh_fixtures_db):
+    """Each write wakes the sender; while it backs off from a down server, those wakes must not try it again."""
+    down = Sink()  # reserved port, nothing listening
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL=down.url)
+    queue(app, numbered(1))
+    wait_until(lambda: rows(app)[0]["attempts"] >= 1, "a first attempt failed")
+    for _ in range(5):
+        queue(app, numbered(1))
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert sum(row["attempts"] for row in rows(app)) == 1
 
 
 def test_a_refused_mail_is_failed_not_retried(fresh_app, fresh_fixtures_db, sink):

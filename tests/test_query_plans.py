@@ -63,6 +63,7 @@ def _statements(bench, path, method="GET", body=None):
         recorded.append((statement, parameters))
 
     client = bench["app"].test_client()
+
     def send(attempt):
         json = body(attempt) if body else None
         return client.open(path, method=method, headers={"X-API-Key": bench["key"]}, json=json)

@@ -15,6 +15,7 @@ the server accepted just before such a crash can go out twice, never zero times.
 import logging
 import os
 import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, literal_column, select, update
@@ -45,6 +46,7 @@ class Sender:
         self._start_lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        self._backing_off_until = 0.0  # time.monotonic() before which a write's wake() does not end the pause
 
     def ensure_running(self):
         """Start the loop in this process unless it runs already (a forked worker starts its own)."""
@@ -59,8 +61,10 @@ class Sender:
             self._thread.start()
 
     def wake(self):
-        """A write queued mail: look now rather than at the next poll."""
-        self._wake.set()
+        """A write queued mail: look now rather than at the next poll, unless a failing server is backed off from
+        (every write would otherwise try the down server again)."""
+        if time.monotonic() >= self._backing_off_until:
+            self._wake.set()
 
     def stop(self, timeout=None):
         self._stopping.set()
@@ -80,6 +84,7 @@ class Sender:
             except Exception:  # a bug must not end delivery for the life of the worker
                 log.exception("mail: unexpected error in the sender loop; trying again in %ss", MAX_DELAY)
                 pause = MAX_DELAY
+            self._backing_off_until = time.monotonic() + pause if pause > POLL_SECONDS else 0.0
             self._wake.wait(pause)
             self._wake.clear()
 

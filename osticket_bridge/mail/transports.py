@@ -6,6 +6,7 @@ TEMPORARY_ERRORS when the attempt may succeed later.
 """
 
 import base64
+import functools
 import smtplib
 import ssl
 import subprocess
@@ -41,18 +42,23 @@ class Smtp:
         login = f"{self.username}@" if self.username else ""
         return f"SMTP {login}{self.host}:{self.port} ({self.security})"
 
-    def send(self, sender, recipients, message):
+    @functools.cached_property
+    def _tls(self):
+        """Built once: loading the system's CA certificates costs about 25 ms of CPU, per mail if done per send."""
         context = ssl.create_default_context()
         if not self.verify:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
+        return context
+
+    def send(self, sender, recipients, message):
         if self.security == "tls":
-            client = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT, context=context)
+            client = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT, context=self._tls)
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT)
         with client:
             if self.security == "starttls":
-                client.starttls(context=context)
+                client.starttls(context=self._tls)
             if self.username:
                 _login(client, self.username, self.password)
             try:

@@ -199,9 +199,7 @@ def _company_name(db):
     fe, ff, v = t.form_entry, t.form_field, t.form_entry_values
     return (
         select(v.c.value)
-        .select_from(
-            fe.join(v, v.c.entry_id == fe.c.id).join(ff, and_(ff.c.id == v.c.field_id, ff.c.name == "name"))
-        )
+        .select_from(fe.join(v, v.c.entry_id == fe.c.id).join(ff, and_(ff.c.id == v.c.field_id, ff.c.name == "name")))
         .where(fe.c.object_type == "C")
         .order_by(fe.c.id)
         .limit(1)
