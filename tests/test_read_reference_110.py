@@ -10,6 +10,7 @@ an assignment, a disabled topic), a private copy is changed the way osTicket 1.1
 import pytest
 from click.testing import CliRunner
 from helpers import count_statements
+from security_helpers import SECRET, bearer, guest, login
 from sqlalchemy import create_engine
 
 from osticket_bridge import cli
@@ -255,6 +256,23 @@ def test_all_tickets_are_pairs_newest_first(client):
             ["href", f"/api/tickets/{RESOLVED}"],
         ],
     ]
+
+
+def test_portal_account_and_guest_access_read_their_own_tickets(make_app, reference_110_db):
+    client = make_app(reference_110_db, OSTICKET_TOKEN_SECRET=SECRET).test_client()
+    signed_in = login(client, "carol", "ClientPeer#2024")  # her 1.10.4 portal account ($2a$08$ bcrypt)
+    assert signed_in.status_code == 200, signed_in.get_json()
+    assert numbers_with(client, signed_in.get_json()["token"]) == [RESOLVED]
+    visitor = guest(client, REOPENED, DAVE.upper())  # "check ticket status": number and the owner's address
+    assert visitor.status_code == 200, visitor.get_json()
+    assert numbers_with(client, visitor.get_json()["token"]) == [REOPENED]
+    assert client.get(f"/api/tickets.json/{RESOLVED}", headers=bearer(visitor.get_json()["token"])).status_code == 404
+
+
+def numbers_with(client, token):
+    response = client.get("/api/tickets.json", headers=bearer(token))
+    assert response.status_code == 200, response.get_json()
+    return [t["ticket_number"] for t in response.get_json()]
 
 
 @pytest.mark.parametrize(
