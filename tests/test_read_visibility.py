@@ -133,14 +133,29 @@ def test_phone_extension_is_displayed_like_osticket(changed):
     assert user["phone"] == "(425) 444-1212 x123"
 
 
-def test_disabled_parent_hides_its_children_and_archived_or_private_topics_are_left_out(changed):
+def test_a_disabled_top_level_topic_still_offers_its_children_and_archived_or_private_ones_are_left_out(changed):
+    """Topic::getHelpTopics never cascades the topmost ancestor's disabled flag: the real 1.10.4 and 1.18.1 portals
+    still offer "Billing Questions / Refund Request" with Billing Questions disabled (here: Billing / Refunds)."""
     client = changed(
         "UPDATE ost_help_topic SET flags = flags & ~2 WHERE topic_id = 12",
         "UPDATE ost_help_topic SET flags = flags | 4 WHERE topic_id = 11",
         "UPDATE ost_help_topic SET ispublic = 0 WHERE topic_id = 1",
     )
     topics = client.get("/api/topics.json", headers=KEY).get_json()
-    assert topics == [{"id": 2, "value": "Feedback"}, {"id": 10, "value": "Report a Problem"}]
+    assert topics == [
+        {"id": 13, "value": "Billing / Refunds"},
+        {"id": 2, "value": "Feedback"},
+        {"id": 10, "value": "Report a Problem"},
+    ]
+
+
+def test_a_disabled_middle_topic_hides_the_topics_below_it(changed):
+    client = changed(
+        "UPDATE ost_help_topic SET topic_pid = 13 WHERE topic_id = 11",  # Billing / Refunds / Access Issue
+        "UPDATE ost_help_topic SET flags = flags & ~2 WHERE topic_id = 13",
+    )
+    offered = [t["id"] for t in client.get("/api/topics.json", headers=KEY).get_json()]
+    assert 12 in offered and 13 not in offered and 11 not in offered
 
 
 def test_manual_topic_sort_mode_follows_the_sort_column(changed):

@@ -64,13 +64,20 @@ def full_names(rows):
 
 
 def _enabled(rows, topic_id):
-    # A topic is offered only when it and every ancestor are active and not archived.
-    seen = set()
-    while topic_id and topic_id in rows and topic_id not in seen:
-        seen.add(topic_id)
-        if not rows[topic_id]["active"]:
+    """As Topic::getHelpTopics decides: the topic must be active, and so must each ancestor but the topmost.
+
+    osTicket's cascade tests an ancestor only once its walk has gone past it, so a disabled top-level topic still
+    offers its children (seen on the real 1.10.4 and 1.18.1 portals); a disabled middle one hides those below.
+    """
+    if not rows[topic_id]["active"]:
+        return False
+    row, parent, seen = rows[topic_id], None, {topic_id}
+    while row["pid"] in rows and row["pid"] not in seen:
+        seen.add(row["pid"])
+        row = rows[row["pid"]]
+        if parent is not None and not parent["active"]:
             return False
-        topic_id = rows[topic_id]["pid"]
+        parent = row
     return True
 
 
