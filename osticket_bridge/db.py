@@ -206,16 +206,7 @@ def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, 
         **options,
     )
     event.listen(engine, "connect", _session_settings(timeouts.statement))
-    event.listen(engine, "handle_error", _no_new_connection_to_a_hung_server)
     return engine
-
-
-def _no_new_connection_to_a_hung_server(context):
-    """A pooled connection's check (pre-ping) that timed out means the server hangs: a new connection would wait as
-    long again for its greeting, so the check's error ends the request (503) instead of a reconnection. A check
-    that finds the connection closed (killed, server restarted) still reconnects."""
-    if context.is_pre_ping and isinstance(context.original_exception.__context__, TimeoutError):
-        context.is_disconnect = False
 
 
 class Database:
