@@ -8,6 +8,8 @@ WORKERS ?= 2
 # Real osTicket dumps for the tests, when the reference material sits beside the checkout (see README).
 export OSTICKET_REFERENCE_DUMP ?= $(wildcard $(abspath ../shared/osticket/sample-1.18.1.sql))
 export OSTICKET_BASELINE_DUMP ?= $(wildcard $(abspath ../shared/osticket/baseline-1.18.1.sql))
+export OSTICKET_REFERENCE_110_DUMP ?= $(wildcard $(abspath ../shared/osticket/sample-1.10.4.sql))
+export OSTICKET_BASELINE_110_DUMP ?= $(wildcard $(abspath ../shared/osticket/baseline-1.10.4.sql))
 
 .PHONY: install run test lint bench clean
 

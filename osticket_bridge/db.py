@@ -16,21 +16,20 @@ from .osticket.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
-# Table (without prefix) -> columns the bridge reads or writes. A missing one stops start-up.
+# Table (without prefix) -> columns the bridge reads or writes that every release from 1.10.4 on has; "a|b": one of
+# them, by release. A missing one stops start-up.
 REQUIRED_COLUMNS = {
-    "ticket": "ticket_id ticket_pid number user_id user_email_id status_id dept_id sla_id topic_id staff_id "
-    "team_id email_id lock_id flags sort ip_address source isoverdue isanswered duedate est_duedate "
+    "ticket": "ticket_id number user_id user_email_id status_id dept_id sla_id topic_id staff_id "
+    "team_id email_id lock_id flags ip_address source isoverdue isanswered duedate est_duedate "
     "reopened closed lastupdate created updated",
     "ticket_status": "id name state mode flags sort properties",
     "ticket_priority": "priority_id priority priority_desc priority_urgency ispublic",
     "thread": "id object_id object_type extra lastresponse lastmessage created",
     "thread_entry": "id pid thread_id staff_id user_id type flags poster editor editor_type source title "
-    "body format ip_address recipients created updated",
-    "thread_event": "id thread_id thread_type event_id staff_id team_id dept_id topic_id data username uid "
+    "body format ip_address created updated",
+    "thread_event": "id thread_id event_id|state staff_id team_id dept_id topic_id data username uid "
     "uid_type annulled timestamp",
-    "event": "id name",
-    "thread_collaborator": "id flags thread_id user_id role created updated",
-    "thread_referral": "id thread_id object_id object_type created",
+    "thread_collaborator": "id flags|isactive thread_id user_id role created updated",
     "user": "id org_id default_email_id status name created updated",
     "user_email": "id user_id flags address",
     "user_account": "id user_id status timezone username passwd backend registered",
@@ -41,11 +40,8 @@ REQUIRED_COLUMNS = {
     "help_topic": "topic_id topic_pid ispublic noautoresp flags status_id priority_id dept_id staff_id "
     "team_id sla_id page_id sequence_id sort topic number_format notes created updated",
     "help_topic_form": "id topic_id form_id sort extra",
-    "department": "id pid sla_id schedule_id manager_id flags name ispublic path",
-    "sla": "id schedule_id flags grace_period name",
-    "schedule": "id flags name timezone",
-    "schedule_entry": "id schedule_id flags sort name repeats starts_on starts_at ends_on ends_at stops_on day week "
-    "month",
+    "department": "id pid sla_id manager_id flags name ispublic path",
+    "sla": "id flags grace_period name",
     "staff": "staff_id dept_id username firstname lastname email isactive onvacation assigned_only timezone",
     "staff_dept_access": "staff_id dept_id",
     "team": "team_id flags name",
@@ -66,7 +62,22 @@ REQUIRED_COLUMNS = {
     "email_template": "id tpl_id code_name subject body",
     "email": "email_id name email",
 }
-# ost_event rows the bridge's thread events name (osticket/events.py): installed by osTicket since 1.11.
+# Tables of later releases only: when present they must have these columns; code asks db.tables.has() first.
+RELEASE_TABLES = {
+    "event": "id name",  # 1.11+ (before: ost_thread_event.state names the event)
+    "thread_referral": "id thread_id object_id object_type created",  # 1.11+
+    "schedule": "id flags name timezone",  # 1.14+
+    "schedule_entry": "id schedule_id flags sort name repeats starts_on starts_at ends_on ends_at stops_on day week "
+    "month",
+}
+# Columns that differ by release, asked with db.tables.has(table, column) (reflection, no query):
+#   ticket.ticket_pid, ticket.sort: 1.14+          thread_entry.recipients: 1.11+, thread_entry.extra: 1.14+
+#   thread_event.event_id: 1.11+ (before: state)   thread_event.thread_type: 1.14+
+#   thread_collaborator.flags: 1.11+ (before: isactive)   help_topic.isactive: up to 1.10 (then flags 0x2)
+#   department.schedule_id, sla.schedule_id: 1.14+   email.smtp_*: up to 1.16 (then ost_email_account)
+# Where the schema cannot tell a behaviour apart, code branches on db.release.name (RELEASES' names).
+
+# ost_event rows the bridge's thread events name (osticket/events.py), where the table exists.
 REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
@@ -89,12 +100,12 @@ SUPPORT = {
         name: "reads and writes, smoke-tested on its install schema (writes not compared with recordings)"
         for name in ("1.14", "1.15", "1.16", "1.17")
     },
-    "1.11/1.12": "not supported yet: its schema lacks schedules, ticket_pid/sort and thread_type (issue 16)",
-    "1.10": "not supported yet: its thread events, entries, collaborators and topics have an older shape (issue 16)",
+    "1.11/1.12": "reads, smoke-tested on its install schema",
+    "1.10": "reads, compared with a real osTicket 1.10.4's help desk (sample-1.10.4.sql)",
 }
 SUPPORTED_RANGE = (
-    "osTicket 1.14 to 1.18 (1.18 compared with recordings of a real osTicket, 1.14 to 1.17 smoke-tested on their "
-    "install schemas); 1.10 to 1.12 not yet"
+    "osTicket 1.10.4 to 1.18 (1.18 compared with recordings of a real osTicket 1.18.1, 1.10 with a real osTicket "
+    "1.10.4's help desk, 1.11 to 1.17 smoke-tested on their install schemas)"
 )
 
 
@@ -165,8 +176,10 @@ class Tables:
         except KeyError:
             raise AttributeError(f"table {name!r} is not reflected") from None
 
-    def has(self, name):
-        return name in self._by_name
+    def has(self, name, column=None):
+        """Whether this database has the table (and the column): releases differ (see RELEASE_TABLES)."""
+        table = self._by_name.get(name)
+        return table is not None and (column is None or column in table.c)
 
 
 def _session_settings(statement_seconds):
@@ -226,7 +239,7 @@ class Database:
         self._tables = None
         self._ready = False
         self._on_ready = []
-        self.version = None
+        self.release = None  # Release: the detected osTicket release
         self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
         self._failed = False
         from .osticket.catalog import CatalogCache
@@ -270,17 +283,17 @@ class Database:
                 self._failed = True
                 raise
             self._ready = True
-            log.info("osTicket database ready: %s", self.version)
+            log.info("osTicket database ready: %s", self.release)
 
     def _reflect(self):
         try:
             with self.engine.connect() as conn:
                 wait_timeout = conn.execute(text("SELECT @@wait_timeout")).scalar()
-                problems, version, present = diagnose(conn, self.prefix)
+                problems, release, present = diagnose(conn, self.prefix)
                 if problems:
-                    raise SchemaError(schema_message(self.url, problems, version))
+                    raise SchemaError(schema_message(self.url, problems, release))
                 metadata = MetaData()
-                wanted = [self.prefix + n for n in (*REQUIRED_COLUMNS, *OPTIONAL_TABLES)]
+                wanted = [self.prefix + n for n in (*REQUIRED_COLUMNS, *RELEASE_TABLES, *OPTIONAL_TABLES)]
                 metadata.reflect(conn, only=[name for name in wanted if name in present])
         except SQLAlchemyError as exc:
             if unavailable_message(exc):
@@ -292,7 +305,7 @@ class Database:
             # Connections must be recycled before the server drops them; ones in use finish on the old pool.
             old, self.engine = self.engine, make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts)
             old.dispose(close=False)
-        self.version = version
+        self.release = release
         self._tables = Tables(metadata, self.prefix)
 
     def probe(self):
@@ -327,29 +340,29 @@ def _safe(url):
 
 
 def diagnose(conn, prefix):
-    """Return (problems, version, table names): what the bridge misses here, and the osTicket version."""
+    """Return (problems, release, table names): what the bridge misses here, and the osTicket release."""
     insp = inspect(conn)
     present = set(insp.get_table_names())
     problems = []
     missing_tables = [prefix + n for n in REQUIRED_COLUMNS if prefix + n not in present]
     if missing_tables:
         problems.append("missing tables: " + ", ".join(missing_tables))
-    for name, wanted in REQUIRED_COLUMNS.items():
+    for name, wanted in {**REQUIRED_COLUMNS, **RELEASE_TABLES}.items():
         if prefix + name not in present:
             continue
         have = {c["name"] for c in insp.get_columns(prefix + name)}
-        missing = [c for c in wanted.split() if c not in have]
+        missing = [c.replace("|", " or ") for c in wanted.split() if not have.intersection(c.split("|"))]
         if missing:
             problems.append(f"table {prefix}{name} lacks columns: " + ", ".join(missing))
-    if not problems:  # ost_event is whole: check its rows
+    if not problems and prefix + "event" in present:  # ost_event is whole: check its rows
         names = set(conn.execute(text(f"SELECT name FROM `{prefix}event`")).scalars())
         missing = [name for name in REQUIRED_EVENTS if name not in names]
         if missing:
             problems.append(f"table {prefix}event lacks the events: " + ", ".join(missing))
-    return problems, _version(conn, prefix, present), present
+    return problems, _release(conn, prefix, present), present
 
 
-def _version(conn, prefix, present):
+def _release(conn, prefix, present):
     if prefix + "config" not in present:
         return Release(None, None)
     signature = conn.execute(

@@ -6,7 +6,9 @@ else the run fails saying how to get one. Each run creates uniquely named databa
 Databases:
 - "fixtures": schema_fixtures/ (our stock 1.18 install) with the demo data;
 - "reference": the real osTicket dump named by OSTICKET_REFERENCE_DUMP (sample-1.18.1.sql in CI);
-- "baseline": the real fresh install named by OSTICKET_BASELINE_DUMP (baseline-1.18.1.sql in CI).
+- "baseline": the real fresh install named by OSTICKET_BASELINE_DUMP (baseline-1.18.1.sql in CI);
+- "reference_110" / "baseline_110": the same from a real osTicket 1.10.4 (OSTICKET_REFERENCE_110_DUMP,
+  OSTICKET_BASELINE_110_DUMP: sample-1.10.4.sql, baseline-1.10.4.sql), for the tests of that release only.
 Session-scoped databases are for reading only; tests that write take a fresh_* copy of their own.
 """
 
@@ -51,7 +53,8 @@ def _dump_path(variable):
     if not path:
         pytest.skip(
             f"{variable} is not set: this test reads a real osTicket database. Put the reference material in "
-            "../shared beside the checkout (`make test` then finds osticket/*-1.18.1.sql) or set the variable"
+            "../shared beside the checkout (`make test` then finds osticket/*-1.18.1.sql and *-1.10.4.sql) or set the "
+            "variable"
         )
     if not os.path.exists(path):
         pytest.fail(f"{variable}={path} does not exist")
@@ -72,12 +75,7 @@ def _reference_template(db_server, request):
     """The real sample dump; without it, our own fixtures (demo data) stand in for it (security_helpers.py)."""
     if not REAL_REFERENCE:
         return request.getfixturevalue("_fixtures_template")
-    path = _dump_path("OSTICKET_REFERENCE_DUMP")
-    name = _name("reference")
-    url = fixtures.create_database(db_server, name)
-    fixtures.load_dump(url, path)
-    fixtures.create_bridge_tables(url)
-    return name
+    return _dump_template(db_server, "OSTICKET_REFERENCE_DUMP", "reference")
 
 
 @pytest.fixture(scope="session")
@@ -85,12 +83,29 @@ def _baseline_template(db_server, request):
     """The real fresh install; without it, our own fixtures (install and demo data) stand in for it."""
     if not REAL_BASELINE:
         return request.getfixturevalue("_fixtures_template")
-    path = _dump_path("OSTICKET_BASELINE_DUMP")
-    name = _name("baseline")
+    return _dump_template(db_server, "OSTICKET_BASELINE_DUMP", "baseline")
+
+
+def _dump_template(db_server, variable, kind):
+    """A database loaded from the dump the variable names, with the bridge's tables (skipped without it)."""
+    path = _dump_path(variable)
+    name = _name(kind)
     url = fixtures.create_database(db_server, name)
     fixtures.load_dump(url, path)
     fixtures.create_bridge_tables(url)
     return name
+
+
+@pytest.fixture(scope="session")
+def _reference_110_template(db_server):
+    """osTicket 1.10.4's help desk after its golden operations (sample-1.10.4.sql); no stand-in."""
+    return _dump_template(db_server, "OSTICKET_REFERENCE_110_DUMP", "reference110")
+
+
+@pytest.fixture(scope="session")
+def _baseline_110_template(db_server):
+    """osTicket 1.10.4's fresh install with the same people and setup (baseline-1.10.4.sql); no stand-in."""
+    return _dump_template(db_server, "OSTICKET_BASELINE_110_DUMP", "baseline110")
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +118,22 @@ def fixtures_db(db_server, _fixtures_template):
 def reference_db(db_server, _reference_template):
     """URL of the shared real-dump database: read only."""
     return fixtures.database_url(db_server, _reference_template)
+
+
+@pytest.fixture(scope="session")
+def reference_110_db(db_server, _reference_110_template):
+    """URL of the shared osTicket 1.10.4 sample database: read only."""
+    return fixtures.database_url(db_server, _reference_110_template)
+
+
+@pytest.fixture
+def fresh_reference_110_db(db_server, _reference_110_template):
+    return fixtures.clone_database(db_server, _reference_110_template, _name("ref110"))
+
+
+@pytest.fixture
+def fresh_baseline_110_db(db_server, _baseline_110_template):
+    return fixtures.clone_database(db_server, _baseline_110_template, _name("base110"))
 
 
 @pytest.fixture
@@ -180,6 +211,12 @@ def fixtures_app(make_app, fixtures_db):
 @pytest.fixture(scope="session")
 def reference_app(make_app, reference_db):
     return make_app(reference_db)
+
+
+@pytest.fixture(scope="session")
+def reference_110_app(make_app, reference_110_db):
+    """The app on osTicket 1.10.4's sample help desk (skipped without sample-1.10.4.sql)."""
+    return make_app(reference_110_db)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from world import REAL_BASELINE
 
-from osticket_bridge.db import OPTIONAL_TABLES, REQUIRED_COLUMNS
+from osticket_bridge.db import OPTIONAL_TABLES, RELEASE_TABLES, REQUIRED_COLUMNS
 
 COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
@@ -52,5 +52,5 @@ def test_every_fixture_table_equals_the_real_install(both, sql):
 
 def test_fixtures_hold_every_table_the_bridge_uses(fixtures_db):
     tables = _catalog(fixtures_db, COLUMNS)
-    for name in (*REQUIRED_COLUMNS, *OPTIONAL_TABLES):
+    for name in (*REQUIRED_COLUMNS, *RELEASE_TABLES, *OPTIONAL_TABLES):
         assert f"ost_{name}" in tables

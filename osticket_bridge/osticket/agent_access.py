@@ -60,12 +60,16 @@ def last_respondent(db, conn, thread_id):
 
 
 def can_access_ticket(db, conn, agent, ticket, is_open):
-    """Ticket::checkStaffPerm without role permissions: department access, assignment (open tickets) or referral."""
+    """Ticket::checkStaffPerm without role permissions: department access, assignment (open tickets) or referral
+    (1.11 on; in 1.10 any agent may act on a closed ticket)."""
     if agent_can_access_dept(db, conn, agent, ticket["dept_id"]):
         return True
     teams = [i for (i,) in conn.execute(team_ids_query(db, agent["staff_id"]))]
     if is_open and (ticket["staff_id"] == agent["staff_id"] or ticket["team_id"] in teams):
         return True
+    if not db.tables.has("thread_referral"):
+        # 1.10 (its Ticket::checkStaffPerm): no referrals, and only open tickets are kept from other departments.
+        return not is_open
     r = db.tables.thread_referral
     referred = select(r.c.id).where(
         r.c.thread_id == ticket["thread_id"],

@@ -24,7 +24,7 @@ class Catalog:
     config: dict  # core namespace key -> value
     statuses: dict  # id -> row mapping, plus parsed "props"
     priorities: dict  # id -> row mapping
-    events: dict  # name -> id
+    events: dict  # name -> ost_event id (empty before 1.11)
     user_form_id: int
     ticket_form_id: int
     fields: dict = field(default_factory=dict)  # form id -> [field rows] in sort order
@@ -68,7 +68,8 @@ def load_catalog(db, conn):
             status["props"] = {}
         statuses[row["id"]] = status
     priorities = {r["priority_id"]: dict(r) for r in conn.execute(select(t.ticket_priority)).mappings()}
-    events = dict(conn.execute(select(t.event.c.name, t.event.c.id)).all())
+    # 1.10 has no ost_event: its thread events name themselves (ost_thread_event.state).
+    events = dict(conn.execute(select(t.event.c.name, t.event.c.id)).all()) if t.has("event") else {}
     forms = conn.execute(
         select(t.form.c.id, t.form.c.type)
         .where(t.form.c.type.in_(("U", "T")), t.form.c.flags.op("&")(FORM_DELETED) == 0)

@@ -115,6 +115,7 @@ def events_by_thread(db, conn, catalog, thread_ids):
         return {}
     ev = db.tables.thread_event
     names = {event_id: name for name, event_id in catalog.events.items()}
+    named_by_state = not db.tables.has("thread_event", "event_id")  # 1.10: the state enum is the event's name
     rows = conn.execute(
         select(*(printed_time(c) if c.name == "timestamp" else c for c in ev.c))
         .where(ev.c.thread_id.in_(set(thread_ids)))
@@ -125,7 +126,7 @@ def events_by_thread(db, conn, catalog, thread_ids):
         events[row["thread_id"]].append(
             {
                 "id": row["id"],
-                "event": names.get(row["event_id"]),
+                "event": row["state"] if named_by_state else names.get(row["event_id"]),
                 "username": row["username"],
                 "uid": row["uid"],
                 "uid_type": row["uid_type"],

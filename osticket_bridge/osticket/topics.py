@@ -2,7 +2,7 @@
 
 from sqlalchemy import literal, select, union_all
 
-TOPIC_ACTIVE = 0x2  # ost_help_topic.flags (1.18)
+TOPIC_ACTIVE = 0x2  # ost_help_topic.flags (1.11 on; 1.10 has the column isactive)
 TOPIC_ARCHIVED = 0x4
 
 
@@ -27,6 +27,7 @@ def _labels_query(db):
         t.help_topic.c.flags,
         t.help_topic.c.ispublic,
         t.help_topic.c.sort,
+        _topic_active(db).label("active"),
     )
     depts = select(
         literal("D"),
@@ -36,8 +37,17 @@ def _labels_query(db):
         t.department.c.flags,
         t.department.c.ispublic,
         literal(0),
+        literal(None),
     )
     return union_all(topics, depts)
+
+
+def _topic_active(db):
+    """Whether the topic itself is active and not archived: 1.10's isactive, the flags of 1.11 on."""
+    ht = db.tables.help_topic
+    if db.tables.has("help_topic", "isactive"):
+        return ht.c.isactive != 0
+    return ht.c.flags.op("&")(TOPIC_ACTIVE | TOPIC_ARCHIVED) == TOPIC_ACTIVE
 
 
 def full_names(rows):
@@ -58,8 +68,7 @@ def _enabled(rows, topic_id):
     seen = set()
     while topic_id and topic_id in rows and topic_id not in seen:
         seen.add(topic_id)
-        flags = rows[topic_id]["flags"]
-        if not flags & TOPIC_ACTIVE or flags & TOPIC_ARCHIVED:
+        if not rows[topic_id]["active"]:
             return False
         topic_id = rows[topic_id]["pid"]
     return True
