@@ -14,7 +14,6 @@ from update_helpers import (
     DESKS,
     HISTORY_A,
     HISTORY_B,
-    KEY,
     TICKET_A,
     TICKET_B,
     age,
