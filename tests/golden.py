@@ -1,8 +1,8 @@
 """Row-level diffs of every table, compared with the diffs recorded from a real osTicket (1.18.1, and 1.10.4).
 
 The golden files (../shared/osticket/golden/<op>.json; golden-1.10.4/ for 1.10.4) hold, per table, the
-inserted and deleted rows and the updated rows with old/new values. `table_diff` produces the same structure for a bridge
-operation; `compare` lists every difference, ignoring only what must differ between two runs:
+inserted and deleted rows and the updated rows with old/new values. `table_diff` produces the same structure for a
+bridge operation; `compare` lists every difference, ignoring only what must differ between two runs:
 generated ids, timestamps, ticket numbers and password salts (compared by shape, not value).
 """
 
