@@ -9,6 +9,7 @@ from create_helpers import DEMO_KEY, FILE_KEY_PREFIX, golden_request, post_ticke
 from golden import compare, load_golden, snapshot, table_diff
 from helpers import count_statements, rows
 from security_helpers import SECRET, bearer, mint
+import update_helpers
 from update_helpers import diff_of, execute
 from world import AGENT_NAME, KEY, OWNER, TICKET_REQUEST, TICKET_SUBJECT
 
@@ -19,6 +20,7 @@ THREAD_OF = (
 )
 GOLDEN_SEQUENCE = ("create_ticket_api", "create_ticket_api_new_user", "create_ticket_api_extras")
 STATEMENT_BUDGET, STATEMENT_BUDGET_NEW_USER = 23, 28
+on_desk = update_helpers.on_desk  # fixture
 
 
 def _check_extras(app, diff):
@@ -30,18 +32,18 @@ def _check_extras(app, diff):
     assert data == [{"filedata": b"Smoke everywhere\n"}]
 
 
-def test_golden_tickets_write_the_rows_osticket_writes(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
-    app = fresh_app(fresh_baseline_db)
+def test_golden_tickets_write_the_rows_osticket_writes(fresh_app, on_desk):
+    desk, db_url = on_desk
+    app = fresh_app(db_url)
     client = app.test_client()
-    for op in GOLDEN_SEQUENCE:
-        with diff_of(fresh_baseline_db) as diff:
-            response = post_ticket(client, golden_request(op))
+    for op in GOLDEN_SEQUENCE if desk.release == "1.18" else GOLDEN_SEQUENCE[:2]:  # 1.10.4: no extras recorded
+        with diff_of(db_url) as diff:
+            response = post_ticket(client, golden_request(op, desk), desk.key)
         assert response.status_code == 201, response.get_json()
         if op == "create_ticket_api_extras":
             _check_extras(app, diff)
         else:
-            assert compare(diff, load_golden(op)) == []
+            assert compare(diff, desk.golden(op)) == []
         ticket = response.get_json()
         assert ticket["ticket_number"] == diff["ost_ticket"]["inserted"][0]["number"]
 

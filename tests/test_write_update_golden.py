@@ -5,13 +5,12 @@ Each test recreates the exact state the golden run acted on (by replaying the ea
 the baseline), runs the bridge's operation, diffs every ost_* table and compares with the golden diff.
 """
 
-import pytest
 from golden import compare, load_golden
 from sqlalchemy import text
+import update_helpers
 from update_helpers import (
     CAROL,
     DAVE,
-    DESKS,
     HISTORY_A,
     HISTORY_B,
     TICKET_A,
@@ -40,17 +39,13 @@ USER_NOT_SYSTEM = "a user's close/reopen names the user (portal convention), whe
 NO_COMMENT = "the bridge's status change carries no agent comment; the golden's became a 'Status Changed' note"
 
 
+on_desk = update_helpers.on_desk  # fixture
+
+
 def prepared(fresh_app, db_url, history, op, desk=None):
     replay(db_url, *history_before(history, op), desk=desk)
     app = fresh_app(db_url)
     return app, app.test_client()
-
-
-@pytest.fixture(params=sorted(DESKS))
-def on_desk(request):
-    """(Desk, a fresh copy of its real install): each comparison runs on osTicket 1.18.1's and 1.10.4's."""
-    desk = DESKS[request.param]
-    return desk, request.getfixturevalue(desk.baseline)
 
 
 def assert_due_date_counts_from_reopen(app, number, timezone):

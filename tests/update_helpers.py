@@ -3,6 +3,8 @@
 import contextlib
 from dataclasses import dataclass
 
+import pytest
+
 from golden import GOLDEN_110_DIR, GOLDEN_DIR, NOISE_TABLES, load_golden, snapshot, table_diff
 from sqlalchemy import MetaData, insert, text, update
 from world import AGENT, KEY, OWNER, REAL_BASELINE
@@ -64,6 +66,14 @@ DESK_110 = Desk(
     ("create_ticket_api_new_user", "close_ticket", "reopen_ticket"),
 )
 DESKS = {"1.18": DESK_118, "1.10": DESK_110}
+
+
+@pytest.fixture(params=sorted(DESKS))
+def on_desk(request):
+    """(Desk, a fresh copy of its real install): a comparison runs on osTicket 1.18.1's and on 1.10.4's."""
+    desk = DESKS[request.param]
+    return desk, request.getfixturevalue(desk.baseline)
+
 
 ASSIGNED_EVENT = (
     "INSERT INTO ost_thread_event (thread_id, event_id, staff_id, team_id, dept_id, topic_id, data, username, uid, "
