@@ -5,11 +5,11 @@ the tests replay that order, so ids, the file id and the users' states are the o
 """
 
 import pytest
+import update_helpers
 from create_helpers import DEMO_KEY, FILE_KEY_PREFIX, golden_request, post_ticket, rebased
 from golden import compare, load_golden, snapshot, table_diff
 from helpers import count_statements, rows
 from security_helpers import SECRET, bearer, mint
-import update_helpers
 from update_helpers import diff_of, execute
 from world import AGENT_NAME, KEY, OWNER, TICKET_REQUEST, TICKET_SUBJECT
 

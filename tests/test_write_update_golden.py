@@ -5,9 +5,9 @@ Each test recreates the exact state the golden run acted on (by replaying the ea
 the baseline), runs the bridge's operation, diffs every ost_* table and compares with the golden diff.
 """
 
+import update_helpers
 from golden import compare, load_golden
 from sqlalchemy import text
-import update_helpers
 from update_helpers import (
     CAROL,
     DAVE,

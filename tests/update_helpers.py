@@ -4,7 +4,6 @@ import contextlib
 from dataclasses import dataclass
 
 import pytest
-
 from golden import GOLDEN_110_DIR, GOLDEN_DIR, NOISE_TABLES, load_golden, snapshot, table_diff
 from sqlalchemy import MetaData, insert, text, update
 from world import AGENT, KEY, OWNER, REAL_BASELINE
