@@ -20,6 +20,8 @@ GOLDEN_DIR = pathlib.Path(
 )
 # The same operations recorded on a real osTicket 1.10.4 (fewer of them), beside the 1.18.1 ones.
 GOLDEN_110_DIR = pathlib.Path(os.environ.get("OSTICKET_GOLDEN_110_DIR") or GOLDEN_DIR.parent / "golden-1.10.4")
+# What a real osTicket 1.10.4 wrote for operations its goldens lack, recorded by tests/recordings/record_110.py.
+RECORDINGS_110_DIR = pathlib.Path(__file__).resolve().parent / "recordings" / "1.10.4"
 # Tables osTicket's PHP sessions touch: harness noise, not part of an operation.
 NOISE_TABLES = {"ost_session", "ost_syslog"}
 # Ids that auto-increments hand out: compared as zero / non-zero, not by value.
