@@ -55,7 +55,7 @@ def post_message(db, conn, number, user, message, ip="", uploads=(), message_for
         flags |= ENTRY_COLLABORATOR
     poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
     entry_id = _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster)
-    files.attach(db, conn, entry_id, stored, body)
+    files.attach(db, conn, entry_id, stored, body, panel_uploads_110=is_110(db))
     _touch_thread(db, conn, ticket, lastmessage=func.now())
     t = db.tables.ticket
     conn.execute(
@@ -105,7 +105,7 @@ def post_reply(
         db, conn, ticket, "R", body, fmt, _flags(db, fmt, recipients), recipients, ip,
         staff_id=agent["staff_id"], poster=poster, pid=pid,
     )  # fmt: skip
-    files.attach(db, conn, entry_id, stored, body)
+    files.attach(db, conn, entry_id, stored, body, panel_uploads_110=is_110(db))
     _touch_thread(db, conn, ticket, lastresponse=func.now())
     if status_id is not None and status_id != ticket["status_id"]:
         actor = Actor.agent(agent["staff_id"], agent["username"])
