@@ -62,20 +62,23 @@ REQUIRED_COLUMNS = {
     "email_template": "id tpl_id code_name subject body",
     "email": "email_id name email",
 }
-# Tables of later releases only: when present they must have these columns; code asks db.tables.has() first.
+# Tables of later releases only: when present they must have these columns.
 RELEASE_TABLES = {
-    "event": "id name",  # 1.11+ (before: ost_thread_event.state names the event)
-    "thread_referral": "id thread_id object_id object_type created",  # 1.11+
-    "schedule": "id flags name timezone",  # 1.14+
+    "event": "id name",
+    "thread_referral": "id thread_id object_id object_type created",
+    "schedule": "id flags name timezone",
     "schedule_entry": "id schedule_id flags sort name repeats starts_on starts_at ends_on ends_at stops_on day week "
     "month",
 }
-# Columns that differ by release, asked with db.tables.has(table, column) (reflection, no query):
-#   ticket.ticket_pid, ticket.sort: 1.14+          thread_entry.recipients: 1.11+, thread_entry.extra: 1.14+
-#   thread_event.event_id: 1.11+ (before: state)   thread_event.thread_type: 1.14+
-#   thread_collaborator.flags: 1.11+ (before: isactive)   help_topic.isactive: up to 1.10 (then flags 0x2)
-#   department.schedule_id, sla.schedule_id: 1.14+   email.smtp_*: up to 1.16 (then ost_email_account)
-# Where the schema cannot tell a behaviour apart, code branches on db.release.name (RELEASES' names).
+# Tables and table.columns a release brought: a database whose signature names that release or a later one must have
+# them. Code asks db.tables.has(table, column) before using them (reflection, no query); where the schema cannot tell
+# a behaviour apart, it branches on db.release.name. Older shapes: thread_event.state (1.10, before event_id),
+# thread_collaborator.isactive and help_topic.isactive (1.10, before the flags bits), email.smtp_* (to 1.16).
+SINCE = {
+    "1.11/1.12": "event thread_referral thread_entry.recipients thread_event.event_id thread_collaborator.flags",
+    "1.14": "schedule schedule_entry ticket.ticket_pid ticket.sort thread_entry.extra thread_event.thread_type "
+    "department.schedule_id sla.schedule_id",
+}
 
 # ost_event rows the bridge's thread events name (osticket/events.py), where the table exists.
 REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")
@@ -343,15 +346,17 @@ def diagnose(conn, prefix):
     """Return (problems, release, table names): what the bridge misses here, and the osTicket release."""
     insp = inspect(conn)
     present = set(insp.get_table_names())
+    release = _release(conn, prefix, present)
+    tables, columns = _wanted(release)
     problems = []
-    missing_tables = [prefix + n for n in REQUIRED_COLUMNS if prefix + n not in present]
+    missing_tables = [prefix + n for n in tables if prefix + n not in present]
     if missing_tables:
         problems.append("missing tables: " + ", ".join(missing_tables))
-    for name, wanted in {**REQUIRED_COLUMNS, **RELEASE_TABLES}.items():
+    for name, wanted in columns.items():
         if prefix + name not in present:
             continue
         have = {c["name"] for c in insp.get_columns(prefix + name)}
-        missing = [c.replace("|", " or ") for c in wanted.split() if not have.intersection(c.split("|"))]
+        missing = [c.replace("|", " or ") for c in wanted if not have.intersection(c.split("|"))]
         if missing:
             problems.append(f"table {prefix}{name} lacks columns: " + ", ".join(missing))
     if not problems and prefix + "event" in present:  # ost_event is whole: check its rows
@@ -359,7 +364,24 @@ def diagnose(conn, prefix):
         missing = [name for name in REQUIRED_EVENTS if name not in names]
         if missing:
             problems.append(f"table {prefix}event lacks the events: " + ", ".join(missing))
-    return problems, _release(conn, prefix, present), present
+    return problems, release, present
+
+
+def _wanted(release):
+    """(tables, {table: columns}) this database must have: every release's, plus what its own release brought."""
+    tables = list(REQUIRED_COLUMNS)
+    columns = {name: wanted.split() for name, wanted in {**REQUIRED_COLUMNS, **RELEASE_TABLES}.items()}
+    names = list(RELEASES.values())
+    for since, brought in SINCE.items():
+        if release.name is None or names.index(release.name) < names.index(since):
+            continue
+        for item in brought.split():
+            table, _, column = item.partition(".")
+            if column:
+                columns[table].append(column)
+            else:
+                tables.append(table)
+    return tables, columns
 
 
 def _release(conn, prefix, present):

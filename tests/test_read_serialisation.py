@@ -1,9 +1,9 @@
 """The read routes send the domain's ticket objects as they are: they must be exactly what the schemas would dump.
 
 The schemas document the answers (OpenAPI) and the write routes still dump through them; the read routes skip
-marshmallow for speed (``as_dumped`` only adds the attachments' links). Every ticket of the real osTicket sample
-(one has an attachment) and of the demo data, in the client's and the agent's view, alone and in lists, must give
-the same bytes both ways.
+marshmallow for speed (``as_dumped`` only adds the attachments' links). Every ticket of the real osTicket samples
+(1.18.1's, one with an attachment, and 1.10.4's) and of the demo data, in the client's and the agent's view, alone
+and in lists, must give the same bytes both ways.
 """
 
 import pytest
@@ -23,7 +23,7 @@ def _same_bytes(app, objects, schema):
     assert direct == dumped
 
 
-@pytest.fixture(params=["reference", "fixtures"])
+@pytest.fixture(params=["reference", "fixtures", "reference_110"])
 def app(request):
     return request.getfixturevalue(f"{request.param}_app")
 

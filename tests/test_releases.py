@@ -132,6 +132,28 @@ def test_every_release_is_named_starts_and_reads(tag, db_server, fresh_app):
         assert every.status_code == 200, every.get_json()
         assert every.get_json() == []
 
+        stored_ticket(url, tag)
+        info = client.get("/api/scp/tickets/ticketInfo.json", headers=KEY, query_string={"ticketNumber": "100001"})
+        assert info.status_code == 200, info.get_json()
+        assert [(e["type"], e["body"]) for e in info.get_json()["ticket"]["threads"]] == [("M", "Hello.")]
+        assert [(e["event"], e["username"]) for e in info.get_json()["ticket"]["events"]] == [("created", "SYSTEM")]
+
+
+def stored_ticket(url, tag):
+    """One ticket with its message and its "created" event, as this release stores them (1.10: the state enum)."""
+    event = "'created'" if tag == "1.10.4" else "(SELECT `id` FROM `ost_event` WHERE `name` = 'created')"
+    fixtures.run_sql(
+        url,
+        "SET SESSION sql_mode='';"
+        "INSERT INTO `ost_ticket` (`ticket_id`, `number`, `status_id`, `dept_id`, `topic_id`, `source`, `created`,"
+        " `updated`, `lastupdate`) VALUES (1, '100001', 1, 1, 1, 'API', NOW(), NOW(), NOW());"
+        "INSERT INTO `ost_thread` (`id`, `object_id`, `object_type`, `created`) VALUES (1, 1, 'T', NOW());"
+        "INSERT INTO `ost_thread_entry` (`thread_id`, `type`, `flags`, `poster`, `source`, `body`, `format`, `created`)"
+        " VALUES (1, 'M', 1, 'Rita Release', 'API', 'Hello.', 'text', NOW());"
+        f"INSERT INTO `ost_thread_event` (`thread_id`, `{'state' if tag == '1.10.4' else 'event_id'}`, `dept_id`,"
+        f" `topic_id`, `uid`, `uid_type`, `timestamp`) VALUES (1, {event}, 1, 1, 1, 'U', NOW())",
+    )
+
 
 @pytest.mark.parametrize("tag", ["1.10.4", "1.11"])
 def test_a_release_without_either_shape_of_a_column_is_refused(tag, db_server, make_app):
@@ -204,4 +226,16 @@ def test_missing_event_rows_stop_the_bridge(db_server, make_app):
         assert result.exit_code == 1
         assert "table ost_event lacks the events: reopened, edited" in result.output
         with pytest.raises(SchemaError, match=r"osTicket 1\.17 .*ost_event lacks the events: reopened, edited"):
+            make_app(url)
+
+
+def test_a_schema_older_than_its_signature_is_refused(db_server, make_app):
+    # What a release brought must be there when the signature names it: a 1.10 schema that says 1.11 is not guessed at.
+    with release_database(db_server, "1.10.4") as url:
+        fixtures.run_sql(url, f"UPDATE `ost_config` SET `value`='{signature('1.11')}' WHERE `key`='schema_signature'")
+        result = check(url, "1.11")
+        assert result.exit_code == 1
+        assert "missing tables: ost_event, ost_thread_referral" in result.output
+        assert "table ost_thread_entry lacks columns: recipients" in result.output
+        with pytest.raises(SchemaError, match=r"osTicket 1\.11/1\.12 .*lacks columns: event_id"):
             make_app(url)
