@@ -6,11 +6,12 @@ the baseline), runs the bridge's operation, diffs every ost_* table and compares
 """
 
 import update_helpers
-from golden import compare, load_golden
+from golden import RECORDINGS_110_DIR, compare, load_golden
 from sqlalchemy import text
 from update_helpers import (
     CAROL,
     DAVE,
+    DESK_110,
     HISTORY_A,
     HISTORY_B,
     TICKET_A,
@@ -92,6 +93,19 @@ def test_message_on_a_resolved_ticket_reopens_it_as_osticket_does(fresh_app, fre
     assert compare(diff, load_golden("user_reply_reopens"), numbers=(TICKET_A,), accepted=accepted) == []
     # The portal counts business hours in the client's zone: carol's account is in America/New_York.
     assert_due_date_counts_from_reopen(app, TICKET_A, "America/New_York")
+
+
+def test_message_on_a_resolved_ticket_reopens_it_as_osticket_110_does(fresh_app, fresh_baseline_110_db):
+    """Against tests/recordings/1.10.4/user_reply_reopens.json (record_110.py: carol's portal reply after the golden
+    run): `closed` becomes the reopen time, the due date stays, alice keeps the ticket (1.10's onMessage)."""
+    desk, db_url = DESK_110, fresh_baseline_110_db
+    app, client = prepared(fresh_app, db_url, desk.history_a + ("user_reply_reopens",), "user_reply_reopens", desk)
+    with diff_of(db_url) as diff:
+        response = message(client, desk.ticket_a, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["ticket_status"] == "Open"
+    recorded = load_golden("user_reply_reopens", RECORDINGS_110_DIR)
+    assert compare(diff, recorded, numbers=(desk.ticket_a,)) == []
 
 
 def test_user_close_writes_the_rows_of_an_osticket_close(fresh_app, on_desk):

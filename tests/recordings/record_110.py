@@ -9,6 +9,7 @@ stands in for, and writes tests/recordings/1.10.4/<op>.json in the golden format
 
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -16,29 +17,19 @@ import tempfile
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+import requests  # noqa: E402
 from attachment_files import pdf, png  # noqa: E402
 from golden import snapshot, table_diff  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 from update_helpers import DESK_110, history_before, replay  # noqa: E402
 
-# op: the command run in the kit (after bin/ostphp), the golden operation it stands in for (None: from the baseline)
-OPERATIONS = {
-    "create_user": (["record_110.php", "create_user"], None),
-    "create_topic": (["record_110.php", "create_topic"], None),
-    # record.py's staff reply with a PNG and a PDF (its script runs on 1.10.4 unchanged)
-    "staff_reply_attachments": (
-        ["record_attachments.php", "staff_reply", DESK_110.ticket_a],
-        "staff_reply_with_status",
-    ),
-}
+CSRF = re.compile(r'name="__CSRFToken__" value="([0-9a-f]+)"')
 
 
-def record(kit, database, op):
-    subprocess.run(["bash", f"{kit}/reset.sh"], check=True, capture_output=True)
-    url = f"mysql+pymysql://root@127.0.0.1:3306/{database}"
-    command, before = OPERATIONS[op]
-    if before:
-        replay(url, *history_before(DESK_110.history_a, before), desk=DESK_110)
-    with tempfile.TemporaryDirectory() as tmp:
+def in_kit(*command):
+    """An operation run by a PHP script in the kit (bin/ostphp), with the files it is given; it prints JSON."""
+
+    def prepare(kit, url, tmp):
         files = []
         if command[0] == "record_attachments.php":
             for name, (data, mime) in (
@@ -48,13 +39,65 @@ def record(kit, database, op):
                 (pathlib.Path(tmp) / name).write_bytes(data)
                 files.append(f"{tmp}/{name}:{mime}")
             subprocess.run(["chmod", "-R", "a+rX", tmp], check=True)
+
+        def run():
+            done = subprocess.run(
+                [f"{kit}/bin/ostphp", str(HERE / command[0]), *command[1:], *files],
+                check=True, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
+            )  # fmt: skip
+            return json.loads(done.stdout.strip().splitlines()[-1])
+
+        return run
+
+    return prepare
+
+
+def portal_reply(kit, url, tmp):
+    """carol, signed in to the client portal (before the recording starts), replies on her resolved ticket
+    (tickets.php a=reply), which reopens it: the same form fields as golden-1.10.4's user_reply."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        base = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'helpdesk_url'")).scalar().rstrip("/")
+    engine.dispose()
+    session = requests.Session()
+    token = CSRF.search(session.get(f"{base}/login.php", timeout=10).text).group(1)
+    session.post(f"{base}/login.php", data={"__CSRFToken__": token, "luser": "carol", "lpasswd": "ClientPeer#2024"})
+    page = session.get(f"{base}/tickets.php", params={"id": 1}, timeout=10)
+    token = CSRF.search(page.text).group(1)
+    form = {"__CSRFToken__": token, "a": "reply", "id": "1", "message": REOPENING_MESSAGE}
+
+    def run():
+        answer = session.post(f"{base}/tickets.php", params={"id": 1}, data=form, timeout=10)
+        return {"ok": answer.status_code == 200, "errors": [], "http_status": answer.status_code, "form": sorted(form)}
+
+    return run
+
+
+REOPENING_MESSAGE = "<p>Sorry, the second charge is still on my statement.</p>"
+# op: (how it is done, the golden-1.10.4 operations replayed on the baseline first)
+OPERATIONS = {
+    "create_user": (in_kit("record_110.php", "create_user"), ()),
+    "create_topic": (in_kit("record_110.php", "create_topic"), ()),
+    # record.py's staff reply with a PNG and a PDF (its script runs on 1.10.4 unchanged), in place of the golden one
+    "staff_reply_attachments": (
+        in_kit("record_attachments.php", "staff_reply", DESK_110.ticket_a),
+        history_before(DESK_110.history_a, "staff_reply_with_status"),
+    ),
+    # 1.18's golden user_reply_reopens: after 1.10.4's golden run, ticket A is resolved by alice's reply
+    "user_reply_reopens": (portal_reply, DESK_110.history_a),
+}
+
+
+def record(kit, database, op):
+    subprocess.run(["bash", f"{kit}/reset.sh"], check=True, capture_output=True)
+    url = f"mysql+pymysql://root@127.0.0.1:3306/{database}"
+    action, history = OPERATIONS[op]
+    replay(url, *history, desk=DESK_110)
+    with tempfile.TemporaryDirectory() as tmp:
+        run = action(kit, url, tmp)
         old = snapshot(url)
-        run = subprocess.run(
-            [f"{kit}/bin/ostphp", str(HERE / command[0]), *command[1:], *files],
-            check=True, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
-        )  # fmt: skip
+        output = run()
         new = snapshot(url)
-    output = json.loads(run.stdout.strip().splitlines()[-1])
     assert output["ok"], output
     tables = table_diff(old, new)
     tables.pop("ost_session", None)
