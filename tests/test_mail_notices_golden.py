@@ -7,8 +7,9 @@ import mail_helpers
 import pytest
 import update_helpers
 from create_helpers import golden_request, post_ticket
+from golden import RECORDINGS_110_DIR
 from mail_helpers import TEXT_110, as_dict, golden_mails, same_mail
-from update_helpers import CAROL, HISTORY_A, TICKET_A, history_before, message, replay, reply
+from update_helpers import CAROL, DESK_110, HISTORY_A, TICKET_A, history_before, message, replay, reply
 
 queued = mail_helpers.queued  # fixture
 on_desk = update_helpers.on_desk  # fixture
@@ -82,3 +83,13 @@ def test_close_and_reopen_by_the_user_mail_nobody(fresh_app, on_desk, queued, op
     assert call(f"/api/tickets.json/{desk.ticket_b}", headers=desk.key, **kwargs).status_code == 200
     assert queued == [] and golden_mails(op, desk.golden_dir) == []
     assert (desk.golden_dir / f"{op}.json").exists()
+
+
+def test_on_osticket_110_the_message_that_reopens_alerts_as_it_does(fresh_app, fresh_baseline_110_db, queued):
+    """Against the mail the 1.10.4 kit sent when carol's portal reply reopened her ticket (record_110.py)."""
+    desk = DESK_110
+    replay(fresh_baseline_110_db, *desk.history_a, desk=desk)
+    client = fresh_app(fresh_baseline_110_db).test_client()
+    assert message(client, desk.ticket_a, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key).status_code == 200
+    golden = golden_mails("user_reply_reopens", RECORDINGS_110_DIR)
+    assert [same_mail(as_dict(m), g, TEXT_110) for m, g in zip(queued, golden, strict=True)] == [[]]

@@ -4,12 +4,14 @@
     .venv/bin/python tests/recordings/record_110.py /srv/ost110 osticket110
 
 Each operation starts from the 1.10.4 baseline (reset.sh), plus the golden-1.10.4 operations before the one it
-stands in for, and writes tests/recordings/1.10.4/<op>.json in the golden format (tests/golden.py compares it).
+stands in for, and writes tests/recordings/1.10.4/<op>.json in the golden format (tests/golden.py compares it),
+with the mails osTicket sent in tests/recordings/1.10.4/mail/<op>/.
 """
 
 import json
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -106,6 +108,12 @@ def record(kit, database, op):
     target = HERE / "1.10.4" / f"{op}.json"
     target.parent.mkdir(exist_ok=True)
     target.write_text(json.dumps(recording, indent=1) + "\n")
+    # The mails osTicket sent (the kit's fake sendmail), beside the rows: mail/<op>/*.eml as in the goldens.
+    mails = HERE / "1.10.4" / "mail" / op
+    shutil.rmtree(mails, ignore_errors=True)
+    for sent in sorted(pathlib.Path(kit, "mail").glob("*.eml")):
+        mails.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sent, mails / sent.name)
     print(op, output, {t: {k: len(v) for k, v in d.items()} for t, d in tables.items()})
 
 
