@@ -6,6 +6,7 @@ the baseline), runs the bridge's operation, diffs every ost_* table and compares
 """
 
 import update_helpers
+from create_helpers import golden_request, post_ticket
 from golden import RECORDINGS_110_DIR, compare, load_golden
 from sqlalchemy import text
 from update_helpers import (
@@ -186,3 +187,34 @@ def test_the_golden_sequence_run_through_the_bridge_matches_osticket_at_every_st
         assert response.status_code == 200, (op, response.get_json())
         accepted = {"ost_ticket.est_duedate": DUE_DATE_BY_CLOCK}
         assert compare(diff, load_golden(op), numbers=(TICKET_A,), accepted=accepted) == [], op
+
+
+def test_the_110_sequence_run_through_the_bridge_matches_osticket_110_at_every_step(fresh_app, fresh_baseline_110_db):
+    """create -> message -> reply resolving it -> message reopening it, every step by the bridge, each compared
+    with what osTicket 1.10.4 wrote for it (golden-1.10.4, then the 1.10.4 recording of the reopening message)."""
+    desk, db_url = DESK_110, fresh_baseline_110_db
+    client = fresh_app(db_url).test_client()
+    with diff_of(db_url) as diff:
+        created = post_ticket(client, golden_request("create_ticket_api", desk), desk.key)
+    assert created.status_code == 201, created.get_json()
+    assert compare(diff, desk.golden("create_ticket_api")) == []
+    number = created.get_json()["ticket_number"]
+    steps = [
+        ("user_reply", desk.golden, lambda: message(client, number, desk.owner, CAROL_MESSAGE, key=desk.key)),
+        (
+            "staff_reply_with_status",
+            desk.golden,
+            lambda: reply(client, number, desk.agent, key=desk.key, reply_status_id=2),
+        ),
+        (
+            "user_reply_reopens",
+            lambda op: load_golden(op, RECORDINGS_110_DIR),
+            lambda: message(client, number, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key),
+        ),
+    ]
+    for op, recorded, call in steps:
+        age(db_url, number)  # the steps run within one second: keep their NOW()s apart
+        with diff_of(db_url) as diff:
+            response = call()
+        assert response.status_code == 200, (op, response.get_json())
+        assert compare(diff, recorded(op), numbers=(number,)) == [], op
