@@ -180,7 +180,7 @@ class Tables:
             raise AttributeError(f"table {name!r} is not reflected") from None
 
     def has(self, name, column=None):
-        """Whether this database has the table (and the column): releases differ (see RELEASE_TABLES)."""
+        """Whether this database has the table (and the column): releases differ (see SINCE)."""
         table = self._by_name.get(name)
         return table is not None and (column is None or column in table.c)
 
