@@ -7,9 +7,20 @@ import mail_helpers
 import pytest
 import update_helpers
 from create_helpers import golden_request, post_ticket
-from golden import RECORDINGS_110_DIR
+from golden import RECORDINGS_110_DIR, compare, load_golden
 from mail_helpers import TEXT_110, as_dict, golden_mails, same_mail
-from update_helpers import CAROL, DESK_110, HISTORY_A, TICKET_A, history_before, message, replay, reply
+from update_helpers import (
+    CAROL,
+    DESK_110,
+    HISTORY_A,
+    TICKET_A,
+    diff_of,
+    execute,
+    history_before,
+    message,
+    replay,
+    reply,
+)
 
 queued = mail_helpers.queued  # fixture
 on_desk = update_helpers.on_desk  # fixture
@@ -97,3 +108,29 @@ def test_on_osticket_110_the_message_that_reopens_alerts_as_it_does(fresh_app, f
     assert message(client, desk.ticket_a, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key).status_code == 200
     golden = golden_mails("user_reply_reopens", RECORDINGS_110_DIR)
     assert [same_mail(as_dict(m), g, TEXT_110) for m, g in zip(queued, golden, strict=True)] == [[]]
+
+
+def test_on_osticket_110_a_reply_mails_the_owner_and_notices_each_collaborator(
+    fresh_app, fresh_baseline_110_db, queued
+):
+    """Against the 1.10.4 kit's recording (record_110.py staff_reply_collab): alice replies on carol's open ticket
+    with Dave Cc'd; osTicket 1.10 writes the same rows as without him and sends two mails, the reply to carol and
+    an activity notice to Dave (1.11+: one reply, Dave in Cc)."""
+    desk, db_url = DESK_110, fresh_baseline_110_db
+    replay(db_url, *history_before(desk.history_a, "staff_reply_with_status"), desk.history_b[0], desk=desk)
+    execute(
+        db_url,
+        "INSERT INTO ost_thread_collaborator (isactive, thread_id, user_id, role, created, updated) "
+        "VALUES (1, 1, 2, 'M', NOW(), NOW())",
+    )
+    client = fresh_app(db_url).test_client()
+    with diff_of(db_url) as diff:
+        response = reply(client, desk.ticket_a, desk.agent, response="<p>Dave is copied on this one.</p>", key=desk.key)
+    assert response.status_code == 200, response.get_json()
+    assert compare(diff, load_golden("staff_reply_collab", RECORDINGS_110_DIR), numbers=(desk.ticket_a,)) == []
+    golden = golden_mails("staff_reply_collab", RECORDINGS_110_DIR)
+    assert [(m.kind, m.to, m.cc) for m in queued] == [
+        ("ticket.reply", (("Carol Customer", "carol.customer@example.com"),), ()),
+        ("ticket.activity.notice", (("Dave Newuser", "dave.newuser@example.com"),), ()),
+    ]
+    assert [same_mail(as_dict(m), g, TEXT_110) for m, g in zip(queued, golden, strict=True)] == [[], []]

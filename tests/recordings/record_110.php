@@ -2,6 +2,7 @@
 // Run by record_110.py inside the osTicket 1.10.4 peer kit: bin/ostphp record_110.php OP
 //   create_user:  an admin adds Frank (the 1.18 golden create_user's values) in the staff panel's
 //                 "Add User" dialog and registers his portal account (User::fromForm, User::register).
+//   add_collaborator, staff_reply_collab NUMBER: Dave Cc'd on the ticket; alice's reply mailing the collaborators.
 //   create_topic: an admin adds "Payment Failed" under "Billing Questions" (scp/helptopics.php
 //                 do=create: Topic::create + Topic::update with the 1.10.4 admin form's fields).
 require getenv('OST_ROOT') . '/../bin/bootstrap.php';
@@ -22,6 +23,19 @@ if ($op == 'create_user') {
     } else {
         $errors['form'] = $form->errors();
     }
+} elseif ($op == 'add_collaborator') {
+    // Dave Cc'd on carol's ticket from the staff panel (the ticket's Collaborators dialog).
+    $ticket = Ticket::lookupByNumber($argv[2]);
+    $c = $ticket->addCollaborator(User::lookupByEmail('dave.newuser@example.com'), array(), $errors);
+    $out = array('collaborator_id' => $c ? $c->getId() : null);
+} elseif ($op == 'staff_reply_collab') {
+    // alice replies from the staff panel with "Reply to: user" and "email collaborators" checked.
+    $ticket = Ticket::lookupByNumber($argv[2]);
+    $GLOBALS['thisstaff'] = $thisstaff = Staff::lookup(array('username' => 'alice'));
+    $vars = array('response' => '<p>Dave is copied on this one.</p>', 'emailreply' => 1, 'emailcollab' => 1,
+        'signature' => 'none');
+    $entry = $ticket->postReply($vars, $errors, true);
+    $out = array('entry_id' => $entry ? $entry->getId() : null);
 } else {
     $parent = Topic::lookup(array('topic' => 'Billing Questions'));
     $vars = array('a' => 'create', 'topic' => 'Payment Failed', 'topic_pid' => $parent->getId(),

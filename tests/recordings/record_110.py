@@ -85,6 +85,11 @@ OPERATIONS = {
         in_kit("record_attachments.php", "staff_reply", DESK_110.ticket_a),
         history_before(DESK_110.history_a, "staff_reply_with_status"),
     ),
+    # alice replies on carol's open ticket with Dave Cc'd (added before the recording starts)
+    "staff_reply_collab": (
+        in_kit("record_110.php", "staff_reply_collab", DESK_110.ticket_a),
+        (*history_before(DESK_110.history_a, "staff_reply_with_status"), DESK_110.history_b[0]),
+    ),
     # 1.18's golden user_reply_reopens: after 1.10.4's golden run, ticket A is resolved by alice's reply
     "user_reply_reopens": (portal_reply, DESK_110.history_a),
 }
@@ -95,6 +100,9 @@ def record(kit, database, op):
     url = f"mysql+pymysql://root@127.0.0.1:3306/{database}"
     action, history = OPERATIONS[op]
     replay(url, *history, desk=DESK_110)
+    if op == "staff_reply_collab":
+        in_kit("record_110.php", "add_collaborator", DESK_110.ticket_a)(kit, url, None)()
+        (pathlib.Path(kit) / "mail").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         run = action(kit, url, tmp)
         old = snapshot(url)
