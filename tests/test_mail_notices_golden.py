@@ -134,3 +134,25 @@ def test_on_osticket_110_a_reply_mails_the_owner_and_notices_each_collaborator(
         ("ticket.activity.notice", (("Dave Newuser", "dave.newuser@example.com"),), ()),
     ]
     assert [same_mail(as_dict(m), g, TEXT_110) for m, g in zip(queued, golden, strict=True)] == [[], []]
+
+
+def test_on_osticket_110_a_message_notices_each_collaborator(fresh_app, fresh_baseline_110_db, queued):
+    """Against the 1.10.4 kit's recording (record_110.py user_reply_collab): carol's portal message with Dave Cc'd
+    sends Dave an activity notice of his own (1.11+: one mail for every participant)."""
+    desk, db_url = DESK_110, fresh_baseline_110_db
+    replay(db_url, *history_before(desk.history_a, "staff_reply_with_status"), desk.history_b[0], desk=desk)
+    execute(
+        db_url,
+        "INSERT INTO ost_thread_collaborator (isactive, thread_id, user_id, role, created, updated) "
+        "VALUES (1, 1, 2, 'M', NOW(), NOW())",
+    )
+    client = fresh_app(db_url).test_client()
+    with diff_of(db_url) as diff:
+        response = message(client, desk.ticket_a, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key)
+    assert response.status_code == 200, response.get_json()
+    assert compare(diff, load_golden("user_reply_collab", RECORDINGS_110_DIR), numbers=(desk.ticket_a,)) == []
+    golden = golden_mails("user_reply_collab", RECORDINGS_110_DIR)
+    assert [(m.kind, m.to, m.cc) for m in queued] == [
+        ("ticket.activity.notice", (("Dave Newuser", "dave.newuser@example.com"),), ()),
+    ]
+    assert [same_mail(as_dict(m), g, TEXT_110) for m, g in zip(queued, golden, strict=True)] == [[]]

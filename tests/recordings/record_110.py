@@ -90,6 +90,11 @@ OPERATIONS = {
         in_kit("record_110.php", "staff_reply_collab", DESK_110.ticket_a),
         (*history_before(DESK_110.history_a, "staff_reply_with_status"), DESK_110.history_b[0]),
     ),
+    # carol's portal message on her open ticket with Dave Cc'd (added before the recording starts)
+    "user_reply_collab": (
+        portal_reply,
+        (*history_before(DESK_110.history_a, "staff_reply_with_status"), DESK_110.history_b[0]),
+    ),
     # 1.18's golden user_reply_reopens: after 1.10.4's golden run, ticket A is resolved by alice's reply
     "user_reply_reopens": (portal_reply, DESK_110.history_a),
 }
@@ -100,7 +105,7 @@ def record(kit, database, op):
     url = f"mysql+pymysql://root@127.0.0.1:3306/{database}"
     action, history = OPERATIONS[op]
     replay(url, *history, desk=DESK_110)
-    if op == "staff_reply_collab":
+    if op in ("staff_reply_collab", "user_reply_collab"):
         in_kit("record_110.php", "add_collaborator", DESK_110.ticket_a)(kit, url, None)()
         (pathlib.Path(kit) / "mail").mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
