@@ -30,21 +30,20 @@ CAROL_AGAIN = "<p>Sorry, the second charge is still on my statement.</p>"
 CREATES = ["create_ticket_api", "create_ticket_api_new_user", "create_ticket_api_extras"]
 
 
-# 1.10.4's golden run has no create_ticket_api_extras.
-@pytest.mark.parametrize(
-    ("on_desk", "op"), [*(("1.18", op) for op in CREATES), *(("1.10", op) for op in CREATES[:2])], indirect=["on_desk"]
-)
+@pytest.mark.parametrize(("on_desk", "op"), [(d, op) for d in ("1.18", "1.10") for op in CREATES], indirect=["on_desk"])
 def test_a_new_ticket_alerts_whom_osticket_alerts_with_its_text(fresh_app, on_desk, queued, op):
     desk, db_url = on_desk
+    # 1.10.4's golden run has no extras: our recording of the same request to its API (record_110.py).
+    extras_110 = desk.release == "1.10" and op == "create_ticket_api_extras"
     client = fresh_app(db_url).test_client()
     if op != "create_ticket_api":  # the golden run created them in this order: the numbers and ids follow
         assert post_ticket(client, golden_request("create_ticket_api", desk), desk.key).status_code == 201
     if op == "create_ticket_api_extras":
         assert post_ticket(client, golden_request("create_ticket_api_new_user", desk), desk.key).status_code == 201
     del queued[:]
-    response = post_ticket(client, golden_request(op, desk), desk.key)
+    response = post_ticket(client, golden_request(op) if extras_110 else golden_request(op, desk), desk.key)
     assert response.status_code == 201, response.get_json()
-    golden = golden_mails(op, desk.golden_dir)
+    golden = golden_mails(op, RECORDINGS_110_DIR if extras_110 else desk.golden_dir)
     assert [m.kind for m in queued] == ["ticket.alert"]
     part = TEXT_110 if desk.release == "1.10" else "text"
     assert [same_mail(as_dict(m), g, part) for m, g in zip(queued, golden, strict=True)] == [[]]

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import requests  # noqa: E402
 from attachment_files import pdf, png  # noqa: E402
-from golden import snapshot, table_diff  # noqa: E402
+from golden import GOLDEN_DIR, snapshot, table_diff  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from update_helpers import DESK_110, history_before, replay  # noqa: E402
 
@@ -75,6 +75,23 @@ def portal_reply(kit, url, tmp):
     return run
 
 
+def stock_api_create(kit, url, tmp):
+    """The 1.18 golden create_ticket_api_extras request (new user, phone, HTML message, attachment, priority) to
+    1.10.4's own API, after the two golden creates (as in the 1.18 golden run)."""
+    request = json.loads((GOLDEN_DIR / "create_ticket_api_extras.json").read_text())["meta"]["output"]["request"]
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        base = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'helpdesk_url'")).scalar().rstrip("/")
+    engine.dispose()
+
+    def run():
+        answer = requests.post(f"{base}/api/tickets.json", headers=DESK_110.key, json=request, timeout=30)
+        return {"ok": answer.status_code == 201, "errors": [], "http_status": answer.status_code,
+                "response_body": answer.text, "request": request}  # fmt: skip
+
+    return run
+
+
 REOPENING_MESSAGE = "<p>Sorry, the second charge is still on my statement.</p>"
 # op: (how it is done, the golden-1.10.4 operations replayed on the baseline first)
 OPERATIONS = {
@@ -90,6 +107,7 @@ OPERATIONS = {
         in_kit("record_110.php", "staff_reply_collab", DESK_110.ticket_a),
         (*history_before(DESK_110.history_a, "staff_reply_with_status"), DESK_110.history_b[0]),
     ),
+    "create_ticket_api_extras": (stock_api_create, DESK_110.history_a[:1] + DESK_110.history_b[:1]),
     # carol's portal message on her open ticket with Dave Cc'd (added before the recording starts)
     "user_reply_collab": (
         portal_reply,
