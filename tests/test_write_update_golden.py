@@ -218,3 +218,27 @@ def test_the_110_sequence_run_through_the_bridge_matches_osticket_110_at_every_s
             response = call()
         assert response.status_code == 200, (op, response.get_json())
         assert compare(diff, recorded(op), numbers=(number,)) == [], op
+
+
+def test_agent_close_on_osticket_110_matches_its_recording(fresh_app, fresh_baseline_110_db):
+    """Against tests/recordings/1.10.4/close_ticket_by_staff.json (record_110.py: alice closes Dave's reopened
+    ticket in 1.10.4's staff panel): she becomes the ticket's agent; no referral, no earlier close annulled."""
+    desk, db_url = DESK_110, fresh_baseline_110_db
+    replay(db_url, *desk.history_b, desk=desk)
+    app = fresh_app(db_url)
+    with diff_of(db_url) as diff:
+        _agent_status_change(app, desk.ticket_b, 3, desk.agent)
+    recorded = load_golden("close_ticket_by_staff", RECORDINGS_110_DIR)
+    assert compare(diff, recorded, numbers=(desk.ticket_b,)) == []
+
+
+def test_agent_reopen_on_osticket_110_matches_its_recording(fresh_app, fresh_baseline_110_db):
+    """Against tests/recordings/1.10.4/reopen_ticket_by_staff.json (alice reopens the ticket the system closed): it
+    stays unassigned, and its event names no agent in staff_id (1.10's ThreadEvent::forTicket)."""
+    desk, db_url = DESK_110, fresh_baseline_110_db
+    replay(db_url, *desk.history_b[:2], desk=desk)
+    app = fresh_app(db_url)
+    with diff_of(db_url) as diff:
+        _agent_status_change(app, desk.ticket_b, 1, desk.agent)
+    recorded = load_golden("reopen_ticket_by_staff", RECORDINGS_110_DIR)
+    assert compare(diff, recorded, numbers=(desk.ticket_b,)) == []

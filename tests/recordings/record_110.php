@@ -3,6 +3,7 @@
 //   create_user:  an admin adds Frank (the 1.18 golden create_user's values) in the staff panel's
 //                 "Add User" dialog and registers his portal account (User::fromForm, User::register).
 //   add_collaborator, staff_reply_collab NUMBER: Dave Cc'd on the ticket; alice's reply mailing the collaborators.
+//   set_status NUMBER STATUS_ID: alice closes or reopens the ticket in the staff panel.
 //   create_topic: an admin adds "Payment Failed" under "Billing Questions" (scp/helptopics.php
 //                 do=create: Topic::create + Topic::update with the 1.10.4 admin form's fields).
 require getenv('OST_ROOT') . '/../bin/bootstrap.php';
@@ -28,6 +29,12 @@ if ($op == 'create_user') {
     $ticket = Ticket::lookupByNumber($argv[2]);
     $c = $ticket->addCollaborator(User::lookupByEmail('dave.newuser@example.com'), array(), $errors);
     $out = array('collaborator_id' => $c ? $c->getId() : null);
+} elseif ($op == 'set_status') {
+    // alice changes the status from the staff panel (Ticket::setStatus with her as $thisstaff), no comment.
+    $ticket = Ticket::lookupByNumber($argv[2]);
+    $GLOBALS['thisstaff'] = $thisstaff = Staff::lookup(array('username' => 'alice'));
+    $ok = $ticket->setStatus((int) $argv[3], '', $errors);
+    $out = array('status_id' => $ok ? (int) $argv[3] : null);
 } elseif ($op == 'staff_reply_collab') {
     // alice replies from the staff panel with "Reply to: user" and "email collaborators" checked.
     $ticket = Ticket::lookupByNumber($argv[2]);

@@ -108,6 +108,9 @@ OPERATIONS = {
         (*history_before(DESK_110.history_a, "staff_reply_with_status"), DESK_110.history_b[0]),
     ),
     "create_ticket_api_extras": (stock_api_create, DESK_110.history_a[:1] + DESK_110.history_b[:1]),
+    # alice closes Dave's reopened ticket, and reopens it once the system closed it (golden close_ticket)
+    "close_ticket_by_staff": (in_kit("record_110.php", "set_status", DESK_110.ticket_b, "3"), DESK_110.history_b),
+    "reopen_ticket_by_staff": (in_kit("record_110.php", "set_status", DESK_110.ticket_b, "1"), DESK_110.history_b[:2]),
     # carol's portal message on her open ticket with Dave Cc'd (added before the recording starts)
     "user_reply_collab": (
         portal_reply,
