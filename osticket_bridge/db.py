@@ -103,8 +103,8 @@ SUPPORT = {
         name: "reads and writes, smoke-tested on its install schema (writes not compared with recordings)"
         for name in ("1.14", "1.15", "1.16", "1.17")
     },
-    "1.11/1.12": "reads, smoke-tested on its install schema",
-    "1.10": "reads, compared with a real osTicket 1.10.4's help desk (sample-1.10.4.sql)",
+    "1.11/1.12": "reads and writes, smoke-tested on its install schema (writes not compared with recordings)",
+    "1.10": "reads and writes, compared with a real osTicket 1.10.4 (its help desk and its recorded writes)",
 }
 SUPPORTED_RANGE = (
     "osTicket 1.10.4 to 1.18 (1.18 compared with recordings of a real osTicket 1.18.1, 1.10 with a real osTicket "

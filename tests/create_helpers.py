@@ -10,9 +10,10 @@ DEMO_KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}  # schema_fixtures/
 FILE_KEY_PREFIX = "ost_file.key: 5 characters come from the time of the upload (the rest is compared separately)"
 
 
-def golden_request(op):
-    """The JSON body osTicket's golden run posted to /api/tickets.json."""
-    return dict(load_golden(op)["meta"]["output"]["request"])
+def golden_request(op, desk=None):
+    """The JSON body osTicket's golden run (1.18.1's, or ``desk``'s) posted to /api/tickets.json."""
+    golden = desk.golden(op) if desk else load_golden(op)
+    return dict(golden["meta"]["output"]["request"])
 
 
 def post_ticket(client, body, key=BASELINE_KEY):

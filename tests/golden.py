@@ -1,8 +1,8 @@
-"""Row-level diffs of every table, compared with the diffs recorded from a real osTicket 1.18.1.
+"""Row-level diffs of every table, compared with the diffs recorded from a real osTicket (1.18.1, and 1.10.4).
 
-The golden files (../shared/osticket/golden/<op>.json) hold, per table, the inserted and deleted rows
-and the updated rows with old/new values. `table_diff` produces the same structure for a bridge
-operation; `compare` lists every difference, ignoring only what must differ between two runs:
+The golden files (../shared/osticket/golden/<op>.json; golden-1.10.4/ for 1.10.4) hold, per table, the
+inserted and deleted rows and the updated rows with old/new values. `table_diff` produces the same structure for a
+bridge operation; `compare` lists every difference, ignoring only what must differ between two runs:
 generated ids, timestamps, ticket numbers and password salts (compared by shape, not value).
 """
 
@@ -18,6 +18,10 @@ GOLDEN_DIR = pathlib.Path(
     os.environ.get("OSTICKET_GOLDEN_DIR")
     or pathlib.Path(__file__).resolve().parents[2] / "shared" / "osticket" / "golden"
 )
+# The same operations recorded on a real osTicket 1.10.4 (fewer of them), beside the 1.18.1 ones.
+GOLDEN_110_DIR = pathlib.Path(os.environ.get("OSTICKET_GOLDEN_110_DIR") or GOLDEN_DIR.parent / "golden-1.10.4")
+# What a real osTicket 1.10.4 wrote for operations its goldens lack, recorded by tests/recordings/record_110.py.
+RECORDINGS_110_DIR = pathlib.Path(__file__).resolve().parent / "recordings" / "1.10.4"
 # Tables osTicket's PHP sessions touch: harness noise, not part of an operation.
 NOISE_TABLES = {"ost_session", "ost_syslog"}
 # Ids that auto-increments hand out: compared as zero / non-zero, not by value.
@@ -28,16 +32,24 @@ ZERO_DATE = "0000-00-00 00:00:00"
 
 HOW_TO_GET = (
     "osTicket's recordings are not here: put the reference material in ../shared beside the checkout "
-    "(it holds osticket/golden/ and the dumps; `make test` then finds them) or set OSTICKET_GOLDEN_DIR"
+    "(it holds osticket/golden/, golden-1.10.4/ and the dumps; `make test` then finds them) or set "
+    "OSTICKET_GOLDEN_DIR"
 )
 
 
-def load_golden(op):
-    """The recorded diff of one operation; the test is skipped (with how to get them) without the recordings."""
-    path = GOLDEN_DIR / f"{op}.json"
+def load_golden(op, directory=GOLDEN_DIR):
+    """The recorded diff of one operation; the test is skipped (with how to get them) without the recordings.
+
+    ``directory``: GOLDEN_DIR (osTicket 1.18.1), GOLDEN_110_DIR (1.10.4) or a folder of recordings.
+    """
+    path = pathlib.Path(directory) / f"{op}.json"
     if not path.exists():
         pytest.skip(HOW_TO_GET)
-    return json.loads(path.read_text())
+    golden = json.loads(path.read_text())
+    # Our 1.10.4 recordings act on the tickets of 1.10.4's golden run too.
+    folders = {path.parent, GOLDEN_110_DIR} if path.parent == RECORDINGS_110_DIR else {path.parent}
+    golden["golden_numbers"] = sorted({n for f in folders for n in _golden_numbers(f)}, key=len, reverse=True)
+    return golden
 
 
 def snapshot(db_url, prefix="ost_"):
@@ -131,10 +143,10 @@ def _numbers(diff):
     return sorted(found, key=len, reverse=True)
 
 
-def _golden_numbers():
-    """The numbers of the tickets the golden operations created (and later act on)."""
+def _golden_numbers(directory):
+    """The numbers of the tickets the golden operations in ``directory`` created (and later act on)."""
     numbers = set()
-    for path in GOLDEN_DIR.glob("create_ticket_*.json"):
+    for path in directory.glob("create_ticket_*.json"):
         numbers.update(_numbers(json.loads(path.read_text())["tables"]))
     return sorted(numbers, key=len, reverse=True)
 
@@ -152,7 +164,8 @@ def compare(actual, golden, numbers=(), accepted=None):
     golden_tables = {
         t: v for t, v in golden_tables.items() if v.get("inserted") or v.get("deleted") or v.get("updated")
     }
-    golden_numbers = _golden_numbers()
+    # Recordings of our own (tests/recordings) act on the 1.18.1 golden tickets.
+    golden_numbers = golden.get("golden_numbers") or _golden_numbers(GOLDEN_DIR)
     actual_numbers = sorted({*_numbers(actual), *numbers}, key=len, reverse=True)
     problems = []
     for table in sorted(set(golden_tables) | set(actual)):

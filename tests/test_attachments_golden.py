@@ -10,8 +10,9 @@ import json
 import pathlib
 import re
 
+import update_helpers
 from attachment_files import pdf, png
-from golden import compare
+from golden import RECORDINGS_110_DIR, compare
 from helpers import rows
 from test_write_update_golden import prepared
 from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, diff_of, reply
@@ -19,14 +20,15 @@ from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, diff_of, reply
 from osticket_bridge.osticket.files import CHUNK_SIZE
 
 RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
+on_desk = update_helpers.on_desk  # fixture
 SECRET = "test-token-secret-0123456789abcdef0123456789"  # noqa: S105
 FILE_KEY = "the first 5 characters of a file key are random (AttachmentFile::_getKeyAndHash); the rest is checked"
 INLINE_NAME = "an embedded image is named image<4 random characters>.<type>; checked by pattern"
 INLINE_BODY = "the body names the image by its file key (random prefix): compared with the keys replaced"
 
 
-def recording(op):
-    return json.loads((RECORDINGS / f"{op}.json").read_text())
+def recording(op, directory=RECORDINGS):
+    return json.loads((directory / f"{op}.json").read_text())
 
 
 def data_url(mime, data):
@@ -41,18 +43,19 @@ def assert_same_files(diff, want):
     assert [len(f["key"]) for f in got_files] == [32] * len(want_files)
 
 
-def test_agent_reply_with_a_png_and_a_pdf_writes_the_rows_osticket_writes(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
-    app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "staff_reply_with_status")
+def test_agent_reply_with_a_png_and_a_pdf_writes_the_rows_osticket_writes(fresh_app, on_desk):
+    """On osTicket 1.18.1's install and on 1.10.4's (recordings/1.10.4/, made by record_110.py)."""
+    desk, db_url = on_desk
+    app, client = prepared(fresh_app, db_url, desk.history_a, "staff_reply_with_status", desk)
     files = [{"screenshot.png": data_url("image/png", png())}, {"invoice.pdf": data_url("application/pdf", pdf())}]
-    with diff_of(fresh_baseline_db) as diff:
+    with diff_of(db_url) as diff:
         response = reply(
-            client, TICKET_A, response="<p>Here is the corrected invoice and a screenshot.</p>",
-            reply_status_id=2, attachments=files,
+            client, desk.ticket_a, desk.agent, response="<p>Here is the corrected invoice and a screenshot.</p>",
+            key=desk.key, reply_status_id=2, attachments=files,
         )  # fmt: skip
     assert response.status_code == 200, response.get_json()
-    want = recording("staff_reply_attachments")
-    assert compare(diff, want, numbers=(TICKET_A,), accepted={"ost_file.key": FILE_KEY}) == []
+    want = recording("staff_reply_attachments", RECORDINGS_110_DIR if desk.release == "1.10" else RECORDINGS)
+    assert compare(diff, want, numbers=(desk.ticket_a,), accepted={"ost_file.key": FILE_KEY}) == []
     assert_same_files(diff, want)
 
 

@@ -57,6 +57,28 @@ def test_every_write_answers_a_retry_with_its_first_outcome_and_writes_nothing(f
         assert table_diff(before, snapshot(fresh_reference_db)) == {}, write
 
 
+def test_on_osticket_110_a_retry_answers_the_first_outcome_and_writes_nothing(fresh_app, fresh_reference_110_db):
+    """The same on osTicket 1.10.4's sample help desk: carol's resolved 232747 reopens with her message."""
+    writes = {name: list(write) for name, write in WRITES.items()}
+    carol, ticket = {"email": "carol.customer@example.com"}, "232747"
+    writes["create ticket"][3] = {**carol, "subject": "Keyed", "message": "Once only"}
+    writes["user message"][1:4] = f"/api/tickets.json/{ticket}", {}, {**carol, "message": "Keyed message"}
+    writes["agent reply"][3] = {"ticketNumber": ticket, "response": "Keyed reply", "staffUserName": "alice"}
+    writes["close"][1:3] = f"/api/tickets.json/{ticket}", carol
+    writes["reopen"][1:4] = f"/api/tickets.json/{ticket}", {}, carol
+    client = fresh_app(fresh_reference_110_db).test_client()
+    key_110 = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
+    for write, (method, path, query, body) in writes.items():
+        headers = {**key_110, "Idempotency-Key": f"key-{write.replace(' ', '-')}"}
+        first = client.open(path, method=method, query_string=query, json=body, headers=headers)
+        assert first.status_code in (200, 201), (write, first.get_json())
+        before = snapshot(fresh_reference_110_db)
+        again = client.open(path, method=method, query_string=query, json=body, headers=headers)
+        assert (again.status_code, again.get_data()) == (first.status_code, first.get_data()), write
+        assert again.headers["Idempotent-Replayed"] == "true"
+        assert table_diff(before, snapshot(fresh_reference_110_db)) == {}, write
+
+
 def test_without_a_key_a_retry_is_a_second_write(fresh_app, fresh_reference_db):
     app = fresh_app(fresh_reference_db)
     client = app.test_client()

@@ -114,3 +114,62 @@ def test_check_says_whether_osticket_account_can_be_used(fresh_real_baseline_db,
 )
 def test_connection_security_is_read_as_osticket_reads_it(host, port, expected):
     assert connection(host, port) == expected
+
+
+# osTicket 1.10.4's own Crypto::encrypt(passwd, SECRET_SALT, userid), as Email::save stores ost_email.userpass (the
+# same scheme as 1.18's, with the email's login as subkey). Produced with the peer-1.10.4 kit.
+VECTORS_110 = json.loads((pathlib.Path(__file__).parent / "data" / "osticket_110_crypto_vectors.json").read_text())
+
+
+@pytest.mark.parametrize("vector", VECTORS_110, ids=[v["library"] for v in VECTORS_110])
+def test_decrypts_what_osticket_110_encrypted(vector):
+    assert crypto.decrypt(vector["stored"], vector["secret_salt"], vector["userid"]) == vector["password"]
+    with pytest.raises(crypto.CannotDecrypt):
+        crypto.decrypt(vector["stored"], vector["secret_salt"], "someone@else")
+
+
+def set_email_smtp(db_url, port, vector, spoofing=0):
+    """osTicket 1.10's rows for SMTP on email 1 (support@example.com): ost_email's smtp_* columns, made default."""
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE ost_email SET smtp_active = 1, smtp_host = '127.0.0.1', smtp_port = :port, smtp_auth = 1, "
+                "smtp_spoofing = :spoofing, userid = :u, userpass = :p WHERE email_id = 1"
+            ),
+            {"port": port, "spoofing": spoofing, "u": vector["userid"], "p": vector["stored"]},
+        )
+        conn.execute(text("UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'default_smtp_id'"))
+    engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the sink on 127.0.0.1
+def test_osticket_110_sends_through_the_smtp_settings_of_its_email(fresh_app, fresh_baseline_110_db):
+    vector = VECTORS_110[0]
+    with Sink(login=(vector["userid"], vector["password"])) as sink:
+        set_email_smtp(fresh_baseline_110_db, sink.port, vector)
+        app = fresh_app(fresh_baseline_110_db, OSTICKET_MAIL_URL="", OSTICKET_SECRET_SALT=vector["secret_salt"])
+        queue(app, [MAIL])  # from support@example.com: its own SMTP settings
+        [caught] = sink.wait_for(1)
+        wait_until(lambda: rows(app)[0]["status"] == "sent", "the row is marked sent")
+    assert caught.login == vector["userid"]
+    assert caught.sender == "support@example.com"
+    assert caught.message["From"].addresses[0].addr_spec == "support@example.com"
+
+
+@pytest.mark.parametrize(
+    ("salt", "expected"),
+    [
+        (None, "mail: delivering through osTicket's own SMTP accounts"),
+        ("", "set OSTICKET_SECRET_SALT"),
+        ("not-the-salt", "cannot decrypt its password"),
+    ],
+)
+def test_check_says_whether_osticket_110_smtp_can_be_used(fresh_baseline_110_db, salt, expected):
+    vector = VECTORS_110[0]
+    set_email_smtp(fresh_baseline_110_db, 25, vector)
+    env = {"OSTICKET_MAIL_URL": "", "OSTICKET_SECRET_SALT": vector["secret_salt"] if salt is None else salt}
+    result = CliRunner().invoke(main, ["check", "--url", fresh_baseline_110_db], env=env)
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if line.startswith("mail:")]
+    assert expected in line

@@ -2,9 +2,9 @@
 
 import pytest
 from create_helpers import BASELINE_KEY, DEMO_KEY, PAYMENT_FAILED, post_topic
-from golden import compare, load_golden, snapshot, table_diff
+from golden import RECORDINGS_110_DIR, compare, load_golden, snapshot, table_diff
 from helpers import rows
-from update_helpers import diff_of, execute
+from update_helpers import DESK_110, diff_of, execute
 from world import TOPIC_13
 
 
@@ -20,6 +20,19 @@ def test_new_topic_writes_the_rows_osticket_writes(fresh_app, fresh_real_baselin
     assert (topic["value"], topic["sort"], topic["active"], topic["public"]) == (
         "Billing Questions / Payment Failed", 2, True, True
     )  # fmt: skip
+
+
+def test_new_topic_on_osticket_110_writes_the_rows_it_writes(fresh_app, fresh_baseline_110_db):
+    """Against tests/recordings/1.10.4/create_topic.json: isactive, and the renumbering includes the new topic."""
+    client = fresh_app(fresh_baseline_110_db).test_client()
+    with diff_of(fresh_baseline_110_db) as diff:
+        response = post_topic(client, PAYMENT_FAILED, DESK_110.key)
+    assert response.status_code == 201, response.get_json()
+    assert compare(diff, load_golden("create_topic", RECORDINGS_110_DIR)) == []
+    topic = response.get_json()
+    assert (topic["value"], topic["sort"], topic["active"]) == ("Billing Questions / Payment Failed", 2, True)
+    archived = post_topic(client, {"topic": "Archived one", "archived": True}, DESK_110.key)
+    assert archived.status_code == 422 and "cannot archive" in archived.get_json()["message"]
 
 
 def test_new_topic_on_the_fixtures_writes_the_rows_osticket_writes(fresh_app, fresh_fixtures_db):

@@ -2,10 +2,10 @@
 
 import pytest
 from create_helpers import DEMO_KEY, FRANK, post_user, rebased
-from golden import compare, snapshot, table_diff
+from golden import RECORDINGS_110_DIR, compare, load_golden, snapshot, table_diff
 from helpers import rows
 from security_helpers import SECRET, login
-from update_helpers import diff_of, execute
+from update_helpers import DESK_110, diff_of, execute
 from world import OWNER
 
 from osticket_bridge.osticket.accounts import check_password
@@ -32,6 +32,16 @@ def test_new_user_writes_the_rows_osticket_writes(fresh_app, fresh_real_baseline
         "email": "frank.fresh@example.com",
         "phone": "(555) 010-2233 x42",
     }
+
+
+def test_new_user_on_osticket_110_writes_the_rows_it_writes(fresh_app, fresh_baseline_110_db):
+    """Against tests/recordings/1.10.4/create_user.json: no contact cache table, and 1.10's search row (no phone)."""
+    client = fresh_app(fresh_baseline_110_db).test_client()
+    with diff_of(fresh_baseline_110_db) as diff:
+        response = post_user(client, FRANK, DESK_110.key)
+    assert response.status_code == 201, response.get_json()
+    assert compare(diff, load_golden("create_user", RECORDINGS_110_DIR)) == []
+    assert response.get_json()["phone"] == "(555) 010-2233 x42"
 
 
 def test_new_user_on_the_fixtures_writes_the_rows_osticket_writes(fresh_app, fresh_fixtures_db):

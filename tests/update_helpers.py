@@ -1,8 +1,10 @@
 """Helpers of the ticket-update tests: golden pre-states, calls through the bridge and row diffs."""
 
 import contextlib
+from dataclasses import dataclass
 
-from golden import NOISE_TABLES, load_golden, snapshot, table_diff
+import pytest
+from golden import GOLDEN_110_DIR, GOLDEN_DIR, NOISE_TABLES, load_golden, snapshot, table_diff
 from sqlalchemy import MetaData, insert, text, update
 from world import AGENT, KEY, OWNER, REAL_BASELINE
 
@@ -29,6 +31,47 @@ HISTORY_B = (
     "close_ticket_by_staff",
     "reopen_ticket_by_staff",
 )
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A real help desk the golden comparisons run on: its release's recordings, the fixture of its fresh install
+    (real rows only) and the two tickets its golden run created, with the operations done on each, in order."""
+
+    release: str
+    golden_dir: object
+    baseline: str
+    ticket_a: str
+    ticket_b: str
+    history_a: tuple
+    history_b: tuple
+    key = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}  # both real installs: the same key, people and setup
+    owner = {"email": "carol.customer@example.com"}
+    agent = "alice"
+
+    def golden(self, op):
+        return load_golden(op, self.golden_dir)
+
+
+DESK_118 = Desk("1.18", GOLDEN_DIR, "fresh_real_baseline_db", "386142", "869769", HISTORY_A, HISTORY_B)
+# osTicket 1.10.4's golden run (golden-1.10.4/SUMMARY.md): no assignment, and the close and reopen are the system's.
+DESK_110 = Desk(
+    "1.10",
+    GOLDEN_110_DIR,
+    "fresh_baseline_110_db",
+    "232747",
+    "513347",
+    ("create_ticket_api", "user_reply", "staff_reply_with_status"),
+    ("create_ticket_api_new_user", "close_ticket", "reopen_ticket"),
+)
+DESKS = {"1.18": DESK_118, "1.10": DESK_110}
+
+
+@pytest.fixture(params=sorted(DESKS))
+def on_desk(request):
+    """(Desk, a fresh copy of its real install): a comparison runs on osTicket 1.18.1's and on 1.10.4's."""
+    desk = DESKS[request.param]
+    return desk, request.getfixturevalue(desk.baseline)
 
 
 ASSIGNED_EVENT = (
@@ -66,10 +109,10 @@ DEMO_STEPS = {
 }
 
 
-def replay(db_url, *ops):
-    """Bring the database to the state these golden operations leave: their recorded rows on the real install,
-    DEMO_STEPS on the demo data."""
-    if not REAL_BASELINE:
+def replay(db_url, *ops, desk=None):
+    """Bring the database to the state these golden operations leave: their recorded rows on the real install
+    (``desk``'s, 1.18.1 by default), DEMO_STEPS on the demo data."""
+    if desk is None and not REAL_BASELINE:
         for op in ops:
             for sql in DEMO_STEPS[op]:
                 execute(db_url, sql)
@@ -80,7 +123,7 @@ def replay(db_url, *ops):
         metadata.reflect(engine)
         with engine.begin() as conn:
             for op in ops:
-                for name, diff in load_golden(op)["tables"].items():
+                for name, diff in (desk or DESK_118).golden(op)["tables"].items():
                     if name in NOISE_TABLES:
                         continue
                     table = metadata.tables[name]
@@ -138,16 +181,17 @@ def reply(
     number,
     staff=AGENT,
     response="<p>We refunded the duplicate charge. Closing this as resolved.</p>",
+    key=KEY,
     **extra,
 ):
     # Markup in the response is meant as html (the staff panel's editor); plain text is sent as text.
     fmt = "html" if response.startswith("<") else "text"
     return client.post(
         "/api/scp/tickets/reply.json",
-        headers=KEY,
+        headers=key,
         json={"ticketNumber": number, "response": response, "staffUserName": staff, "format": fmt, **extra},
     )
 
 
-def message(client, number, user, text, fmt="text"):
-    return client.put(f"/api/tickets.json/{number}", headers=KEY, json={**user, "message": text, "format": fmt})
+def message(client, number, user, text, fmt="text", key=KEY):
+    return client.put(f"/api/tickets.json/{number}", headers=key, json={**user, "message": text, "format": fmt})

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from ..db import SchemaError, unavailable_message
-from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unavailable
+from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unavailable, Unsupported
 from ..osticket.numbers import NumberUnavailable
 from ..osticket.text import BodyTooLong
 
@@ -101,7 +101,7 @@ def _flat(errors, prefix=""):
 LOCATIONS = ("json", "query", "form", "json_or_form", "querystring", "headers", "files", "view_args")
 
 
-REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 422))
+REFUSALS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (Invalid, 422), (Unsupported, 501))
 
 
 def refusals(view):

@@ -4,6 +4,10 @@ Like osTicket's Mailer, a mail goes through the active SMTP account of the email
 through the default MTA (core.default_smtp_id). Basic-auth passwords are stored encrypted with osTicket's
 SECRET_SALT (OSTICKET_SECRET_SALT here). The accounts are read again for every mail, so an admin's change in
 osTicket applies without a restart. osTicket's last resort, PHP's mail(), is not imitated.
+
+Up to 1.16 the SMTP settings are columns of ost_email itself (smtp_active, smtp_host, smtp_port, smtp_auth,
+smtp_spoofing; the login is the email's userid and its userpass, encrypted with userid as subkey: Email::getSMTPInfo);
+from 1.17 they are ost_email_account rows of type "smtp". Reflection tells which.
 """
 
 import hashlib
@@ -39,15 +43,14 @@ class OsticketSmtp:
         self.no_accounts = "this osTicket has no email account tables"
         with db.engine.connect() as conn:
             names = set(inspect(conn).get_table_names())
-            if {db.prefix + "email", db.prefix + "email_account"} <= names:
-                metadata = MetaData()
-                self.tables = {
-                    name: Table(db.prefix + name, metadata, autoload_with=conn) for name in ("email", "email_account")
-                }
-                if "type" not in self.tables["email_account"].c:
-                    # Before 1.17, SMTP settings are ost_email's smtp_* columns, which the bridge does not read yet.
-                    self.tables = None
-                    self.no_accounts = "this osTicket (before 1.17) keeps its SMTP settings in ost_email, not read yet"
+            metadata = MetaData()
+            if db.prefix + "email" in names:
+                email = Table(db.prefix + "email", metadata, autoload_with=conn)
+                if "smtp_host" in email.c:  # up to 1.16
+                    self.tables = {"email": email}
+                elif db.prefix + "email_account" in names:
+                    account = Table(db.prefix + "email_account", metadata, autoload_with=conn)
+                    self.tables = {"email": email, "email_account": account}
 
     def describe(self):
         return "osTicket's own SMTP accounts (Admin panel > Emails)"
@@ -56,6 +59,8 @@ class OsticketSmtp:
         """(usable accounts by id, the default MTA's id or None, why each unusable one is unusable)."""
         if self.tables is None:
             return {}, None, [self.no_accounts]
+        if "email_account" not in self.tables:
+            return self._email_columns()
         email, account = self.tables["email"], self.tables["email_account"]
         config = self.db.tables.config
         with self.db.engine.connect() as conn:
@@ -84,6 +89,38 @@ class OsticketSmtp:
                 usable[row["id"]] = self._account(row, mailboxes.get(row["email_id"]), stored)
             except Unusable as exc:
                 problems.append(f"SMTP account of {row['address']}: {exc}")
+        default = int(default_id) if default_id and int(default_id) in usable else None
+        return usable, default, problems
+
+    def _email_columns(self):
+        """accounts() up to 1.16: each email with smtp_active is an account (Email::isSMTPEnabled)."""
+        email, config = self.tables["email"], self.db.tables.config
+        with self.db.engine.connect() as conn:
+            rows = list(conn.execute(select(email).where(email.c.smtp_active != 0)).mappings())
+            default_id = conn.execute(
+                select(config.c.value).where(config.c.namespace == "core", config.c.key == "default_smtp_id")
+            ).scalar()
+        usable, problems = {}, []
+        for row in rows:
+            username = password = ""
+            if row["smtp_auth"]:
+                if not row["userpass"]:
+                    problems.append(f"SMTP of {row['email']}: authentication is on but no password is saved")
+                    continue
+                if not self.secret_salt:
+                    problems.append(f"SMTP of {row['email']}: set OSTICKET_SECRET_SALT (its password is encrypted)")
+                    continue
+                username = row["userid"] or ""
+                try:
+                    password = crypto.decrypt(row["userpass"], self.secret_salt, username)
+                except crypto.CannotDecrypt as exc:
+                    problems.append(f"SMTP of {row['email']}: cannot decrypt its password: {exc}")
+                    continue
+            host, security = connection(row["smtp_host"], row["smtp_port"])
+            smtp = Smtp(host, int(row["smtp_port"] or 25), security, username, password, verify=False)
+            usable[row["email_id"]] = Account(
+                row["email_id"], row["email"], row["name"] or "", bool(row["smtp_spoofing"]), smtp
+            )
         default = int(default_id) if default_id and int(default_id) in usable else None
         return usable, default, problems
 

@@ -14,6 +14,7 @@ from . import ticket_routing as routing
 from .create_user import check_email, new_user
 from .errors import Conflict, FieldError, Forbidden
 from .events import Actor, log_event
+from .release import is_110
 from .text import clean_body, clean_title, plain_text, storable
 from .users import find_user
 
@@ -95,11 +96,14 @@ def create_ticket(db, conn, request):
 
         snapshot = dict(thread_id=thread_id, staff_id=0, team_id=0, dept_id=dept["id"], topic_id=ticket["topic_id"])
         log_event(db, conn, catalog, snapshot, "created", Actor.api_user(user["id"]))
-        if status_id != catalog.default_status_id():
+        v110 = is_110(db)
+        # osTicket 1.10 sets the first status without an event (its ticket has none until then).
+        if status_id != catalog.default_status_id() and not v110:
             log_event(db, conn, catalog, snapshot, "edited", Actor.system(), {"status": status_id})
         if assignee:
             assigned = {**snapshot, "staff_id": ticket["staff_id"], "team_id": ticket["team_id"]}
-            log_event(db, conn, catalog, assigned, "assigned", FILTER_ACTOR, {assignee[0]: assignee[1]})
+            actor = Actor.system() if v110 else FILTER_ACTOR  # 1.10 names the auto-assignment's actor SYSTEM
+            log_event(db, conn, catalog, assigned, "assigned", actor, {assignee[0]: assignee[1]})
 
         stored = files.store(db, conn, [*uploads, *embedded])
         body = files.reference_stored(body, stored)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from . import forms, topics
 from .errors import Conflict, FieldError
 from .numbers import slot_count
+from .release import is_110
 from .text import clean_html, clean_title
 
 TOPIC_CUSTOM_NUMBERS, TOPIC_ACTIVE, TOPIC_ARCHIVED = 0x1, 0x2, 0x4  # ost_help_topic.flags
@@ -42,7 +43,8 @@ def create_topic(db, conn, request):
     """Create the topic (and its Ticket Details form link) in the caller's transaction on ``conn``; return it as a dict.
 
     With core.help_topic_sort_mode "a" (the default) every other topic's sort is renumbered alphabetically by
-    full name. As in osTicket, that list is read before the insert, so the new topic keeps parent.sort + 1.
+    full name. As in osTicket 1.11+, that list is read before the insert, so the new topic keeps parent.sort + 1;
+    osTicket 1.10 reads it after, so the new topic takes its place too (tests/recordings/1.10.4/create_topic.json).
     """
     name = forms.check_line("topic", clean_title(request.topic or "", limit=10_000))
     if len(name) < MIN_NAME:
@@ -58,10 +60,9 @@ def create_topic(db, conn, request):
     if any(r["pid"] == request.topic_pid and r["name"].casefold() == name.casefold() for r in existing.values()):
         raise Conflict(f"a help topic named {name!r} already exists under this parent")
     parent = existing.get(request.topic_pid)
-    flags = (TOPIC_ACTIVE if request.active and not request.archived else 0) | (
-        TOPIC_ARCHIVED if request.archived else 0
-    )
+    v110 = is_110(db)
     values = dict(
+        **_state(db, request),
         topic=name,
         topic_pid=request.topic_pid or 0,
         dept_id=request.dept_id or 0,
@@ -72,9 +73,9 @@ def create_topic(db, conn, request):
         team_id=0 if request.staff_id else request.team_id or 0,
         ispublic=1 if request.public else 0,
         noautoresp=1 if request.noautoresp else 0,
-        flags=flags | (TOPIC_CUSTOM_NUMBERS if request.custom_numbers else 0),
         sort=parent["sort"] + 1 if parent else 0,
     )
+    values["flags"] = values.get("flags", 0) | (TOPIC_CUSTOM_NUMBERS if request.custom_numbers else 0)
     if request.custom_numbers:
         values.update(_custom_numbers(db, conn, request))
     notes = clean_html(request.notes) if request.notes else ""
@@ -87,7 +88,8 @@ def create_topic(db, conn, request):
     except IntegrityError as exc:
         raise Conflict(f"a help topic named {name!r} already exists under this parent") from exc
     if catalog.setting("help_topic_sort_mode", "a") == "a":
-        _sort_alphabetically(db, conn, existing)
+        new = {topic_id: {"name": name, "pid": values["topic_pid"], "sort": values["sort"]}} if v110 else {}
+        _sort_alphabetically(db, conn, {**existing, **new})
     link = t.help_topic_form
     conn.execute(
         insert(link).values(topic_id=topic_id, form_id=catalog.ticket_form_id, sort=1, extra=forms.disable_json(()))
@@ -95,6 +97,18 @@ def create_topic(db, conn, request):
     row = conn.execute(select(ht).where(ht.c.topic_id == topic_id)).mappings().one()
     full_name = topics.full_names({**existing, topic_id: {"name": name, "pid": values["topic_pid"]}})[topic_id]
     return _topic(row, full_name)
+
+
+def _state(db, request):
+    """Active and archived: the isactive column in osTicket 1.10 (which cannot archive), flags 0x2/0x4 from 1.11."""
+    if db.tables.has("help_topic", "isactive"):
+        if request.archived:
+            raise FieldError("archived", "this osTicket (1.10) cannot archive help topics")
+        return {"isactive": 1 if request.active else 0}
+    return {
+        "flags": (TOPIC_ACTIVE if request.active and not request.archived else 0)
+        | (TOPIC_ARCHIVED if request.archived else 0)
+    }
 
 
 def _check_references(db, conn, catalog, request, existing, depts):
@@ -105,7 +119,7 @@ def _check_references(db, conn, catalog, request, existing, depts):
         dept = depts.get(request.dept_id)
         if dept is None:
             raise FieldError("dept_id", f"no department has the id {request.dept_id}")
-        if not dept["flags"] & DEPT_ACTIVE:
+        if not dept["flags"] & DEPT_ACTIVE and not is_110(db):  # active departments came with 1.11
             raise FieldError("dept_id", "the department must be active")
     if request.priority_id and request.priority_id not in catalog.priorities:
         raise FieldError("priority_id", f"no priority has the id {request.priority_id}")
@@ -146,7 +160,7 @@ def _collation_key(name):
 
 
 def _sort_alphabetically(db, conn, rows):
-    """Topic::updateSortOrder: sort 1..N by full name, for the topics that existed before this one."""
+    """Topic::updateSortOrder: sort 1..N by full name, for the topics in ``rows``."""
     names = topics.full_names(rows)
     ordered = sorted(names, key=lambda i: (_collation_key(names[i]), names[i]))
     changes = {i: n for n, i in enumerate(ordered, start=1) if rows[i]["sort"] != n}
@@ -169,7 +183,7 @@ def _topic(row, full_name):
         "status_id": row["status_id"],
         "staff_id": row["staff_id"],
         "team_id": row["team_id"],
-        "active": bool(row["flags"] & TOPIC_ACTIVE),
+        "active": bool(row["isactive"] if "isactive" in row else row["flags"] & TOPIC_ACTIVE),
         "archived": bool(row["flags"] & TOPIC_ARCHIVED),
         "public": bool(row["ispublic"]),
         "noautoresp": bool(row["noautoresp"]),

@@ -16,6 +16,7 @@ from . import forms
 from .accounts import hash_password
 from .emails import is_email
 from .errors import Conflict, FieldError, Raced
+from .release import is_110
 from .text import storable
 from .users import find_user, format_phone, phone_format
 
@@ -88,8 +89,10 @@ def new_user(
     entry_id = forms.insert_entry(db, conn, catalog.user_form_id, "U", user_id, 1)
     pending.add_answers(entry_id, answers)
     forms.upsert_cdata(db, conn, cdata["U"], "U", user_id, answers)
-    # MysqlSearchBackend::update appends the addresses; a new user's list holds the default address twice.
-    content = f"{forms.search_content(answers)} {email}\n{email}"
+    # MysqlSearchBackend::update appends the addresses; a new user's list holds the default address twice. osTicket 1.10
+    # (on PHP 7) skips the first answer: its key 0 loosely equals the 'subject' it means to leave out.
+    searched = answers[1:] if is_110(db) else answers
+    content = f"{forms.search_content(searched)} {email}\n{email}"
     pending.search.append(("U", user_id, forms.searchable(name), content))
     return {"id": user_id, "name": name, "email": email, "org_id": org_id or 0, "answers": answers}
 

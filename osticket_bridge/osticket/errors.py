@@ -46,3 +46,8 @@ class Raced(Exception):
 
     Not a refusal: the write runs again in a new transaction, which then sees that row (api/writes.py).
     """
+
+
+class Unsupported(Refused):
+    """This database's schema and release disagree where the bridge must know which osTicket it writes for
+    (a 1.10-shaped schema without 1.10's signature): it writes nothing rather than guess."""

@@ -1,9 +1,14 @@
-"""Thread events (ost_thread_event) as ThreadEvents::log writes them (DATA_MODEL §1.6, §2)."""
+"""Thread events (ost_thread_event) as ThreadEvents::log writes them (DATA_MODEL §1.6, §2).
+
+An event names its kind by ost_event's id (event_id, 1.11+) or, in osTicket 1.10, by name (state); thread_type
+exists from 1.14 on. Reflection decides which columns are written.
+"""
 
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, update
 
+from .release import is_110
 from .text import php_json
 
 
@@ -37,14 +42,16 @@ class Actor:
 def log_event(db, conn, catalog, ticket, name, actor, data=None):
     """Insert one event for a ticket snapshot (a mapping with thread_id, staff_id, team_id, dept_id, topic_id).
 
-    staff_id is the ticket's assignee, or the acting agent when the ticket is unassigned (ThreadEvent::forTicket).
+    staff_id is the ticket's assignee, or the acting agent when the ticket is unassigned (ThreadEvent::forTicket;
+    osTicket 1.10 records the assignee only).
     """
-    staff_id = ticket["staff_id"] or (actor.uid if actor.uid_type == "S" and actor.uid else 0)
+    staff_id = ticket["staff_id"]
+    if not staff_id and actor.uid_type == "S" and actor.uid and not is_110(db):
+        staff_id = actor.uid
     conn.execute(
         insert(db.tables.thread_event).values(
             thread_id=ticket["thread_id"],
-            thread_type="T",
-            event_id=catalog.events[name],
+            **_kind(db, catalog, name),
             staff_id=staff_id,
             team_id=ticket["team_id"],
             dept_id=ticket["dept_id"],
@@ -62,4 +69,13 @@ def log_event(db, conn, catalog, ticket, name, actor, data=None):
 def annul(db, conn, catalog, thread_id, name):
     """Mark earlier events of this kind annulled (closing and reopening annul earlier "closed" events)."""
     t = db.tables.thread_event
-    conn.execute(update(t).where(t.c.thread_id == thread_id, t.c.event_id == catalog.events[name]).values(annulled=1))
+    kind = t.c.event_id == catalog.events[name] if "event_id" in t.c else t.c.state == name
+    conn.execute(update(t).where(t.c.thread_id == thread_id, kind).values(annulled=1))
+
+
+def _kind(db, catalog, name):
+    """The columns that say what kind of event it is, in the shape of this release."""
+    t = db.tables.thread_event
+    if "event_id" not in t.c:
+        return {"state": name}  # osTicket 1.10
+    return {"event_id": catalog.events[name], **({"thread_type": "T"} if "thread_type" in t.c else {})}

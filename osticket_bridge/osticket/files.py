@@ -155,9 +155,13 @@ def store(db, conn, uploads):
     return stored
 
 
-def attach(db, conn, entry_id, stored, body=""):
+def attach(db, conn, entry_id, stored, body="", panel_uploads_110=False):
     """ThreadEntry::createAttachments: one ost_attachment per file (a file sent twice is attached once);
-    ``name`` only when it differs from the file's (case-insensitively), ``inline`` when the body shows it."""
+    ``name`` only when it differs from the file's (case-insensitively), ``inline`` when the body shows it.
+
+    ``panel_uploads_110``: osTicket 1.10 compares a panel or portal upload's name with the upload before it (a
+    variable left over from the previous turn of normalizeFileInfo's loop), so each later upload keeps its name.
+    """
     t = db.tables
     by_file = {}
     for item in stored:
@@ -165,12 +169,16 @@ def attach(db, conn, entry_id, stored, body=""):
     if not by_file:
         return  # no query for an entry without files
     names = dict(conn.execute(select(t.file.c.id, t.file.c.name).where(t.file.c.id.in_(list(by_file)))).all())
+    previous = None  # the file id of the upload before, for panel_uploads_110
     for file_id, item in by_file.items():
         values = dict(
             object_id=entry_id, type="H", file_id=file_id, inline=int(bool(item.cid) and f"cid:{item.key}" in body)
         )
-        if names.get(file_id, "").casefold() != item.name.casefold():
+        compared = previous if panel_uploads_110 and previous is not None and not item.cid else file_id
+        if names.get(compared, "").casefold() != item.name.casefold():
             values["name"] = item.name
+        if not item.cid:
+            previous = file_id
         conn.execute(insert(t.attachment).values(**values))
 
 

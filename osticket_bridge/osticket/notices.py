@@ -11,6 +11,7 @@ from ..mail import outbox
 from . import notice_mail as nm
 from . import templates
 from .notice_mail import ALERT, AUTO_REPLY, Envelope
+from .release import is_110
 
 ALERTS_DEPT_AND_EXTENDED, ALERTS_DISABLED = 1, 2  # ost_department.group_membership
 ACCESS_ALERTS = 0x1  # ost_staff_dept_access.flags
@@ -119,7 +120,11 @@ def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
     ):
         mails += _to_owner(db, conn, catalog, facts, "message.autoresp", values, entry_id)
     if recipients and _on(catalog, "message_autoresponder_collabs", default=True):
-        mails += _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, recipients)
+        if is_110(db):  # a mail to each participant but the poster
+            people = [*recipients.get("to", {}).values(), *recipients.get("cc", {}).values()]
+            mails += _activity_notices_110(db, conn, catalog, facts, values, entry_id, people)
+        else:
+            mails += _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, recipients)
     if _on(catalog, "message_alert_active"):
         template = templates.load_template(db, conn, catalog, dept["tpl_id"], "message.alert")
         sender = facts.accounts["dept"]
@@ -152,6 +157,15 @@ def agent_reply(db, conn, catalog, ticket_id, entry_id, staff_id, recipients):
         return []
     facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
     dept = facts.dept
+    notices = []
+    if is_110(db) and recipients.get("cc"):
+        # osTicket 1.10 mails the reply to the owner alone, and each collaborator an activity notice of its own.
+        cc, recipients = recipients["cc"], {k: v for k, v in recipients.items() if k == "to"}
+        values = _values(db, conn, catalog, facts, message=_entry_markup(facts.entry))
+        values.update(nm.agent_person(catalog, "poster", nm.agents(db, conn, [staff_id])[0]))
+        notices = _activity_notices_110(db, conn, catalog, facts, values, entry_id, cc.values())
+        if not recipients:
+            return notices
     template = templates.load_template(db, conn, catalog, dept["tpl_id"], "ticket.reply")
     sender = facts.accounts["dept"]
     if template is None or sender is None:
@@ -170,7 +184,25 @@ def agent_reply(db, conn, catalog, ticket_id, entry_id, staff_id, recipients):
     to = tuple(_address(a) for a in recipients.get("to", {}).values())
     cc = tuple(_address(a) for a in recipients.get("cc", {}).values())
     envelope = Envelope("ticket.reply", sender, to or cc[:1], cc if to else cc[1:], utype="M", entry_id=entry_id)
-    return [nm.compose(catalog, facts, envelope, rendered)]
+    return [nm.compose(catalog, facts, envelope, rendered), *notices]
+
+
+def _activity_notices_110(db, conn, catalog, facts, values, entry_id, people):
+    """osTicket 1.10's Ticket::notifyCollaborators: the activity notice to each of ``people`` ("Name <address>") in
+    a mail of its own, greeted by name. Its link is the plain view link: 1.10.4 builds a collaborator's auth token
+    from the collaborator row's id as if it were a user id, which can sign the reader in as someone else."""
+    template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], "ticket.activity.notice")
+    sender = facts.accounts["dept"]
+    if template is None or sender is None:
+        return []
+    values = {**values, "recipient.ticket_link": nm.owner_link(catalog, facts, False)}
+    mails = []
+    for address in people:
+        name, email = _address(address)
+        rendered = templates.render(template, {**values, **nm.user_person(catalog, "recipient", name)})
+        envelope = Envelope("ticket.activity.notice", sender, ((name, email),), utype="C", entry_id=entry_id)
+        mails.append(nm.compose(catalog, facts, envelope, rendered))
+    return mails
 
 
 def _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, recipients):

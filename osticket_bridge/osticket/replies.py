@@ -10,6 +10,7 @@ from . import file_rules, files, notices, search
 from .agent_access import can_access_ticket
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .events import Actor
+from .release import is_110
 from .staff import find_agent
 from .text import clean_body, php_json, plain_text
 from .threads import ENTRY_BALANCED, ENTRY_HIDDEN
@@ -20,6 +21,7 @@ from .ticket_status import (
     is_reopenable,
     portal_session,
     reload,
+    reopen_assignee_110,
     reopen_status_id,
     set_status,
     state,
@@ -43,17 +45,17 @@ def post_message(db, conn, number, user, message, ip="", uploads=(), message_for
     ticket reopens when osTicket would."""
     catalog = db.catalog.get(conn)
     ticket = users_ticket(db, conn, number, user, collaborator=True)
-    if ticket["ticket_pid"] and ticket["flags"] & TICKET_MERGED:
+    if ticket.get("ticket_pid") and ticket["flags"] & TICKET_MERGED:  # merges came with 1.14
         raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
     fmt = entry_format(catalog)
     body, stored = _body_and_files(db, conn, message, fmt, message_format, uploads, file_rules.message_limits(catalog))
     recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
-    flags = _flags(fmt, recipients)
+    flags = _flags(db, fmt, recipients)
     if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
         flags |= ENTRY_COLLABORATOR
     poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
     entry_id = _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster)
-    files.attach(db, conn, entry_id, stored, body)
+    files.attach(db, conn, entry_id, stored, body, panel_uploads_110=is_110(db))
     _touch_thread(db, conn, ticket, lastmessage=func.now())
     t = db.tables.ticket
     conn.execute(
@@ -64,7 +66,9 @@ def post_message(db, conn, number, user, message, ip="", uploads=(), message_for
     ticket = reload(db, conn, ticket)
     if state(catalog, ticket["status_id"]) == "closed" and is_reopenable(db, conn, catalog, ticket):
         actor, timezone = portal_session(db, conn, user)
-        set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
+        ticket = set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
+        if is_110(db):
+            reopen_assignee_110(db, conn, catalog, ticket)
     delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
     mails = notices.user_message(db, conn, catalog, ticket["ticket_id"], entry_id, user["id"], recipients)
     notices.queue(db, conn, mails)
@@ -95,11 +99,13 @@ def post_reply(
     body, stored = _body_and_files(db, conn, response, fmt, message_format, uploads, file_rules.reply_limits(catalog))
     recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
     poster = agent_poster(catalog, agent)
+    # osTicket 1.10 links no reply to the message it answers (pid 0).
+    pid = 0 if is_110(db) else _last_message_id(db, conn, ticket["thread_id"])
     entry_id = _add_entry(
-        db, conn, ticket, "R", body, fmt, _flags(fmt, recipients), recipients, ip,
-        staff_id=agent["staff_id"], poster=poster, pid=_last_message_id(db, conn, ticket["thread_id"]),
+        db, conn, ticket, "R", body, fmt, _flags(db, fmt, recipients), recipients, ip,
+        staff_id=agent["staff_id"], poster=poster, pid=pid,
     )  # fmt: skip
-    files.attach(db, conn, entry_id, stored, body)
+    files.attach(db, conn, entry_id, stored, body, panel_uploads_110=is_110(db))
     _touch_thread(db, conn, ticket, lastresponse=func.now())
     if status_id is not None and status_id != ticket["status_id"]:
         actor = Actor.agent(agent["staff_id"], agent["username"])
@@ -179,7 +185,7 @@ def thread_recipients(db, conn, catalog, ticket, how, poster_id=None):
         collaborators = conn.execute(
             people.add_columns(c.c.id.label("collaborator_id"))
             .join(c, c.c.user_id == u.c.id)
-            .where(c.c.thread_id == ticket["thread_id"], c.c.flags.op("&")(COLLAB_ACTIVE) != 0)
+            .where(c.c.thread_id == ticket["thread_id"], active_collaborator(c))
             .order_by(u.c.name, c.c.id)
         ).mappings()
         for row in collaborators:
@@ -189,15 +195,25 @@ def thread_recipients(db, conn, catalog, ticket, how, poster_id=None):
     return result or None
 
 
-def _flags(fmt, recipients):
+def active_collaborator(c):
+    """The clause for an active ost_thread_collaborator row: flags 0x1 (1.11+), isactive before."""
+    return c.c.flags.op("&")(COLLAB_ACTIVE) != 0 if "flags" in c.c else c.c.isactive != 0
+
+
+def _flags(db, fmt, recipients):
+    """Entry flags: balanced HTML, and who was addressed where entries store their recipients (1.11+)."""
     flags = ENTRY_BALANCED if fmt == "html" else 0
-    if recipients:
+    if recipients and db.tables.has("thread_entry", "recipients"):
         flags |= REPLY_ALL if sum(len(v) for v in recipients.values()) > 1 else REPLY_USER
     return flags
 
 
 def _add_entry(db, conn, ticket, kind, body, fmt, flags, recipients, ip, user_id=0, staff_id=0, poster="", pid=0):
     """INSERT the thread entry (source '', title NULL as portal and panel posts) and index it for search."""
+    if recipients and db.tables.has("thread_entry", "recipients"):
+        recipients = {"recipients": php_json(recipients)}
+    else:
+        recipients = {}
     result = conn.execute(
         insert(db.tables.thread_entry).values(
             pid=pid,
@@ -212,7 +228,7 @@ def _add_entry(db, conn, ticket, kind, body, fmt, flags, recipients, ip, user_id
             body=body,
             format=fmt,
             ip_address=ip or "",
-            recipients=php_json(recipients) if recipients else None,
+            **recipients,
             created=func.now(),
             updated="0000-00-00 00:00:00",
         )

@@ -2,7 +2,7 @@
 
 ``Ticket::getSLADueDate`` -> ``SLA::addGracePeriod``: the grace period added in working hours of the department's
 schedule, else the SLA's, else core.schedule_id (osticket.schedules), in the schedule's zone; clock hours without
-one. The SLA and its schedule are kept as long as the catalog keeps settings.
+one, and before 1.14, which has no schedules. The SLA and its schedule are kept as long as the catalog keeps settings.
 """
 
 import json
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select, text
 
 from .catalog import CACHE_SECONDS
+from .release import is_110
 from .schedules import Entry, Schedule
 
 SLA_ACTIVE = 0x1  # ost_sla.flags
@@ -56,13 +57,20 @@ def _plan(db, conn, catalog, sla_id, dept_id, fallback_zone):
     if cached is not None and monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
     t = db.tables
-    dept_schedule = select(t.department.c.schedule_id).where(t.department.c.id == dept_id).scalar_subquery()
-    query = select(t.sla.c.flags, t.sla.c.grace_period, t.sla.c.schedule_id, dept_schedule.label("dept_schedule"))
-    sla = conn.execute(query.where(t.sla.c.id == sla_id)).mappings().first()
     plan = None
-    if sla is not None and sla["flags"] & SLA_ACTIVE:
-        candidates = [sla["dept_schedule"], sla["schedule_id"], catalog.int_setting("schedule_id")]
-        plan = sla["grace_period"], _load_schedule(db, conn, [c for c in candidates if c], fallback_zone)
+    if not t.has("schedule"):
+        # Before 1.14 there are no business hours: clock hours. osTicket 1.10 counts them for any SLA, active or not.
+        query = select(t.sla.c.flags, t.sla.c.grace_period).where(t.sla.c.id == sla_id)
+        sla = conn.execute(query).mappings().first()
+        if sla is not None and (sla["flags"] & SLA_ACTIVE or is_110(db)):
+            plan = sla["grace_period"], None
+    else:
+        dept_schedule = select(t.department.c.schedule_id).where(t.department.c.id == dept_id).scalar_subquery()
+        query = select(t.sla.c.flags, t.sla.c.grace_period, t.sla.c.schedule_id, dept_schedule.label("dept_schedule"))
+        sla = conn.execute(query.where(t.sla.c.id == sla_id)).mappings().first()
+        if sla is not None and sla["flags"] & SLA_ACTIVE:
+            candidates = [sla["dept_schedule"], sla["schedule_id"], catalog.int_setting("schedule_id")]
+            plan = sla["grace_period"], _load_schedule(db, conn, [c for c in candidates if c], fallback_zone)
     if len(_plans) > 1000:
         _plans.clear()
     _plans[key] = (monotonic(), plan)

@@ -52,7 +52,7 @@ def find_topic(db, conn, catalog, topic_id):
         .mappings()
         .all()
     )
-    if not rows or not rows[0]["flags"] & TOPIC_ACTIVE or rows[0]["flags"] & TOPIC_ARCHIVED:
+    if not rows or not _takes_tickets(db, rows[0]):
         if not requested:
             return None  # a stale core.default_help_topic: osTicket ignores it
         reason = "no help topic has this id" if not rows else "this help topic is not active"
@@ -64,6 +64,13 @@ def find_topic(db, conn, catalog, topic_id):
         if r["form_id"] is not None and r["form_type"] is not None and not r["form_flags"] & FORM_DELETED
     ]
     return topic
+
+
+def _takes_tickets(db, topic):
+    """Active and not archived (flags, 1.11+); osTicket 1.10's API takes any existing topic, even a disabled one."""
+    if db.tables.has("help_topic", "isactive"):
+        return True
+    return topic["flags"] & TOPIC_ACTIVE and not topic["flags"] & TOPIC_ARCHIVED
 
 
 @dataclass

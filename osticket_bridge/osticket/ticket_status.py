@@ -6,16 +6,18 @@ with a status; the caller runs it inside its own transaction, with the ticket ro
 
 import json
 
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, literal_column, select, update
 
 from .agent_access import agent_by_id, agent_can_access_dept, is_available, last_respondent
 from .errors import Conflict, Invalid, NotFound
 from .events import Actor, annul, log_event
+from .release import is_110
 from .sla import due_date
 from .tickets import find_ticket
 
 DEPT_ARCHIVED = 0x8  # ost_department.flags
 DEPT_NO_REOPEN_ASSIGN = 0x20
+DEPT_NO_AUTO_CLAIM = 0x2
 TOPIC_ARCHIVED = 0x4  # ost_help_topic.flags
 FIELD_CLOSE_REQUIRED = 0x4  # ost_form_field.flags
 STATUS_ENABLED = 0x1  # ost_ticket_status.mode
@@ -150,23 +152,22 @@ def set_status(db, conn, catalog, ticket, status_id, actor, agent=None, timezone
     t = db.tables.ticket
     now = func.now()
     values = {"status_id": status_id, "updated": now}
+    v110 = is_110(db)
     if status["state"] == "closed":
         _check_closeable(db, conn, catalog, ticket)
         refer = ticket["staff_id"] or (agent["staff_id"] if agent else 0)
-        values.update(closed=now, lastupdate=now, isoverdue=0)
-        # Ticket::clearOverdue: due dates already past are cleared.
-        values.update(
-            duedate=case((t.c.duedate <= now, None), else_=t.c.duedate),
-            est_duedate=case((t.c.est_duedate <= now, None), else_=t.c.est_duedate),
-        )
+        values.update(closed=now, lastupdate=now)
+        values.update(_cleared_overdue(db, ticket) if v110 else _cleared_due_dates(t, now))
         if agent:
             values["staff_id"] = agent["staff_id"]
     elif status["state"] == "open":
         if was == "closed":
             flags = dept_and_topic_flags(db, conn, ticket)
-            if is_reopenable(db, conn, catalog, ticket, flags):
+            # osTicket 1.10 assigns again on a user's message only (reopen_assignee_110), after the reopen.
+            if not v110 and is_reopenable(db, conn, catalog, ticket, flags):
                 values["staff_id"] = _reopen_assignee(db, conn, ticket, flags[0])
-            values.update(closed=None, lastupdate=now, reopened=now)
+            # osTicket 1.10 overwrites `closed` with the reopen time; later releases clear it.
+            values.update(closed=now if v110 else None, lastupdate=now, reopened=now)
         if was != "open":
             values["isanswered"] = 0
     else:
@@ -175,18 +176,64 @@ def set_status(db, conn, catalog, ticket, status_id, actor, agent=None, timezone
     ticket = reload(db, conn, ticket)
 
     if status["state"] == "closed":
-        if refer and flag(catalog, "auto_refer_closed", True):
+        # Referrals came with 1.11 (ost_thread_referral); so did annulling earlier closes when closing again.
+        if refer and db.tables.has("thread_referral") and flag(catalog, "auto_refer_closed", True):
             refer_to_agent(db, conn, ticket["thread_id"], refer)
-        annul(db, conn, catalog, ticket["thread_id"], "closed")
+        if not v110:
+            annul(db, conn, catalog, ticket["thread_id"], "closed")
         log_event(db, conn, catalog, ticket, "closed", actor, {"status": [status_id, status["name"]]})
         delete_drafts(db, conn, f"ticket.%.{ticket['ticket_id']}")
     elif was == "closed":
         annul(db, conn, catalog, ticket["thread_id"], "closed")
         log_event(db, conn, catalog, ticket, "reopened", actor)
-        ticket = _update_due_date(db, conn, catalog, ticket, timezone)
+        if not v110:  # osTicket 1.10 keeps the due date counted from the creation
+            ticket = _update_due_date(db, conn, catalog, ticket, timezone)
     else:
         log_event(db, conn, catalog, ticket, "edited", actor, {"status": status_id})
     return ticket
+
+
+def _cleared_due_dates(t, now):
+    """Ticket::clearOverdue on a close (1.11+): not overdue, and due dates already past are cleared."""
+    return dict(
+        isoverdue=0,
+        duedate=case((t.c.duedate <= now, None), else_=t.c.duedate),
+        est_duedate=case((t.c.est_duedate <= now, None), else_=t.c.est_duedate),
+    )
+
+
+def _cleared_overdue(db, ticket):
+    """osTicket 1.10's close: the due date always goes; an overdue ticket loses the flag, and its SLA when the
+    SLA's due date (creation + grace hours) is past. The estimated due date stays."""
+    values = {"duedate": None}
+    if ticket["isoverdue"]:
+        t, s = db.tables.ticket, db.tables.sla
+        grace = select(s.c.grace_period).where(s.c.id == t.c.sla_id).scalar_subquery()
+        past = func.timestampadd(literal_column("HOUR"), grace, t.c.created)
+        values.update(isoverdue=0, sla_id=case((past <= func.now(), 0), else_=t.c.sla_id))
+    return values
+
+
+def reopen_assignee_110(db, conn, catalog, ticket):
+    """osTicket 1.10's Ticket::onMessage after a user's message reopened the ticket: the current agent or the last
+    respondent keeps it when auto-claim is on for the department and they are available with access; else nobody."""
+    dept_flags = dept_and_topic_flags(db, conn, ticket)[0]
+    agent = agent_by_id(db, conn, ticket["staff_id"])
+    if agent is None:  # 1.10's Ticket::getLastRespondent: the newest response's agent
+        e = db.tables.thread_entry
+        newest = select(e.c.staff_id).where(e.c.thread_id == ticket["thread_id"], e.c.type == "R", e.c.staff_id > 0)
+        agent = agent_by_id(db, conn, conn.execute(newest.order_by(e.c.id.desc()).limit(1)).scalar())
+    keep = (
+        flag(catalog, "auto_claim_tickets", True)
+        and not dept_flags & DEPT_NO_AUTO_CLAIM
+        and agent
+        and is_available(agent)
+        and agent_can_access_dept(db, conn, agent, ticket["dept_id"])
+    )
+    staff_id = agent["staff_id"] if keep else 0
+    t = db.tables.ticket
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(staff_id=staff_id))
+    return reload(db, conn, ticket)
 
 
 def reload(db, conn, ticket):
