@@ -26,7 +26,7 @@ from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
 from osticket_bridge.db import make_engine
 from osticket_bridge.mail.sink import Sink
 
-from . import count, dataset, downloads, report
+from . import count, dataset, downloads, profile, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
 
 DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
@@ -255,6 +255,9 @@ def run(args, db_url, started, mail_url):
                "max_requests": STOCK_USERS, "targets": {**stock_targets, "prime": True}})  # fmt: skip
         load = drive({**stock_spec, "scenario": "stock_create", "connections": args.connections})
         results["stock_create"] = {"connections": args.connections, "load": load}
+    for scenario in sorted({s for _, ok, s in report.targets(results) if ok is False and s in scenarios}):
+        log(f"profile: {scenario} (a target it stands for is missed)")
+        results[scenario]["profile"] = profile.breakdown(db_url, key, targets, scenario, mail_url)
     settings["bench time"] = f"{time.monotonic() - began:.0f}s after the build"
     settings["load average"] = f"{load_at_start} at the start, {load_average()} at the end (other work on the machine)"
     for scenario in scenarios:

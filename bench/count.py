@@ -85,16 +85,22 @@ class ServerCounter:
         event.remove(self.pool, "checkin", self._checkin)
 
 
+def requests_only_app(db_url, mail_url):
+    """The app as deployed (mail queued) without its sender loop, so that what is measured is the requests alone:
+    the loop would share the pool and its counters, and its CPU time (the mails stay queued)."""
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_MAIL_URL": mail_url})
+    mail.stop(app)
+    app.extensions["osticket_mail"] = None
+    return app
+
+
 def statements_per_request(db_url, api_key, targets, scenarios, mail_url):
     """{scenario: {"statements", "checkouts", "sent"}} of one warm request each; raises if a request fails.
 
     statements: what the server counted (Questions); checkouts: pooled connections the request took;
     sent: the statements SQLAlchemy sent, for the report.
     """
-    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_MAIL_URL": mail_url})
-    # Count the requests alone: the sender loop would share the pool and its counters (the mails stay queued).
-    mail.stop(app)
-    app.extensions["osticket_mail"] = None
+    app = requests_only_app(db_url, mail_url)
     client = app.test_client()
     engine = app.extensions["osticket"].engine
     results = {}

@@ -96,43 +96,45 @@ def _rps(results, scenario):
 
 
 def targets(results):
-    """Each target of issue 11 with its figure: (text, True met / False missed / None not measured)."""
+    """Each target of issue 11 with its figure: (text, True met / False missed / None not measured, the scenario
+    whose profile shows where its time goes, or None)."""
     checks = []
     create, stock = _rps(results, "create"), _rps(results, "stock_create")
     floor = ((results.get("create") or {}).get("floor") or {}).get("rps")
     if create and stock:
         text = f"create >= 4x stock osTicket in the same run: {create:.0f}/s vs {stock:.0f}/s = {create / stock:.2f}x"
-        checks.append((text + (f" (raw floor {floor:.0f}/s)" if floor else ""), create >= 4 * stock))
+        checks.append((text + (f" (raw floor {floor:.0f}/s)" if floor else ""), create >= 4 * stock, "create"))
     else:
-        checks.append(("create >= 4x stock osTicket in the same run: needs --stock-url and the create scenario", None))
+        text = "create >= 4x stock osTicket in the same run: needs --stock-url and the create scenario"
+        checks.append((text, None, None))
     for scenario, text in (("ticket1", "one ticket, 1 connection"), ("list", "a user's list page of 50")):
         ratio = _p50_ratio(results.get(scenario) or {})
         if ratio is None:
-            checks.append((f"{text}: p50 <= 2x its floor: not measured", None))
+            checks.append((f"{text}: p50 <= 2x its floor: not measured", None, None))
         else:
             r = results[scenario]
             figures = f"{r['load']['p50_ms']:.2f} ms vs floor {r['floor']['p50_ms']:.2f} ms"
-            checks.append((f"{text}: p50 <= 2x its floor: {figures} = {ratio:.2f}x", ratio <= 2))
+            checks.append((f"{text}: p50 <= 2x its floor: {figures} = {ratio:.2f}x", ratio <= 2, scenario))
     statements = (results.get("create") or {}).get("statements")
     if statements is not None:
-        checks.append((f"statements per create (server's Questions) <= 16: {statements}", statements <= 16))
+        checks.append((f"statements per create (server's Questions) <= 16: {statements}", statements <= 16, "create"))
     checkouts = {s: r["checkouts"] for s, r in results.items() if r.get("checkouts") is not None}
     if checkouts:
         most = max(checkouts.values())
         detail = ", ".join(f"{s} {n}" for s, n in checkouts.items())
-        checks.append((f"pooled connections per API-key request = 1: {detail}", most <= 1))
+        checks.append((f"pooled connections per API-key request = 1: {detail}", most <= 1, None))
     ticket, peer = _rps(results, "ticket"), _rps(results, "peer_ticket")
     if ticket and peer:
         text = f"one ticket (whole thread) at {results['ticket']['connections']} connections >= 1x alexsantos (first"
         text += f" message only): {ticket:.0f}/s vs {peer:.0f}/s = {ticket / peer:.2f}x"
-        checks.append((text, ticket >= peer))
+        checks.append((text, ticket >= peer, "ticket"))
     else:
-        checks.append(("one ticket >= 1x alexsantos/osticket-api in the same run: needs --peer-url", None))
+        checks.append(("one ticket >= 1x alexsantos/osticket-api in the same run: needs --peer-url", None, None))
     peaks = [r["peak_rss_mb"] for r in results.values() if r.get("peak_rss_mb")]
     if peaks:
-        checks.append((f"<= 80 MB RSS per worker under load: {max(peaks):.1f} MB", max(peaks) <= 80))
+        checks.append((f"<= 80 MB RSS per worker under load: {max(peaks):.1f} MB", max(peaks) <= 80, None))
     errors = sum((r.get("load") or {}).get("errors", 0) for r in results.values())
-    checks.append((f"no failed requests: {errors}", errors == 0))
+    checks.append((f"no failed requests: {errors}", errors == 0, None))
     return checks
 
 
@@ -150,7 +152,13 @@ def render(settings, results, notes):
     lines += [f"  {key}: {value}" for key, value in settings.items() if key != "started"]
     lines += ["", table(results), "", LEGEND, ""]
     marks = {True: "met", False: "MISSED", None: "not measured"}
-    lines += [f"  [{marks[ok]}] {text}" for text, ok in targets(results)]
+    lines += [f"  [{marks[ok]}] {text}" for text, ok, _ in targets(results)]
+    for scenario, r in results.items():
+        if r.get("profile"):
+            p = r["profile"]
+            areas = ", ".join(f"{area} {share}%" for area, share in p["areas"] if share)
+            lines.append(f"  where the time goes, {LABELS[scenario]} (in-process, {p['cpu_ms']} ms CPU and "
+                         f"{p['calls']} Python calls per request; share of its time): {areas}")  # fmt: skip
     lines += [f"  RSS per worker (MB), {LABELS[s]}: {r['rss_per_worker_mb']}" for s, r in results.items()
               if r.get("rss_per_worker_mb")]  # fmt: skip
     lines += [f"  note: {note}" for note in notes]
