@@ -66,6 +66,15 @@ class Settings:
         return f"gunicorn {self.worker_class}, {self.workers} workers{threads}"
 
 
+def child_pids(pid):
+    """The pids of a process's children (gunicorn's workers), [] once it is gone."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(child) for child in f.read().split()]
+    except OSError:
+        return []
+
+
 class Server:
     """gunicorn serving wsgi:app with the environment's production defaults plus OSTICKET_DB_URL."""
 
@@ -106,11 +115,7 @@ class Server:
             conn.close()
 
     def worker_pids(self):
-        try:
-            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
-                return [int(pid) for pid in f.read().split()]
-        except OSError:
-            return []
+        return child_pids(self.proc.pid)
 
     def reset_peaks(self):
         """Reset the workers' peak RSS (VmHWM), so the next reading covers one scenario only."""

@@ -15,6 +15,7 @@ import pymysql
 import pytest
 from sqlalchemy.engine import make_url
 
+from bench.server import child_pids
 from osticket_bridge import devdb, fixtures
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -126,11 +127,7 @@ class Gunicorn:
         return self
 
     def worker_pids(self):
-        try:
-            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as f:
-                return [int(pid) for pid in f.read().split()]
-        except OSError:
-            return []
+        return child_pids(self.proc.pid)
 
     def log(self):
         with open(self.log_path, errors="replace") as f:

@@ -109,6 +109,18 @@ def test_on_osticket_110_the_message_that_reopens_alerts_as_it_does(fresh_app, f
     assert [same_mail(as_dict(m), g, TEXT_110) for m, g in zip(queued, golden, strict=True)] == [[]]
 
 
+def _open_ticket_with_dave_copied_110(fresh_app, db_url):
+    """Carol's open ticket A on the 1.10.4 baseline, with Dave as an active collaborator (1.10's isactive row)."""
+    desk = DESK_110
+    replay(db_url, *history_before(desk.history_a, "staff_reply_with_status"), desk.history_b[0], desk=desk)
+    execute(
+        db_url,
+        "INSERT INTO ost_thread_collaborator (isactive, thread_id, user_id, role, created, updated) "
+        "VALUES (1, 1, 2, 'M', NOW(), NOW())",
+    )
+    return fresh_app(db_url).test_client()
+
+
 def test_on_osticket_110_a_reply_mails_the_owner_and_notices_each_collaborator(
     fresh_app, fresh_baseline_110_db, queued
 ):
@@ -116,13 +128,7 @@ def test_on_osticket_110_a_reply_mails_the_owner_and_notices_each_collaborator(
     with Dave Cc'd; osTicket 1.10 writes the same rows as without him and sends two mails, the reply to carol and
     an activity notice to Dave (1.11+: one reply, Dave in Cc)."""
     desk, db_url = DESK_110, fresh_baseline_110_db
-    replay(db_url, *history_before(desk.history_a, "staff_reply_with_status"), desk.history_b[0], desk=desk)
-    execute(
-        db_url,
-        "INSERT INTO ost_thread_collaborator (isactive, thread_id, user_id, role, created, updated) "
-        "VALUES (1, 1, 2, 'M', NOW(), NOW())",
-    )
-    client = fresh_app(db_url).test_client()
+    client = _open_ticket_with_dave_copied_110(fresh_app, db_url)
     with diff_of(db_url) as diff:
         response = reply(client, desk.ticket_a, desk.agent, response="<p>Dave is copied on this one.</p>", key=desk.key)
     assert response.status_code == 200, response.get_json()
@@ -139,13 +145,7 @@ def test_on_osticket_110_a_message_notices_each_collaborator(fresh_app, fresh_ba
     """Against the 1.10.4 kit's recording (record_110.py user_reply_collab): carol's portal message with Dave Cc'd
     sends Dave an activity notice of his own (1.11+: one mail for every participant)."""
     desk, db_url = DESK_110, fresh_baseline_110_db
-    replay(db_url, *history_before(desk.history_a, "staff_reply_with_status"), desk.history_b[0], desk=desk)
-    execute(
-        db_url,
-        "INSERT INTO ost_thread_collaborator (isactive, thread_id, user_id, role, created, updated) "
-        "VALUES (1, 1, 2, 'M', NOW(), NOW())",
-    )
-    client = fresh_app(db_url).test_client()
+    client = _open_ticket_with_dave_copied_110(fresh_app, db_url)
     with diff_of(db_url) as diff:
         response = message(client, desk.ticket_a, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key)
     assert response.status_code == 200, response.get_json()
