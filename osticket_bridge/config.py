@@ -25,7 +25,7 @@ SETTINGS = {
     "OSTICKET_MAIL_URL": ("", str),
     "OSTICKET_SECRET_SALT": ("", str),
     "OSTICKET_NUMBER_LOCK_WAIT": (5, int),
-    "OSTICKET_NUMBER_LOCK_WAITERS": (2, int),
+    "OSTICKET_NUMBER_LOCK_WAITERS": (3, int),  # gunicorn.conf.py's threads - 1
     "OSTICKET_IDEMPOTENCY_HOURS": (24, int),
 }
 

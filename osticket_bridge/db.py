@@ -2,13 +2,14 @@
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import pymysql
 from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
@@ -165,6 +166,9 @@ class Timeouts(NamedTuple):
 DEFAULT_TIMEOUTS = Timeouts()
 # /readyz must answer within 2 s, even when the server accepts connections but never answers.
 PROBE_TIMEOUTS = Timeouts(connect=1, read=1, write=1, statement=0)
+# A pooled connection used this recently is handed out without a ping (HikariCP's aliveBypassWindowMs): under load
+# that saves a round trip per request; one idle for longer is pinged first, and replaced if dead.
+PING_AFTER_IDLE = 0.5
 
 
 class Tables:
@@ -214,7 +218,6 @@ def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, 
             "read_timeout": timeouts.read,
             "write_timeout": timeouts.write,
         },
-        pool_pre_ping=True,
         pool_recycle=pool_recycle,
         # Every connection is used in a context manager whose close already rolls back an open transaction;
         # the pool's own reset would send a second ROLLBACK per request.
@@ -222,7 +225,26 @@ def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, 
         **options,
     )
     event.listen(engine, "connect", _session_settings(timeouts.statement))
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_when_idle)
     return engine
+
+
+def _note_checkin(_dbapi_connection, record):
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_when_idle(dbapi_connection, record, _proxy):
+    checked_in = record.info.get("checked_in")  # None: connected just now (the pool clears info on reconnecting)
+    if checked_in is None or time.monotonic() - checked_in <= PING_AFTER_IDLE:
+        return
+    try:
+        dbapi_connection.ping(reconnect=False)
+    except pymysql.MySQLError as exc:
+        # As SQLAlchemy's pre-ping: one dead connection means the server went away, so every older one is dropped;
+        # the pool then connects anew.
+        idle = time.monotonic() - checked_in
+        raise InvalidatePoolError(f"a pooled connection idle for {idle:.1f} s is dead") from exc
 
 
 class Database:

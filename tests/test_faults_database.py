@@ -11,9 +11,10 @@ import time
 import pymysql
 import pytest
 from faults import DEMO_KEY, WHOLE_TICKET, Gunicorn, call, new_ticket, private_database, query, wait_for
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from osticket_bridge.db import DEFAULT_TIMEOUTS
+from osticket_bridge.db import DEFAULT_TIMEOUTS, PING_AFTER_IDLE
 
 READ_TIMEOUT = DEFAULT_TIMEOUTS.read  # the bridge under gunicorn runs with the default timeouts
 
@@ -63,6 +64,32 @@ def test_server_stopped_and_restarted_while_serving(private_db, bridge):
     for n in range(4):
         serves(bridge, f"after restart {n}")
     print(f"restart: serving again {time.monotonic() - back:.2f} s after the server answered")
+
+
+def test_a_pooled_connection_killed_at_rest_is_replaced_unseen_and_one_killed_just_after_use_answers_503(
+    private_db, fresh_app
+):
+    """A pooled connection is pinged before use only after PING_AFTER_IDLE at rest (under load, never). One killed
+    while resting longer is replaced before the request uses it; one killed within that window fails its request
+    truthfully (503, Retry-After), and the next request is served on a new connection."""
+    db_url = private_db[1]
+    app = fresh_app(db_url)
+    sessions = []
+    event.listen(app.extensions["osticket"].engine, "checkout", lambda conn, *_: sessions.append(conn.thread_id()))
+    client = app.test_client()
+
+    def topics():
+        return client.get("/api/topics.json", headers=DEMO_KEY)
+
+    assert topics().status_code == 200
+    query(db_url, f"KILL CONNECTION {sessions[-1]}")
+    time.sleep(PING_AFTER_IDLE + 0.2)
+    assert topics().status_code == 200
+    assert sessions[-1] != sessions[-2]
+    query(db_url, f"KILL CONNECTION {sessions[-1]}")
+    refused = topics()
+    assert refused.status_code == 503 and int(refused.headers["Retry-After"]) > 0, refused.get_json()
+    assert topics().status_code == 200
 
 
 def test_stalled_server_fails_within_the_bound_then_recovers(private_db, bridge):

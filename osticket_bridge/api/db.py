@@ -16,7 +16,8 @@ def database():
 
 def connection():
     """The request's pooled connection: checked out on first use, shared by the key check, the route's reads and
-    its write (one ping, one transaction), and closed (its open transaction rolled back) when the request ends."""
+    its write (one transaction; a ping first only after an idle spell, see db.PING_AFTER_IDLE), and closed (its
+    open transaction rolled back) when the request ends."""
     conn = g.get(_CONNECTION)
     if conn is None or conn.closed:
         conn = database().engine.connect()

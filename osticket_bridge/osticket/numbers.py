@@ -15,8 +15,8 @@ from there to the number. osTicket itself takes no lock: against osTicket the re
 osTicket has against itself.
 
 Waits are bounded per process (``NumberLock``): a create waits at most ``wait`` seconds for the lock and at
-most ``waiters`` creates wait at once, so waiting creates never hold every worker thread; the others get
-``NumberUnavailable`` (503 with Retry-After) at once.
+most ``waiters`` creates wait at once, so a lock stuck elsewhere never holds every worker thread; the others
+get ``NumberUnavailable`` (503 with Retry-After) at once.
 """
 
 import contextlib
@@ -47,7 +47,7 @@ class NumberUnavailable(Unavailable):
 class NumberLock:
     """One per process: how long a create waits for the named lock, and how many creates may wait at once."""
 
-    def __init__(self, wait=5, waiters=2):
+    def __init__(self, wait, waiters):
         self.wait = wait
         self._waiting = threading.BoundedSemaphore(max(waiters, 1))
 
@@ -65,7 +65,7 @@ class NumberLock:
         setattr(_holder(conn), _HELD, True)
 
 
-def install(db, wait=5, waiters=2):
+def install(db, wait, waiters):
     """Give ``db`` its per-process NumberLock."""
     db.number_lock = NumberLock(wait, waiters)
 
