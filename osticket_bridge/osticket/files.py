@@ -125,9 +125,10 @@ def _url_safe(value):
     return value.replace("=", "").replace("+", "-").replace("/", "_")
 
 
-def store(db, conn, uploads):
+def store(db, conn, uploads, now=None):
     """AttachmentFile::create for each upload, in order: an identical file on record (same signature and size,
-    not empty) is reused, else ost_file and its chunks are written. Returns [Stored]."""
+    not empty) is reused, else ost_file (created ``now``, default NOW() of the statement) and its chunks are
+    written. Returns [Stored]."""
     t = db.tables
     stored = []
     for upload in uploads:
@@ -145,7 +146,7 @@ def store(db, conn, uploads):
         file_id = conn.execute(
             insert(t.file).values(
                 ft="T", bk="D", type=upload.type.lower(), size=len(upload.data), key=key,
-                signature=signature, name=upload.name, created=func.now(),
+                signature=signature, name=upload.name, created=func.now() if now is None else now,
             )
         ).inserted_primary_key[0]  # fmt: skip
         chunks = [upload.data[i : i + CHUNK_SIZE] for i in range(0, len(upload.data), CHUNK_SIZE)] or [b""]

@@ -1,8 +1,8 @@
 """Who osTicket 1.18 notifies for an event, and with which template, decided from its settings in the database.
 
-Each function reads the ticket as the write left it (same transaction) and queues the mails osTicket's
-Ticket::onNewTicket / onAssign / postMessage+onMessage / postReply would send. Queued in the write's
-transaction, a write that rolls back mails nobody.
+Each function reads the ticket as the write left it (same transaction; a create passes what it wrote) and queues
+the mails osTicket's Ticket::onNewTicket / onAssign / postMessage+onMessage / postReply would send. Queued in the
+write's transaction, a write that rolls back mails nobody.
 """
 
 from sqlalchemy import or_, select
@@ -32,9 +32,11 @@ def queue(db, conn, mails):
         outbox.enqueue(db, conn, mails)
 
 
-def new_ticket(db, conn, catalog, ticket_id, entry_id, autorespond=True, alert=True):
-    """Ticket::create's mails: the assignment alert of an auto-assigning topic, then onNewTicket's."""
-    facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
+def new_ticket(db, conn, catalog, facts, autorespond=True, alert=True):
+    """Ticket::create's mails: the assignment alert of an auto-assigning topic, then onNewTicket's.
+
+    ``facts``: the new ticket's (notice_mail.facts), as the create knows them.
+    """
     mails = []
     if facts.ticket["staff_id"] or facts.ticket["team_id"]:
         mails += _assignment_alert(db, conn, catalog, facts)
