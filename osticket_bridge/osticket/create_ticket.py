@@ -7,9 +7,9 @@ attachments, the SLA due date and the search rows. Settings and seeded ids come 
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, exists, func, insert, select
+from sqlalchemy import bindparam, exists, func, insert, null, select
 
-from . import file_rules, files, forms, notices, numbers, round_trip, sla
+from . import file_rules, files, forms, notices, numbers, round_trip, sla, threads, tickets
 from . import notice_mail as nm
 from . import ticket_routing as routing
 from .create_user import check_email, domain_pattern, new_user
@@ -43,7 +43,8 @@ class NewTicket:
 
 
 def create_ticket(db, conn, request):
-    """Write the ticket in the caller's transaction on ``conn`` and return its number; the caller commits.
+    """Write the ticket in the caller's transaction on ``conn``; the caller commits. Returns the ticket object, as
+    GET /api/tickets.json/<number> shows it, built from what the create wrote.
 
     Everything the create needs to know is read in one statement first, the database's time included: every row
     of the create is written at that time. The number is set last (``numbers.assign``), so the number lock is
@@ -55,9 +56,10 @@ def create_ticket(db, conn, request):
         uploads = list(request.attachments)
         file_rules.message_limits(catalog).check(uploads, embedded)
         email = check_email(request.email) if request.user_id is None else None
-        shape = (email is None, catalog.int_setting("max_open_tickets") > 0)
+        phone = catalog.field(catalog.user_form_id, "phone")
+        shape = (email is None, phone is not None, catalog.int_setting("max_open_tickets") > 0)
         reads = db.statement(("create_reads", *shape), lambda: _reads(db, *shape))
-        found = round_trip.read(conn, reads, _read_params(catalog, request, email))
+        found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone))
         routed = routing.route(db, catalog, request.topic_id, found)
         topic, dept, cdata = routed.topic, routed.dept, routed.cdata
         if routed.banned:
@@ -127,7 +129,7 @@ def create_ticket(db, conn, request):
             created=now,
         )
         entry_id = conn.execute(insert(t.thread_entry).values(**entry)).inserted_primary_key[0]
-        files.attach(db, conn, entry_id, stored, body)
+        attachments = files.attach(db, conn, entry_id, stored, body)
 
         due = sla.due_date(db, conn, catalog, sla_id=routed.sla_id, dept_id=dept["id"], start=now)
         number = numbers.assign(
@@ -144,10 +146,10 @@ def create_ticket(db, conn, request):
             cached.get("subject") or subject, {"body": body, "format": fmt, "poster": user["name"]},
         )  # fmt: skip
         notices.queue(db, conn, notices.new_ticket(db, conn, catalog, facts, request.autorespond, request.alert))
-        return number
+        return _answer(db, conn, catalog, ticket, user, assignee, due, answers, {**entry, "id": entry_id}, attachments)
 
 
-def _reads(db, by_id, counts_open):
+def _reads(db, by_id, has_phone, counts_open):
     """What a create reads before it writes, in one statement (round_trip): the routing's lookups, the owner (by id
     or by address), the candidate departments' notice settings, the company and default account, and the
     database's time. Built once per shape; ``_read_params`` gives the values."""
@@ -156,7 +158,7 @@ def _reads(db, by_id, counts_open):
     return round_trip.union(
         {
             **routing.reads(db, topic_id, default_dept_id, address, domain),
-            "owner": _owner_query(db, by_id, counts_open),
+            "owner": _owner_query(db, by_id, has_phone, counts_open),
             "notice_depts": nm.dept_query(db, routing.candidate_depts(db, topic_id, default_dept_id)),
             "context": nm.context_query(db, bindparam("default_email_id"), address).add_columns(
                 func.now().label("now")
@@ -165,11 +167,13 @@ def _reads(db, by_id, counts_open):
     )
 
 
-def _read_params(catalog, request, email):
+def _read_params(catalog, request, email, phone):
     params = {
         "topic_id": routing.wanted_topic_id(catalog, request.topic_id),
         "default_dept_id": catalog.int_setting("default_dept_id"),
         "default_email_id": catalog.int_setting("default_email_id"),
+        "user_form_id": catalog.user_form_id,
+        "phone_field_id": phone["id"] if phone else None,
         "open_status_ids": [i for i, s in catalog.statuses.items() if s["state"] == "open"],
     }
     if email is None:
@@ -177,18 +181,68 @@ def _read_params(catalog, request, email):
     return {**params, "email": email, "domain": domain_pattern(email)}
 
 
-def _owner_query(db, by_id, counts_open):
+def _owner_query(db, by_id, has_phone, counts_open):
     """The owner (users.user_query) with what the create needs more: whether its address is one of the help desk's
-    own and, under core.max_open_tickets, its open tickets."""
+    own, its phone as the ticket object shows it and, under core.max_open_tickets, its open tickets."""
     t = db.tables
     u = t.user
     query = user_query(db, user_id=bindparam("user_id")) if by_id else user_query(db, address=bindparam("email"))
-    query = query.add_columns(exists().where(t.email.c.email == t.user_email.c.address).label("is_system"))
+    phone = null()
+    if has_phone:
+        phone = tickets.phone_answer(db, u.c.id, bindparam("user_form_id"), bindparam("phone_field_id"))
+    query = query.add_columns(
+        exists().where(t.email.c.email == t.user_email.c.address).label("is_system"), phone.label("phone")
+    )
     if counts_open:
         tk, open_ids = t.ticket, bindparam("open_status_ids", expanding=True)
         counted = select(func.count()).where(tk.c.user_id == u.c.id, tk.c.status_id.in_(open_ids))
         query = query.add_columns(counted.scalar_subquery().label("open_tickets"))
     return query
+
+
+def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, attachments):
+    """The ticket object from what the create wrote (the thread's times are the ticket's ``created``); columns it
+    leaves to their defaults are NULL in every osTicket release's schema (the entry's pid and staff_id 0, its
+    ``updated`` the zero date)."""
+    by_field = {a.field["id"]: a for a in answers}
+
+    def answer(name):
+        form_field = catalog.field(catalog.ticket_form_id, name)
+        return by_field.get(form_field["id"]) if form_field else None
+
+    subject, priority = answer("subject"), answer("priority")
+    row = {
+        **{name: ticket[name] for name in tickets.TICKET_COLUMNS},
+        "duedate": None,
+        "est_duedate": due,
+        "closed": None,
+        "created": threads.printed(ticket["created"]),
+        "thread_id": ticket["thread_id"],
+        "lastmessage": threads.printed(ticket["created"]),
+        "lastresponse": None,
+        "user_name": user["name"],
+        "user_email": user["email"],
+        "staff_firstname": assignee.staff_firstname if assignee else None,
+        "staff_lastname": assignee.staff_lastname if assignee else None,
+        "team_name": assignee.team_name if assignee else None,
+        "subject_value": subject.value if subject else None,
+        "priority_value": priority.value if priority else None,
+        "priority_value_id": priority.value_id if priority else None,
+        "phone_value": user["phone"],
+    }
+    message = {
+        **entry,
+        "pid": 0,
+        "staff_id": 0,
+        "editor": None,
+        "editor_type": None,
+        "created": threads.printed(entry["created"]),
+        "updated": threads.ZERO_DATE,
+        "staff_firstname": None,
+        "staff_lastname": None,
+        "user_name": user["name"],
+    }
+    return tickets.created_object(db, conn, catalog, row, threads.entry_object(catalog, message, attachments))
 
 
 def _subject(db, raw):
@@ -253,7 +307,7 @@ def _form_entries(db, conn, catalog, topic, supplied):
 
 
 def _owner(db, conn, catalog, routed, pending, request, email, found, context):
-    """The ticket's user (id, name, email, org_id, is_system): ``found`` (``_owner_query``'s row), or a new
+    """The ticket's user (id, name, email, org_id, is_system, phone): ``found`` (``_owner_query``'s row), or a new
     user for a new address."""
     if found is None:
         if request.user_id is not None:
@@ -265,11 +319,13 @@ def _owner(db, conn, catalog, routed, pending, request, email, found, context):
             email=email, name=request.name, contact=request.fields, organizations=routed.organizations,
             now=context["now"],
         )  # fmt: skip
-        return {**user, "is_system": bool(context["address_is_system"])}
+        field = catalog.field(catalog.user_form_id, "phone")
+        phone = next((a.value for a in user["answers"] if field and a.field["id"] == field["id"]), None)
+        return {**user, "is_system": bool(context["address_is_system"]), "phone": phone}
     limit = catalog.int_setting("max_open_tickets")
     if limit > 0 and found["open_tickets"] >= limit:
         raise Conflict("you've reached the maximum open tickets allowed")
     return {
         "id": found["id"], "name": found["name"], "email": found["email"], "org_id": found["org_id"],
-        "is_system": bool(found["is_system"]),
+        "is_system": bool(found["is_system"]), "phone": found["phone"],
     }  # fmt: skip
