@@ -59,7 +59,7 @@ def _new_ticket_alerts(db, conn, catalog, facts, values):
     if template is None or sender is None:
         return []
     dept, recipients = facts.dept, []
-    members = _alert_members(db, conn, dept)
+    members = _alert_members(db, conn, catalog, dept)
     if members:
         manager = dept["manager_id"]
         if _on(catalog, "ticket_alert_dept_members") and not (facts.ticket["staff_id"] or facts.ticket["team_id"]):
@@ -80,7 +80,7 @@ def _new_ticket_alerts(db, conn, catalog, facts, values):
 
 def _assignment_alert(db, conn, catalog, facts):
     """Ticket::onAssign for a topic's auto-assignment: no comments, no note, assigner "SYSTEM"."""
-    if not _on(catalog, "assigned_alert_active") or not _alert_members(db, conn, facts.dept):
+    if not _on(catalog, "assigned_alert_active") or not _alert_members(db, conn, catalog, facts.dept):
         return []
     recipients = []
     if facts.ticket["staff_id"]:
@@ -268,19 +268,24 @@ def _values(db, conn, catalog, facts, **extra):
     return values
 
 
-def _alert_members(db, conn, dept):
+def _alert_members(db, conn, catalog, dept):
     """Dept::getMembersForAlerts: available primary members, and extended-access members with alerts on when
-    the department extends alerts to them; none when the department disables alerts."""
+    the department extends alerts to them; none when the department disables alerts. Kept with the catalog: an
+    admin's edit of the agents or the department shows within its CACHE_SECONDS."""
     if dept["group_membership"] == ALERTS_DISABLED:
-        return []
-    s, a = db.tables.staff, db.tables.staff_dept_access
-    member = s.c.dept_id == dept["id"]
-    if dept["group_membership"] == ALERTS_DEPT_AND_EXTENDED:
-        extended = select(a.c.staff_id).where(a.c.dept_id == dept["id"], a.c.flags.op("&")(ACCESS_ALERTS) != 0)
-        member = or_(member, s.c.staff_id.in_(extended))
-    query = select(s.c.staff_id).where(member, s.c.isactive == 1, s.c.onvacation == 0)
-    query = query.order_by(s.c.firstname, s.c.lastname)  # Staff::nsort, by name
-    return [r for (r,) in conn.execute(query)]
+        return ()
+
+    def load():
+        s, a = db.tables.staff, db.tables.staff_dept_access
+        member = s.c.dept_id == dept["id"]
+        if dept["group_membership"] == ALERTS_DEPT_AND_EXTENDED:
+            extended = select(a.c.staff_id).where(a.c.dept_id == dept["id"], a.c.flags.op("&")(ACCESS_ALERTS) != 0)
+            member = or_(member, s.c.staff_id.in_(extended))
+        query = select(s.c.staff_id).where(member, s.c.isactive == 1, s.c.onvacation == 0)
+        query = query.order_by(s.c.firstname, s.c.lastname)  # Staff::nsort, by name
+        return tuple(r for (r,) in conn.execute(query))
+
+    return catalog.kept(("alert members", dept["id"], dept["group_membership"]), load)
 
 
 def _team_members_for_alerts(db, conn, team_id):
