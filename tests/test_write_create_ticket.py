@@ -90,11 +90,12 @@ def _creates(case, desk, db_url, client):
     elif case == "topic's team":
         execute(db_url, "UPDATE ost_help_topic SET team_id = 1 WHERE topic_id = 12")
         yield carol
-    elif case == "account manager":
-        execute(
-            db_url, "INSERT INTO ost_organization (name, manager, status, domain) VALUES ('Acme', 's2', 4, 'acme.test')"
-        )
+    elif case in ("account manager", "account manager team"):
+        manager = "s2" if case == "account manager" else "t1"
+        org = "INSERT INTO ost_organization (name, manager, status, domain) VALUES ('Acme', :m, 4, 'acme.test')"
+        execute(db_url, org, m=manager)
         yield {**carol, "email": "wile@acme.test", "name": "Wile Coyote"}
+        yield {**carol, "email": "wile@acme.test"}  # now an existing member
     elif case == "topic newer than the cached names":
         yield carol  # loads the catalog
         topic = post_topic(client, PAYMENT_FAILED, desk.key).get_json()
@@ -113,6 +114,7 @@ def _creates(case, desk, db_url, client):
         "topic's agent",
         "topic's team",
         "account manager",
+        "account manager team",
         "topic newer than the cached names",
     ],
 )

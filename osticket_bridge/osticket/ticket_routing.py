@@ -74,8 +74,7 @@ def _topic_query(db, topic_id):
             form.c.type.label("form_type"),
             form.c.flags.label("form_flags"),
             *_agent_columns(staff),
-            team.c.flags.label("team_flags"),
-            team.c.name.label("team_name"),
+            *_team_columns(team),
         )
         .select_from(
             ht.outerjoin(link, link.c.topic_id == ht.c.topic_id)
@@ -94,6 +93,11 @@ def _agent_columns(staff):
         staff.c.firstname.label("staff_firstname"),
         staff.c.lastname.label("staff_lastname"),
     )
+
+
+def _team_columns(team):
+    """An assignee team's flags (enabled or not) and name."""
+    return team.c.flags.label("team_flags"), team.c.name.label("team_name")
 
 
 @dataclass
@@ -206,7 +210,7 @@ def auto_assignee(db, conn, topic, org_id):
     manager_id = cast(func.substring(o.c.manager, 2), Integer)
     row = (
         conn.execute(
-            select(o.c.status, o.c.manager, *_agent_columns(staff), team.c.flags.label("team_flags"), team.c.name)
+            select(o.c.status, o.c.manager, *_agent_columns(staff), *_team_columns(team))
             .select_from(
                 o.outerjoin(staff, and_(func.left(o.c.manager, 1) == "s", staff.c.staff_id == manager_id)).outerjoin(
                     team, and_(func.left(o.c.manager, 1) == "t", team.c.team_id == manager_id)
