@@ -30,7 +30,7 @@ class Catalog:
     ticket_form_id: int
     fields: dict = field(default_factory=dict)  # form id -> [field rows] in sort order
     names: dict = field(default_factory=dict)  # "topics"/"depts" -> {id: full name ("Parent / Child")}
-    _kept: dict = field(default_factory=dict, repr=False)  # see kept()
+    _kept: dict = field(default_factory=dict, init=False, repr=False)  # see kept()
 
     def kept(self, key, load):
         """``load()``, read once for as long as this catalog is kept (CACHE_SECONDS): for other rows that only an
