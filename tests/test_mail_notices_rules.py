@@ -161,3 +161,25 @@ def test_company_name_is_the_company_information_answer(fresh_app, fresh_baselin
     assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
     (autoresponse,) = [m for m in queued if m.kind == "ticket.autoresp"]
     assert autoresponse.subject.startswith("Acme Support [#")
+
+
+def test_templates_and_alerted_members_are_kept_as_long_as_the_catalog(fresh_app, fresh_real_baseline_db, queued):
+    """What notices read of admin-edited rows besides the settings (e-mail templates, a department's members for
+    alerts) is kept with the catalog: an edit shows once the catalog is read again, at most CACHE_SECONDS later."""
+    execute(fresh_real_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_alert_dept_members'")
+    app = fresh_app(fresh_real_baseline_db)
+    client = app.test_client()
+
+    def alerts():
+        queued.clear()
+        assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
+        return sorted((mail.to[0][1], mail.subject) for mail in queued if mail.kind == "ticket.alert")
+
+    first = alerts()
+    assert [address for address, _ in first] == ["admin@example.com", "alice.agent@example.com"]
+    execute(fresh_real_baseline_db, "UPDATE ost_email_template SET subject = 'Edited' WHERE code_name = 'ticket.alert'")
+    # alice loses her extended access to Billing (topic 12's department), where the alerts go
+    execute(fresh_real_baseline_db, "DELETE FROM ost_staff_dept_access WHERE staff_id = 2 AND dept_id = 4")
+    assert alerts() == first
+    app.extensions["osticket"].catalog.invalidate()
+    assert alerts() == [("admin@example.com", "Edited")]

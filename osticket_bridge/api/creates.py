@@ -20,7 +20,7 @@ from .base import Blueprint, Params
 from .db import connection, database
 from .errors import refusals
 from .schemas import TicketSchema, Timestamp
-from .scope import UserParams, acting_user, ticket_or_404
+from .scope import UserParams, acting_user
 from .writes import write
 
 blp = Blueprint("creates", __name__, description="Create a ticket, a user with a portal account, a help topic")
@@ -188,7 +188,7 @@ def post_ticket(args):
         autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),
         alert=g.caller.is_end_user or _php_bool(args.get("alert", True)),
     )
-    return ticket_or_404(create_ticket(database(), connection(), new))
+    return create_ticket(database(), connection(), new)
 
 
 def _php_bool(value):

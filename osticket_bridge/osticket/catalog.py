@@ -1,7 +1,8 @@
 """Installer-seeded rows and settings, looked up by name/state/type (never by fresh-install id).
 
 They change only when an admin edits them, so a copy is kept for a short time per process; so are the full
-names of help topics and departments, which every ticket shows.
+names of help topics and departments, which every ticket shows, and what notices read of other admin-edited
+rows (``Catalog.kept``).
 """
 
 import json
@@ -29,6 +30,14 @@ class Catalog:
     ticket_form_id: int
     fields: dict = field(default_factory=dict)  # form id -> [field rows] in sort order
     names: dict = field(default_factory=dict)  # "topics"/"depts" -> {id: full name ("Parent / Child")}
+    _kept: dict = field(default_factory=dict, init=False, repr=False)  # see kept()
+
+    def kept(self, key, load):
+        """``load()``, read once for as long as this catalog is kept (CACHE_SECONDS): for other rows that only an
+        admin changes (e-mail templates, who gets alerts). The value is shared: it must not be changed."""
+        if key not in self._kept:
+            self._kept[key] = load()
+        return self._kept[key]
 
     def setting(self, key, default=""):
         value = self.config.get(key)

@@ -62,12 +62,14 @@ def new_user(
     contact=None,
     organizations=None,
     required=forms.FIELD_CLIENT_REQUIRED,
+    now=None,
 ):
     """Create the user behind a new address; return {"id", "name", "email", "org_id", "answers"}.
 
     ``contact``: values for the Contact Information form by field name (phone, notes, custom fields).
     ``organizations``: rows of ``organizations_query`` when the caller already read them.
     ``required``: the field flag that makes an answer required (client's, or agent's when an agent creates it).
+    ``now``: the time written on the rows (default: NOW() of each statement).
     The answer rows and the "U" search row are queued on ``pending``; the cache row is written now.
     """
     t = db.tables
@@ -78,15 +80,16 @@ def new_user(
         email_id = conn.execute(insert(t.user_email).values(address=email)).inserted_primary_key[0]
     except IntegrityError as exc:  # added by a concurrent request since this transaction's snapshot
         raise Raced(f"a user with the address {email} was added by another request meanwhile") from exc
-    values = dict(name=name, default_email_id=email_id, created=func.now(), updated=func.now())
+    now = func.now() if now is None else now
+    values = dict(name=name, default_email_id=email_id, created=now, updated=now)
     if organizations is None:
-        organizations = conn.execute(organizations_query(db, email)).all()
+        organizations = conn.execute(organizations_query(db, domain_pattern(email))).all()
     org_id = organization_for(organizations, email)
     if org_id:
         values["org_id"] = org_id
     user_id = conn.execute(insert(t.user).values(**values)).inserted_primary_key[0]
     conn.execute(update(t.user_email).where(t.user_email.c.id == email_id).values(user_id=user_id))
-    entry_id = forms.insert_entry(db, conn, catalog.user_form_id, "U", user_id, 1)
+    entry_id = forms.insert_entry(db, conn, catalog.user_form_id, "U", user_id, 1, now=now)
     pending.add_answers(entry_id, answers)
     forms.upsert_cdata(db, conn, cdata["U"], "U", user_id, answers)
     # MysqlSearchBackend::update appends the addresses; a new user's list holds the default address twice. osTicket 1.10
@@ -97,11 +100,17 @@ def new_user(
     return {"id": user_id, "name": name, "email": email, "org_id": org_id or 0, "answers": answers}
 
 
-def organizations_query(db, email):
-    """The organizations whose domain list may hold the address's domain (Organization::forDomain's query)."""
+def organizations_query(db, domain):
+    """The organizations whose domain list may hold a domain (Organization::forDomain's query); ``domain``:
+    ``domain_pattern``'s, or a bind parameter for it."""
     o = db.tables.organization
+    return select(o.c.id, o.c.domain).where(o.c.domain > "", o.c.domain.contains(domain, escape="/"))
+
+
+def domain_pattern(email):
+    """The address's domain with LIKE's wildcards escaped (by "/") for ``organizations_query``."""
     domain = email.rsplit("@", 1)[1]
-    return select(o.c.id, o.c.domain).where(o.c.domain > "", o.c.domain.contains(domain, autoescape=True))
+    return domain.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 def organization_for(rows, email):

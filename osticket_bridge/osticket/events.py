@@ -39,8 +39,9 @@ class Actor:
         return cls(name, None, "S")
 
 
-def log_event(db, conn, catalog, ticket, name, actor, data=None):
-    """Insert one event for a ticket snapshot (a mapping with thread_id, staff_id, team_id, dept_id, topic_id).
+def log_event(db, conn, catalog, ticket, name, actor, data=None, now=None):
+    """Insert one event for a ticket snapshot (a mapping with thread_id, staff_id, team_id, dept_id, topic_id) at
+    ``now`` (default: NOW() of the statement).
 
     staff_id is the ticket's assignee, or the acting agent when the ticket is unassigned (ThreadEvent::forTicket;
     osTicket 1.10 records the assignee only).
@@ -61,7 +62,7 @@ def log_event(db, conn, catalog, ticket, name, actor, data=None):
             uid=actor.uid,
             uid_type=actor.uid_type,
             annulled=0,
-            timestamp=func.now(),
+            timestamp=func.now() if now is None else now,
         )
     )
 

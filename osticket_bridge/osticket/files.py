@@ -35,8 +35,11 @@ class Upload:
 class Stored:
     file_id: int
     key: str
-    name: str
+    name: str  # as sent
     cid: str | None
+    file_name: str  # the ost_file row's: a reused file keeps the name it was first stored under
+    size: int
+    type: str
 
 
 def parse_data_url(value):
@@ -125,9 +128,10 @@ def _url_safe(value):
     return value.replace("=", "").replace("+", "-").replace("/", "_")
 
 
-def store(db, conn, uploads):
+def store(db, conn, uploads, now=None):
     """AttachmentFile::create for each upload, in order: an identical file on record (same signature and size,
-    not empty) is reused, else ost_file and its chunks are written. Returns [Stored]."""
+    not empty) is reused, else ost_file (created ``now``, default NOW() of the statement) and its chunks are
+    written. Returns [Stored]."""
     t = db.tables
     stored = []
     for upload in uploads:
@@ -135,29 +139,32 @@ def store(db, conn, uploads):
         existing = None
         if upload.data:
             existing = conn.execute(
-                select(t.file.c.id, t.file.c.key, t.file.c.name)
+                select(t.file.c.id, t.file.c.key, t.file.c.name, t.file.c.size, t.file.c.type)
                 .where(t.file.c.signature == signature, t.file.c.size == len(upload.data))
                 .limit(1)
             ).first()
         if existing is not None:
-            stored.append(Stored(existing.id, existing.key, upload.name, upload.cid))
+            found = (existing.name, existing.size, existing.type)
+            stored.append(Stored(existing.id, existing.key, upload.name, upload.cid, *found))
             continue
+        file_type = upload.type.lower()
         file_id = conn.execute(
             insert(t.file).values(
-                ft="T", bk="D", type=upload.type.lower(), size=len(upload.data), key=key,
-                signature=signature, name=upload.name, created=func.now(),
+                ft="T", bk="D", type=file_type, size=len(upload.data), key=key,
+                signature=signature, name=upload.name, created=func.now() if now is None else now,
             )
         ).inserted_primary_key[0]  # fmt: skip
         chunks = [upload.data[i : i + CHUNK_SIZE] for i in range(0, len(upload.data), CHUNK_SIZE)] or [b""]
         for n, chunk in enumerate(chunks):  # one row per statement: each stays under max_allowed_packet
             conn.execute(insert(t.file_chunk).values(file_id=file_id, chunk_id=n, filedata=chunk))
-        stored.append(Stored(file_id, key, upload.name, upload.cid))
+        stored.append(Stored(file_id, key, upload.name, upload.cid, upload.name, len(upload.data), file_type))
     return stored
 
 
 def attach(db, conn, entry_id, stored, body="", panel_uploads_110=False):
     """ThreadEntry::createAttachments: one ost_attachment per file (a file sent twice is attached once);
     ``name`` only when it differs from the file's (case-insensitively), ``inline`` when the body shows it.
+    Returns the attachments as ``attachment_of`` lists them, in the entries query's order.
 
     ``panel_uploads_110``: osTicket 1.10 compares a panel or portal upload's name with the upload before it (a
     variable left over from the previous turn of normalizeFileInfo's loop), so each later upload keeps its name.
@@ -166,10 +173,9 @@ def attach(db, conn, entry_id, stored, body="", panel_uploads_110=False):
     by_file = {}
     for item in stored:
         by_file[item.file_id] = item  # the last one sent names it, the first keeps its place (PHP arrays)
-    if not by_file:
-        return  # no query for an entry without files
-    names = dict(conn.execute(select(t.file.c.id, t.file.c.name).where(t.file.c.id.in_(list(by_file)))).all())
+    names = {item.file_id: item.file_name for item in stored}
     previous = None  # the file id of the upload before, for panel_uploads_110
+    attachments = []
     for file_id, item in by_file.items():
         values = dict(
             object_id=entry_id, type="H", file_id=file_id, inline=int(bool(item.cid) and f"cid:{item.key}" in body)
@@ -179,7 +185,14 @@ def attach(db, conn, entry_id, stored, body="", panel_uploads_110=False):
             values["name"] = item.name
         if not item.cid:
             previous = file_id
-        conn.execute(insert(t.attachment).values(**values))
+        attachment_id = conn.execute(insert(t.attachment).values(**values)).inserted_primary_key[0]
+        row = {
+            "attachment_id": attachment_id, "attachment_name": values.get("name"),
+            "attachment_inline": values["inline"], "file_name": item.file_name, "file_size": item.size,
+            "file_type": item.type, "file_key": item.key,
+        }  # fmt: skip
+        attachments.append(attachment_of(row))
+    return attachments
 
 
 def with_attachments(db, entries, entry):

@@ -162,10 +162,11 @@ def search_content(entry_answers):
     return "\n".join(a.searchable for a in entry_answers if a.searchable).strip()
 
 
-def insert_entry(db, conn, form_id, object_type, object_id, sort, extra=None):
-    """INSERT ost_form_entry; returns its id."""
+def insert_entry(db, conn, form_id, object_type, object_id, sort, extra=None, now=None):
+    """INSERT ost_form_entry at ``now`` (default: NOW() of the statement); returns its id."""
     values = dict(form_id=form_id, object_type=object_type, object_id=object_id, sort=sort, extra=extra)
-    stmt = insert(db.tables.form_entry).values(**values, created=func.now(), updated=func.now())
+    now = func.now() if now is None else now
+    stmt = insert(db.tables.form_entry).values(**values, created=now, updated=now)
     return conn.execute(stmt).inserted_primary_key[0]
 
 
@@ -198,20 +199,22 @@ def cdata_found(db, rows):
 
 
 def upsert_cdata(db, conn, columns, kind, object_id, entry_answers):
-    """INSERT ... ON DUPLICATE KEY UPDATE the cache row of a ticket ("T") or user ("U") with every answer.
+    """INSERT ... ON DUPLICATE KEY UPDATE the cache row of a ticket ("T") or user ("U") with every answer; returns
+    the values written by column ({} for none).
 
     Only columns the table has are written; answers without a value write '' as osTicket's upserts do.
     """
     name, key = CDATA[kind]
     if not columns or key not in columns:
-        return
+        return {}
     values = {}
     for a in entry_answers:
         target = a.field["name"] or f"field_{a.field['id']}"
         if target in columns and target != key:
             values[target] = a.key
     if not values:
-        return
+        return {}
     cache = table(db.prefix + name, *(column(c) for c in (key, *values)))
     stmt = upsert(cache).values({key: object_id, **values})
     conn.execute(stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in values}))
+    return values

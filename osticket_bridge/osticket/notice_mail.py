@@ -53,7 +53,6 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
     t = db.tables
     tk, th, u, ue, d, ht = t.ticket, t.thread, t.user, t.user_email, t.department, t.help_topic
     c = t.thread_collaborator
-    mail, reply = t.email.alias("dept_mail"), t.email.alias("reply_mail")
     te = t.thread_entry
     first_title = select(te.c.title).where(te.c.thread_id == th.c.id).order_by(te.c.id).limit(1).scalar_subquery()
     subject = first_title
@@ -71,44 +70,80 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
         exists().where(c.c.thread_id == th.c.id).label("has_collaborators"),
         subject.label("subject"),
         *(select(te.c[name]).where(te.c.id == entry_id).scalar_subquery().label(f"e_{name}") for name in _ENTRY),
-        _company_name(db).label("company"),
         ht.c.topic.label("topic_name"),
         ht.c.noautoresp.label("topic_noautoresp"),
-        *(d.c[name].label(f"d_{name}") for name in _DEPT.split()),
+        *_context_columns(db, catalog.int_setting("default_email_id")),
     ]
-    for alias in (mail, reply):
-        columns += [alias.c.name.label(f"{alias.name}_name"), alias.c.email.label(f"{alias.name}_address")]
-    em, default_id = t.email, catalog.int_setting("default_email_id")
-    for name, column in (("name", em.c.name), ("address", em.c.email)):
-        default = select(column).where(em.c.email_id == default_id).scalar_subquery()
-        columns.append(default.label(f"default_mail_{name}"))
-    query = (
-        select(*columns)
-        .select_from(
-            tk.join(th, and_(th.c.object_id == tk.c.ticket_id, th.c.object_type == "T"))
-            .join(u, u.c.id == tk.c.user_id)
-            .outerjoin(ue, ue.c.id == u.c.default_email_id)
-            .join(d, d.c.id == tk.c.dept_id)
-            .outerjoin(ht, ht.c.topic_id == tk.c.topic_id)
-            .outerjoin(mail, mail.c.email_id == d.c.email_id)
-            .outerjoin(reply, reply.c.email_id == d.c.autoresp_email_id)
-        )
-        .where(tk.c.ticket_id == ticket_id)
+    source, dept_columns = _with_dept(
+        db,
+        tk.join(th, and_(th.c.object_id == tk.c.ticket_id, th.c.object_type == "T"))
+        .join(u, u.c.id == tk.c.user_id)
+        .outerjoin(ue, ue.c.id == u.c.default_email_id)
+        .join(d, d.c.id == tk.c.dept_id)
+        .outerjoin(ht, ht.c.topic_id == tk.c.topic_id),
     )
+    query = select(*columns, *dept_columns).select_from(source).where(tk.c.ticket_id == ticket_id)
     row = conn.execute(query).mappings().one()
     ticket = {col.name: row[col.name] for col in tk.columns} | {"thread_id": row["thread_id"]}
     owner = {"id": ticket["user_id"], "name": row["owner_name"], "email": row["owner_email"]}
     owner.update(org_id=row["owner_org_id"], is_system=bool(row["owner_is_system"]))
+    topic = {"topic": row["topic_name"], "noautoresp": row["topic_noautoresp"]}
+    entry = {name: row[f"e_{name}"] for name in _ENTRY}
+    return facts(db, catalog, row, ticket, owner, topic, row["subject"], entry, row["has_collaborators"])
+
+
+def dept_query(db, dept_ids):
+    """What notices read of the departments ``dept_ids`` (SQL expressions): their columns and sender accounts."""
+    d = db.tables.department
+    source, columns = _with_dept(db, d)
+    return select(d.c.id, *columns).select_from(source).where(d.c.id.in_(dept_ids))
+
+
+def context_query(db, default_email_id, address=None):
+    """The company name and the default account (core.default_email_id); with ``address``, whether it is one of the
+    help desk's own. The arguments are values or SQL expressions."""
+    columns = _context_columns(db, default_email_id)
+    if address is not None:
+        columns.append(exists().where(db.tables.email.c.email == address).label("address_is_system"))
+    return select(*columns)
+
+
+def facts(db, catalog, row, ticket, owner, topic, subject, entry, has_collaborators=False):
+    """TicketFacts from the columns of ``dept_query`` and ``context_query`` in ``row``; ``topic``: {"topic",
+    "noautoresp"} (a nameless one is none)."""
     dept = {name: row[f"d_{name}"] for name in _DEPT.split()}
-    topic = {"topic": row["topic_name"], "noautoresp": row["topic_noautoresp"]} if row["topic_name"] else None
     # Dept::getEmail: its own account, else the default one; getAutoRespEmail: its auto-response account first.
     sender = _account(row, "dept_mail") or _account(row, "default_mail")
     accounts = {"dept": sender, "autoresp": _account(row, "reply_mail") or sender}
     company = row["company"] or catalog.setting("helpdesk_title")
+    topic = topic if topic and topic["topic"] else None
     return TicketFacts(
-        ticket, owner, dept, topic, row["subject"] or "", company, bool(row["has_collaborators"]), accounts,
-        {name: row[f"e_{name}"] for name in _ENTRY}, getattr(db, "secret_salt", ""),
+        ticket, owner, dept, topic, subject or "", company, bool(has_collaborators), accounts, entry,
+        getattr(db, "secret_salt", ""),
     )  # fmt: skip
+
+
+def _with_dept(db, source):
+    """(``source``, which holds ost_department, joined to the department's account and auto-response account;
+    the columns notices read of the department)."""
+    d = db.tables.department
+    mail, reply = db.tables.email.alias("dept_mail"), db.tables.email.alias("reply_mail")
+    joined = source.outerjoin(mail, mail.c.email_id == d.c.email_id).outerjoin(
+        reply, reply.c.email_id == d.c.autoresp_email_id
+    )
+    columns = [d.c[name].label(f"d_{name}") for name in _DEPT.split()]
+    for alias in (mail, reply):
+        columns += [alias.c.name.label(f"{alias.name}_name"), alias.c.email.label(f"{alias.name}_address")]
+    return joined, columns
+
+
+def _context_columns(db, default_id):
+    em = db.tables.email
+    columns = [_company_name(db).label("company")]
+    for name, column in (("name", em.c.name), ("address", em.c.email)):
+        default = select(column).where(em.c.email_id == default_id).scalar_subquery()
+        columns.append(default.label(f"default_mail_{name}"))
+    return columns
 
 
 def _account(row, alias):

@@ -1,8 +1,8 @@
 """Who osTicket 1.18 notifies for an event, and with which template, decided from its settings in the database.
 
-Each function reads the ticket as the write left it (same transaction) and queues the mails osTicket's
-Ticket::onNewTicket / onAssign / postMessage+onMessage / postReply would send. Queued in the write's
-transaction, a write that rolls back mails nobody.
+Each function reads the ticket as the write left it (same transaction; a create passes what it wrote) and queues
+the mails osTicket's Ticket::onNewTicket / onAssign / postMessage+onMessage / postReply would send. Queued in the
+write's transaction, a write that rolls back mails nobody.
 """
 
 from sqlalchemy import or_, select
@@ -32,9 +32,11 @@ def queue(db, conn, mails):
         outbox.enqueue(db, conn, mails)
 
 
-def new_ticket(db, conn, catalog, ticket_id, entry_id, autorespond=True, alert=True):
-    """Ticket::create's mails: the assignment alert of an auto-assigning topic, then onNewTicket's."""
-    facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
+def new_ticket(db, conn, catalog, facts, autorespond=True, alert=True):
+    """Ticket::create's mails: the assignment alert of an auto-assigning topic, then onNewTicket's.
+
+    ``facts``: the new ticket's (notice_mail.facts), as the create knows them.
+    """
     mails = []
     if facts.ticket["staff_id"] or facts.ticket["team_id"]:
         mails += _assignment_alert(db, conn, catalog, facts)
@@ -57,7 +59,7 @@ def _new_ticket_alerts(db, conn, catalog, facts, values):
     if template is None or sender is None:
         return []
     dept, recipients = facts.dept, []
-    members = _alert_members(db, conn, dept)
+    members = _alert_members(db, conn, catalog, dept)
     if members:
         manager = dept["manager_id"]
         if _on(catalog, "ticket_alert_dept_members") and not (facts.ticket["staff_id"] or facts.ticket["team_id"]):
@@ -78,7 +80,7 @@ def _new_ticket_alerts(db, conn, catalog, facts, values):
 
 def _assignment_alert(db, conn, catalog, facts):
     """Ticket::onAssign for a topic's auto-assignment: no comments, no note, assigner "SYSTEM"."""
-    if not _on(catalog, "assigned_alert_active") or not _alert_members(db, conn, facts.dept):
+    if not _on(catalog, "assigned_alert_active") or not _alert_members(db, conn, catalog, facts.dept):
         return []
     recipients = []
     if facts.ticket["staff_id"]:
@@ -266,19 +268,24 @@ def _values(db, conn, catalog, facts, **extra):
     return values
 
 
-def _alert_members(db, conn, dept):
+def _alert_members(db, conn, catalog, dept):
     """Dept::getMembersForAlerts: available primary members, and extended-access members with alerts on when
-    the department extends alerts to them; none when the department disables alerts."""
+    the department extends alerts to them; none when the department disables alerts. Kept with the catalog: an
+    admin's edit of the agents or the department shows within its CACHE_SECONDS."""
     if dept["group_membership"] == ALERTS_DISABLED:
-        return []
-    s, a = db.tables.staff, db.tables.staff_dept_access
-    member = s.c.dept_id == dept["id"]
-    if dept["group_membership"] == ALERTS_DEPT_AND_EXTENDED:
-        extended = select(a.c.staff_id).where(a.c.dept_id == dept["id"], a.c.flags.op("&")(ACCESS_ALERTS) != 0)
-        member = or_(member, s.c.staff_id.in_(extended))
-    query = select(s.c.staff_id).where(member, s.c.isactive == 1, s.c.onvacation == 0)
-    query = query.order_by(s.c.firstname, s.c.lastname)  # Staff::nsort, by name
-    return [r for (r,) in conn.execute(query)]
+        return ()
+
+    def load():
+        s, a = db.tables.staff, db.tables.staff_dept_access
+        member = s.c.dept_id == dept["id"]
+        if dept["group_membership"] == ALERTS_DEPT_AND_EXTENDED:
+            extended = select(a.c.staff_id).where(a.c.dept_id == dept["id"], a.c.flags.op("&")(ACCESS_ALERTS) != 0)
+            member = or_(member, s.c.staff_id.in_(extended))
+        query = select(s.c.staff_id).where(member, s.c.isactive == 1, s.c.onvacation == 0)
+        query = query.order_by(s.c.firstname, s.c.lastname)  # Staff::nsort, by name
+        return tuple(r for (r,) in conn.execute(query))
+
+    return catalog.kept(("alert members", dept["id"], dept["group_membership"]), load)
 
 
 def _team_members_for_alerts(db, conn, team_id):

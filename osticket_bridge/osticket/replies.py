@@ -13,7 +13,7 @@ from .events import Actor
 from .release import is_110
 from .staff import find_agent
 from .text import clean_body, php_json, plain_text
-from .threads import ENTRY_BALANCED, ENTRY_HIDDEN
+from .threads import ENTRY_BALANCED, ENTRY_HIDDEN, ZERO_DATE
 from .ticket_status import (
     delete_drafts,
     dept_and_topic_flags,
@@ -230,7 +230,7 @@ def _add_entry(db, conn, ticket, kind, body, fmt, flags, recipients, ip, user_id
             ip_address=ip or "",
             **recipients,
             created=func.now(),
-            updated="0000-00-00 00:00:00",
+            updated=ZERO_DATE,
         )
     )
     entry_id = result.inserted_primary_key[0]

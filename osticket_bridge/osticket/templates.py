@@ -20,16 +20,23 @@ class Markup(str):
 
 def load_template(db, conn, catalog, tpl_id, code):
     """(subject, body) of the ``code`` template ("ticket.alert", ...) in the department's group (Dept::getTemplate:
-    its ``tpl_id`` when that group exists), else in the default group (core.default_template_id); else None."""
-    t, g = db.tables.email_template, db.tables.email_template_group
-    default = catalog.int_setting("default_template_id", 1)
-    query = (
-        select(t.c.tpl_id, t.c.subject, t.c.body)
-        .join(g, g.c.tpl_id == t.c.tpl_id)
-        .where(t.c.code_name == code, t.c.tpl_id.in_({tpl_id or default, default}))
-    )
-    found = {row.tpl_id: (row.subject, row.body) for row in conn.execute(query)}
-    return found.get(tpl_id) or found.get(default)
+    its ``tpl_id`` when that group exists), else in the default group (core.default_template_id); else None.
+
+    Kept with the catalog: an admin's edit shows within its CACHE_SECONDS.
+    """
+
+    def load():
+        t, g = db.tables.email_template, db.tables.email_template_group
+        default = catalog.int_setting("default_template_id", 1)
+        query = (
+            select(t.c.tpl_id, t.c.subject, t.c.body)
+            .join(g, g.c.tpl_id == t.c.tpl_id)
+            .where(t.c.code_name == code, t.c.tpl_id.in_({tpl_id or default, default}))
+        )
+        found = {row.tpl_id: (row.subject, row.body) for row in conn.execute(query)}
+        return found.get(tpl_id) or found.get(default)
+
+    return catalog.kept(("template", tpl_id, code), load)
 
 
 def expand(template, values, markup):

@@ -8,6 +8,7 @@ from sqlalchemy import CHAR, bindparam, cast, select
 from .files import attachment_of, with_attachments
 from .users import agents_name, persons_name
 
+ZERO_DATE = "0000-00-00 00:00:00"  # what a DATETIME NOT NULL without a default holds when nothing was written
 ENTRY_HIDDEN = 0x4  # ost_thread_entry.flags
 ENTRY_BALANCED = 0x40
 PUBLIC_TYPES = ("M", "R")  # what the client portal shows: messages and responses, never notes (N)
@@ -32,6 +33,13 @@ def entries_by_thread(db, conn, catalog, thread_ids, staff_view):
         if attachment is not None:
             thread[-1]["attachments"].append(attachment)
     return entries
+
+
+def entry_object(catalog, row, attachments):
+    """One entry as ``entries_by_thread`` lists it, from a row with the entries query's columns."""
+    entry = _entry(row, catalog.setting("agent_name_format", "full"), catalog.setting("client_name_format", "original"))
+    entry["attachments"] = attachments
+    return entry
 
 
 def _entries_query(db, staff_view):
@@ -148,6 +156,11 @@ def printed_time(column):
     The server formats it, so the driver does not parse it into a datetime for the answer to format it back.
     """
     return cast(column, CHAR).label(column.name)
+
+
+def printed(value):
+    """A datetime (or None) as ``printed_time`` has the server print it."""
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _parse(data):

@@ -265,6 +265,19 @@ def _answer_fields(catalog):
     return (t_form, u_form, *((catalog.field(f, n) or {}).get("id") for f, n in fields))
 
 
+def phone_answer(db, user_id, form_id, field_id):
+    """The phone answer _ticket_query shows (its ``phone_value``) of the user ``user_id`` (a column) as a scalar
+    subquery: the contact form ``form_id``'s answer to its phone field ``field_id`` (SQL expressions)."""
+    fe, v = db.tables.form_entry, db.tables.form_entry_values
+    return (
+        select(v.c.value)
+        .select_from(fe.join(v, and_(v.c.entry_id == fe.c.id, v.c.field_id == field_id)))
+        .where(fe.c.object_type == "U", fe.c.object_id == user_id, fe.c.form_id == form_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def _ticket_query(db, catalog, source=None):
     """Tickets with thread, owner, subject, priority, phone, assignee: one row per ticket, all by index."""
     tb = db.tables
@@ -320,15 +333,28 @@ def _ticket_query(db, catalog, source=None):
     return select(*columns).select_from(joined)
 
 
-def _objects(db, conn, catalog, rows, staff_view):
-    if not rows:
-        return []
+def created_object(db, conn, catalog, row, entry):
+    """The ticket object of a ticket this transaction created, built from what it wrote: ``row`` holds the columns
+    of _ticket_query, ``entry`` is the first message as threads.entry_object gives it."""
+    obj = _ticket(row, catalog, _names(db, conn, catalog, [row]), phone_format(catalog))
+    obj["threads"] = [entry]
+    return obj
+
+
+def _names(db, conn, catalog, rows):
+    """The full names of topics and departments: the catalog's, or read afresh for one newer than its copy."""
     names = catalog.names
     topic_ids, dept_ids = {r["topic_id"] for r in rows} - {0, None}, {r["dept_id"] for r in rows} - {0, None}
     if not topic_ids <= names["topics"].keys() or not dept_ids <= names["depts"].keys():
-        # A topic or department newer than the cached names (created since): read them afresh.
         labels = topics.load_labels(db, conn)
         names = {kind: topics.full_names(labelled) for kind, labelled in labels.items()}
+    return names
+
+
+def _objects(db, conn, catalog, rows, staff_view):
+    if not rows:
+        return []
+    names = _names(db, conn, catalog, rows)
     thread_ids = [r["thread_id"] for r in rows if r["thread_id"]]
     entries = threads.entries_by_thread(db, conn, catalog, thread_ids, staff_view)
     events = threads.events_by_thread(db, conn, catalog, thread_ids) if staff_view else None

@@ -30,17 +30,24 @@ def find_user(db, conn, user_id=None, email=None):
 
     ``email`` matches any of the user's addresses and, like osTicket's lookup, ignores case (utf8_general_ci).
     """
+    if user_id is not None:
+        return conn.execute(user_query(db, user_id=user_id)).mappings().first()
+    if email:
+        return conn.execute(user_query(db, address=email.strip())).mappings().first()
+    return None
+
+
+def user_query(db, user_id=None, address=None):
+    """The SELECT of find_user: by ``user_id``, else by ``address`` (values or SQL expressions)."""
     t = db.tables
     query = _user_query(db)
     if user_id is not None:
         query = query.where(t.user.c.id == user_id)
-    elif email:
-        matched = t.user_email.alias("matched")
-        owner = select(matched.c.user_id).where(matched.c.address == email.strip()).scalar_subquery()
-        query = query.where(t.user.c.id == owner)
     else:
-        return None
-    return conn.execute(query.limit(1)).mappings().first()
+        matched = t.user_email.alias("matched")
+        owner = select(matched.c.user_id).where(matched.c.address == address).scalar_subquery()
+        query = query.where(t.user.c.id == owner)
+    return query.limit(1)
 
 
 def phone_format(catalog):
