@@ -87,11 +87,12 @@ def create_ticket(db, conn, request):
             source="API",
         )
         numbers.before_insert(db, conn)
+        # Rows as execute() parameters, not .values(): SQLAlchemy then reuses its compiled INSERT.
         ticket_id = conn.execute(
-            insert(t.ticket).values(**ticket, created=now, lastupdate=now, updated=now)
+            insert(t.ticket), {**ticket, "created": now, "lastupdate": now, "updated": now}
         ).inserted_primary_key[0]
         thread_id = conn.execute(
-            insert(t.thread).values(object_id=ticket_id, object_type="T", lastmessage=now, created=now)
+            insert(t.thread), dict(object_id=ticket_id, object_type="T", lastmessage=now, created=now)
         ).inserted_primary_key[0]
 
         answers, cached = [], {}
@@ -128,7 +129,7 @@ def create_ticket(db, conn, request):
             ip_address=request.ip or "",
             created=now,
         )
-        entry_id = conn.execute(insert(t.thread_entry).values(**entry)).inserted_primary_key[0]
+        entry_id = conn.execute(insert(t.thread_entry), entry).inserted_primary_key[0]
         attachments = files.attach(db, conn, entry_id, stored, body)
 
         due = sla.due_date(db, conn, catalog, sla_id=routed.sla_id, dept_id=dept["id"], start=now)

@@ -80,8 +80,8 @@ def new_user(
         email_id = conn.execute(insert(t.user_email).values(address=email)).inserted_primary_key[0]
     except IntegrityError as exc:  # added by a concurrent request since this transaction's snapshot
         raise Raced(f"a user with the address {email} was added by another request meanwhile") from exc
-    now = func.now() if now is None else now
-    values = dict(name=name, default_email_id=email_id, created=now, updated=now)
+    at = func.now() if now is None else now
+    values = dict(name=name, default_email_id=email_id, created=at, updated=at)
     if organizations is None:
         organizations = conn.execute(organizations_query(db, domain_pattern(email))).all()
     org_id = organization_for(organizations, email)

@@ -49,22 +49,25 @@ def log_event(db, conn, catalog, ticket, name, actor, data=None, now=None):
     staff_id = ticket["staff_id"]
     if not staff_id and actor.uid_type == "S" and actor.uid and not is_110(db):
         staff_id = actor.uid
-    conn.execute(
-        insert(db.tables.thread_event).values(
-            thread_id=ticket["thread_id"],
-            **_kind(db, catalog, name),
-            staff_id=staff_id,
-            team_id=ticket["team_id"],
-            dept_id=ticket["dept_id"],
-            topic_id=ticket["topic_id"],
-            data=None if data is None else php_json(data),
-            username=actor.username,
-            uid=actor.uid,
-            uid_type=actor.uid_type,
-            annulled=0,
-            timestamp=func.now() if now is None else now,
-        )
+    row = dict(
+        thread_id=ticket["thread_id"],
+        **_kind(db, catalog, name),
+        staff_id=staff_id,
+        team_id=ticket["team_id"],
+        dept_id=ticket["dept_id"],
+        topic_id=ticket["topic_id"],
+        data=None if data is None else php_json(data),
+        username=actor.username,
+        uid=actor.uid,
+        uid_type=actor.uid_type,
+        annulled=0,
     )
+    stmt = insert(db.tables.thread_event)
+    if now is None:
+        stmt = stmt.values(timestamp=func.now())
+    else:
+        row["timestamp"] = now
+    conn.execute(stmt, row)
 
 
 def annul(db, conn, catalog, thread_id, name):

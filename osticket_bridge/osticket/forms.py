@@ -164,10 +164,13 @@ def search_content(entry_answers):
 
 def insert_entry(db, conn, form_id, object_type, object_id, sort, extra=None, now=None):
     """INSERT ost_form_entry at ``now`` (default: NOW() of the statement); returns its id."""
-    values = dict(form_id=form_id, object_type=object_type, object_id=object_id, sort=sort, extra=extra)
-    now = func.now() if now is None else now
-    stmt = insert(db.tables.form_entry).values(**values, created=now, updated=now)
-    return conn.execute(stmt).inserted_primary_key[0]
+    row = dict(form_id=form_id, object_type=object_type, object_id=object_id, sort=sort, extra=extra)
+    stmt = insert(db.tables.form_entry)
+    if now is None:
+        stmt = stmt.values(created=func.now(), updated=func.now())
+    else:
+        row.update(created=now, updated=now)
+    return conn.execute(stmt, row).inserted_primary_key[0]
 
 
 def cdata_columns(db, conn):

@@ -17,5 +17,5 @@ def index_many(db, conn, rows):
         {"object_type": kind, "object_id": object_id, "title": title or "", "content": content or ""}
         for kind, object_id, title, content in rows
     ]
-    stmt = insert(t).values(values)
-    conn.execute(stmt.on_duplicate_key_update(title=stmt.inserted.title, content=stmt.inserted.content))
+    stmt = insert(t)
+    conn.execute(stmt.on_duplicate_key_update(title=stmt.inserted.title, content=stmt.inserted.content), values)
