@@ -12,6 +12,14 @@ def ticket(app, number):
     return rows(app, "SELECT * FROM ost_ticket WHERE number = :n", n=number)[0]
 
 
+def closed_b(fresh_app, db_url):
+    """Ticket b's row after Dave closes it through the bridge."""
+    app = fresh_app(db_url)
+    response = app.test_client().delete(f"/api/tickets.json/{DESK.ticket_b}", headers=DESK.key, query_string=DAVE)
+    assert response.status_code == 200, response.get_json()
+    return ticket(app, DESK.ticket_b)
+
+
 def test_a_reopening_message_leaves_the_ticket_unassigned_without_auto_claim(fresh_app, fresh_baseline_110_db):
     # Ticket::onMessage: the closing agent keeps it only when auto-claim is on for the department (flag 0x2 off).
     replay(fresh_baseline_110_db, *DESK.history_a, desk=DESK)
@@ -35,10 +43,7 @@ def test_closing_an_overdue_ticket_clears_its_past_sla_and_due_date(fresh_app, f
         "est_duedate = '2026-01-02 03:04:05' WHERE number = :n",
         n=DESK.ticket_b,
     )
-    app = fresh_app(fresh_baseline_110_db)
-    response = app.test_client().delete(f"/api/tickets.json/{DESK.ticket_b}", headers=DESK.key, query_string=DAVE)
-    assert response.status_code == 200, response.get_json()
-    closed = ticket(app, DESK.ticket_b)
+    closed = closed_b(fresh_app, fresh_baseline_110_db)
     assert (closed["isoverdue"], closed["sla_id"], closed["duedate"]) == (0, 0, None)
     assert closed["est_duedate"].strftime("%Y-%m-%d %H:%M:%S") == "2026-01-02 03:04:05"
 
@@ -46,10 +51,7 @@ def test_closing_an_overdue_ticket_clears_its_past_sla_and_due_date(fresh_app, f
 def test_closing_an_overdue_ticket_within_its_sla_keeps_the_sla(fresh_app, fresh_baseline_110_db):
     replay(fresh_baseline_110_db, *DESK.history_b[:1], desk=DESK)
     execute(fresh_baseline_110_db, "UPDATE ost_ticket SET isoverdue = 1 WHERE number = :n", n=DESK.ticket_b)
-    app = fresh_app(fresh_baseline_110_db)
-    response = app.test_client().delete(f"/api/tickets.json/{DESK.ticket_b}", headers=DESK.key, query_string=DAVE)
-    assert response.status_code == 200, response.get_json()
-    closed = ticket(app, DESK.ticket_b)
+    closed = closed_b(fresh_app, fresh_baseline_110_db)
     assert (closed["isoverdue"], closed["sla_id"]) == (0, 1)
 
 
