@@ -1,6 +1,7 @@
 """Row-level diffs of every table, compared with the diffs recorded from a real osTicket (1.18.1, and 1.10.4).
 
-The golden files (../shared/osticket/golden/<op>.json; golden-1.10.4/ for 1.10.4) hold, per table, the
+The golden files (../shared/osticket/golden/<op>.json, golden-1.10.4/ for 1.10.4; without ../shared, our own
+recordings of 1.18.1 in tests/recordings/1.18.1/) hold, per table, the
 inserted and deleted rows and the updated rows with old/new values. `table_diff` produces the same structure for a
 bridge operation; `compare` lists every difference, ignoring only what must differ between two runs:
 generated ids, timestamps, ticket numbers and password salts (compared by shape, not value).
@@ -13,13 +14,18 @@ import re
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
+from world import REAL_BASELINE
 
-GOLDEN_DIR = pathlib.Path(
+SHARED_GOLDEN_DIR = pathlib.Path(
     os.environ.get("OSTICKET_GOLDEN_DIR")
     or pathlib.Path(__file__).resolve().parents[2] / "shared" / "osticket" / "golden"
 )
+# What osTicket 1.18.1 wrote for the same operations on our own install + demo data (tests/recordings/record_118.py).
+RECORDINGS_118_DIR = pathlib.Path(__file__).resolve().parent / "recordings" / "1.18.1"
+# The 1.18.1 recordings the tests compare with: those of the real fresh install they run on, else our own.
+GOLDEN_DIR = SHARED_GOLDEN_DIR if REAL_BASELINE else RECORDINGS_118_DIR
 # The same operations recorded on a real osTicket 1.10.4 (fewer of them), beside the 1.18.1 ones.
-GOLDEN_110_DIR = pathlib.Path(os.environ.get("OSTICKET_GOLDEN_110_DIR") or GOLDEN_DIR.parent / "golden-1.10.4")
+GOLDEN_110_DIR = pathlib.Path(os.environ.get("OSTICKET_GOLDEN_110_DIR") or SHARED_GOLDEN_DIR.parent / "golden-1.10.4")
 # What a real osTicket 1.10.4 wrote for operations its goldens lack, recorded by tests/recordings/record_110.py.
 RECORDINGS_110_DIR = pathlib.Path(__file__).resolve().parent / "recordings" / "1.10.4"
 # Tables osTicket's PHP sessions touch: harness noise, not part of an operation.

@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import requests  # noqa: E402
 from attachment_files import pdf, png  # noqa: E402
-from golden import GOLDEN_DIR, snapshot, table_diff  # noqa: E402
+from golden import SHARED_GOLDEN_DIR, snapshot, table_diff  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from update_helpers import DESK_110, history_before, replay  # noqa: E402
 
@@ -78,7 +78,7 @@ def portal_reply(kit, url, tmp):
 def stock_api_create(kit, url, tmp):
     """The 1.18 golden create_ticket_api_extras request (new user, phone, HTML message, attachment, priority) to
     1.10.4's own API, after the two golden creates (as in the 1.18 golden run)."""
-    request = json.loads((GOLDEN_DIR / "create_ticket_api_extras.json").read_text())["meta"]["output"]["request"]
+    request = json.loads((SHARED_GOLDEN_DIR / "create_ticket_api_extras.json").read_text())["meta"]["output"]["request"]
     engine = create_engine(url)
     with engine.connect() as conn:
         base = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'helpdesk_url'")).scalar().rstrip("/")

@@ -1,6 +1,6 @@
 <?php
 // Run by record.py inside the peer kit: bin/ostphp record_attachments.php OP TICKET_NUMBER [FILE:TYPE ...]
-//   staff_reply: alice replies (status Resolved) with the files, as scp/tickets.php a=reply after the
+//   staff_reply: alice (or the agent AGENT names) replies (status Resolved) with the files, as scp/tickets.php a=reply after the
 //                panel's ajax upload (FileUploadField::ajaxUpload -> AttachmentFile::upload).
 //   user_message: carol posts an HTML message from the portal (tickets.php a=reply) with the files and an
 //                 inline data: PNG in the body (the rich-text editor's pasted image).
@@ -19,7 +19,7 @@ foreach (array_slice($argv, 3) as $spec) {
 }
 $errors = array();
 if ($op == 'staff_reply') {
-    $GLOBALS['thisstaff'] = $thisstaff = Staff::lookup('alice');
+    $GLOBALS['thisstaff'] = $thisstaff = Staff::lookup(getenv('AGENT') ?: 'alice');
     $vars = array('response' => '<p>Here is the corrected invoice and a screenshot.</p>',
         'reply-to' => 'all', 'reply_status_id' => 2, 'files' => $files);
     $entry = $ticket->postReply($vars, $errors, false);
