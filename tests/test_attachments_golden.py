@@ -60,9 +60,8 @@ def test_agent_reply_with_a_png_and_a_pdf_writes_the_rows_osticket_writes(fresh_
 
 
 def test_user_message_from_form_data_with_an_embedded_image_writes_the_rows_osticket_writes(
-    fresh_app, fresh_real_baseline_db
+    fresh_app, fresh_baseline_db
 ):
-    fresh_baseline_db = fresh_real_baseline_db
     app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "user_reply")
     message = (
         '<p>My statement:</p><p><img src="'
@@ -87,8 +86,7 @@ def test_user_message_from_form_data_with_an_embedded_image_writes_the_rows_osti
     assert got_entry["body"].replace(files[1]["key"], "KEY") == want_body
 
 
-def test_a_file_of_several_chunks_is_stored_in_500_kib_chunks(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
+def test_a_file_of_several_chunks_is_stored_in_500_kib_chunks(fresh_app, fresh_baseline_db):
     app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "staff_reply_with_status")
     big = bytes(range(256)) * (1_200_000 // 256)
     rows_before = rows(app, "SELECT COUNT(*) AS n FROM ost_file")[0]["n"]

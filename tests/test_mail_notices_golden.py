@@ -67,9 +67,9 @@ def test_the_agent_reply_reaches_the_owner_as_osticket_sends_it(fresh_app, on_de
     assert 'class="mid-' in mail.html and "-- reply above this line --" in mail.html
 
 
-def test_the_message_that_reopens_alerts_the_last_respondent(fresh_app, fresh_real_baseline_db, queued):
-    replay(fresh_real_baseline_db, *history_before(HISTORY_A, "user_reply_reopens"))
-    client = fresh_app(fresh_real_baseline_db).test_client()
+def test_the_message_that_reopens_alerts_the_last_respondent(fresh_app, fresh_baseline_db, queued):
+    replay(fresh_baseline_db, *history_before(HISTORY_A, "user_reply_reopens"))
+    client = fresh_app(fresh_baseline_db).test_client()
     assert message(client, TICKET_A, CAROL, CAROL_AGAIN, fmt="html").status_code == 200
     golden = golden_mails("user_reply_reopens")
     assert [same_mail(as_dict(m), g) for m, g in zip(queued, golden, strict=True)] == [[]]

@@ -24,9 +24,9 @@ def entries(app):
         return conn.execute(text("SELECT COUNT(*) FROM ost_thread_entry")).scalar()
 
 
-def test_the_agent_reply_is_queued_as_the_mail_osticket_sent(fresh_app, fresh_real_baseline_db):
-    replay(fresh_real_baseline_db, *history_before(HISTORY_A, "staff_reply_with_status"))
-    app = fresh_app(fresh_real_baseline_db, **MAIL_ON)
+def test_the_agent_reply_is_queued_as_the_mail_osticket_sent(fresh_app, fresh_baseline_db):
+    replay(fresh_baseline_db, *history_before(HISTORY_A, "staff_reply_with_status"))
+    app = fresh_app(fresh_baseline_db, **MAIL_ON)
     assert reply(app.test_client(), TICKET_A, reply_status_id=2).status_code == 200
     [row] = outbox(app)
     assert (row["kind"], row["recipients"]) == ("ticket.reply", "carol.customer@example.com")

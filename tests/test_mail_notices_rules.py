@@ -49,9 +49,9 @@ def test_message_ids_are_built_as_osticket_builds_them(scenario, index, fields):
     assert decode(ref_mid, PEER_SALT) == fields
 
 
-def test_with_the_salt_the_bridge_signs_its_message_ids_and_portal_links(fresh_app, fresh_real_baseline_db, queued):
-    execute(fresh_real_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
-    client = fresh_app(fresh_real_baseline_db, OSTICKET_SECRET_SALT=PEER_SALT).test_client()
+def test_with_the_salt_the_bridge_signs_its_message_ids_and_portal_links(fresh_app, fresh_baseline_db, queued):
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
+    client = fresh_app(fresh_baseline_db, OSTICKET_SECRET_SALT=PEER_SALT).test_client()
     assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
     autoresponse, alert = queued
     assert decode(dict(autoresponse.headers)["Message-ID"], PEER_SALT) == (1, 0, 1, "U")
@@ -92,8 +92,8 @@ def _with_collaborator(fresh_app, db_url):
         ("none", None, None),
     ],
 )
-def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_real_baseline_db, queued, reply_to, to, cc):
-    client = _with_collaborator(fresh_app, fresh_real_baseline_db)
+def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_baseline_db, queued, reply_to, to, cc):
+    client = _with_collaborator(fresh_app, fresh_baseline_db)
     del queued[:]
     assert reply(client, TICKET_A, reply_to=reply_to).status_code == 200
     if to is None:
@@ -103,10 +103,10 @@ def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_real_baselin
     assert (list(mail.to), list(mail.cc), mail.kind) == (to, cc, "ticket.reply")
 
 
-def test_a_users_message_notifies_the_other_participants(fresh_app, fresh_real_baseline_db, queued):
+def test_a_users_message_notifies_the_other_participants(fresh_app, fresh_baseline_db, queued):
     """Ticket::notifyCollaborators (message_autoresponder_collabs, on by default): the collaborator gets the
     activity notice; Alice, the last respondent, the alert."""
-    client = _with_collaborator(fresh_app, fresh_real_baseline_db)
+    client = _with_collaborator(fresh_app, fresh_baseline_db)
     assert reply(client, TICKET_A).status_code == 200
     del queued[:]
     assert message(client, TICKET_A, CAROL, "Thanks!").status_code == 200
@@ -163,11 +163,11 @@ def test_company_name_is_the_company_information_answer(fresh_app, fresh_baselin
     assert autoresponse.subject.startswith("Acme Support [#")
 
 
-def test_templates_and_alerted_members_are_kept_as_long_as_the_catalog(fresh_app, fresh_real_baseline_db, queued):
+def test_templates_and_alerted_members_are_kept_as_long_as_the_catalog(fresh_app, fresh_baseline_db, queued):
     """What notices read of admin-edited rows besides the settings (e-mail templates, a department's members for
     alerts) is kept with the catalog: an edit shows once the catalog is read again, at most CACHE_SECONDS later."""
-    execute(fresh_real_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_alert_dept_members'")
-    app = fresh_app(fresh_real_baseline_db)
+    execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_alert_dept_members'")
+    app = fresh_app(fresh_baseline_db)
     client = app.test_client()
 
     def alerts():
@@ -177,9 +177,9 @@ def test_templates_and_alerted_members_are_kept_as_long_as_the_catalog(fresh_app
 
     first = alerts()
     assert [address for address, _ in first] == ["admin@example.com", "alice.agent@example.com"]
-    execute(fresh_real_baseline_db, "UPDATE ost_email_template SET subject = 'Edited' WHERE code_name = 'ticket.alert'")
+    execute(fresh_baseline_db, "UPDATE ost_email_template SET subject = 'Edited' WHERE code_name = 'ticket.alert'")
     # alice loses her extended access to Billing (topic 12's department), where the alerts go
-    execute(fresh_real_baseline_db, "DELETE FROM ost_staff_dept_access WHERE staff_id = 2 AND dept_id = 4")
+    execute(fresh_baseline_db, "DELETE FROM ost_staff_dept_access WHERE staff_id = 2 AND dept_id = 4")
     assert alerts() == first
     app.extensions["osticket"].catalog.invalidate()
     assert alerts() == [("admin@example.com", "Edited")]

@@ -34,11 +34,11 @@ def recorded_mail(mail):
 
 @pytest.mark.parametrize("scenario", sorted(RECORDED))
 def test_the_bridge_mails_what_osticket_mailed_under_these_settings(
-    fresh_app, fresh_real_baseline_db, queued, scenario
+    fresh_app, fresh_baseline_db, queued, scenario
 ):
     recorded = RECORDED[scenario]
-    apply_sql(fresh_real_baseline_db, recorded["sql"])
-    client = fresh_app(fresh_real_baseline_db).test_client()
+    apply_sql(fresh_baseline_db, recorded["sql"])
+    client = fresh_app(fresh_baseline_db).test_client()
     response = post_ticket(client, recorded["ticket"])
     assert response.status_code == 201, response.get_json()
     if "message" in recorded:

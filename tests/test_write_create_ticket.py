@@ -53,8 +53,8 @@ def test_golden_tickets_write_the_rows_osticket_writes(fresh_app, on_desk):
         assert ticket["ticket_number"] == diff["ost_ticket"]["inserted"][0]["number"]
 
 
-def test_created_ticket_is_returned_as_the_client_sees_it(fresh_app, fresh_real_baseline_db):
-    client = fresh_app(fresh_real_baseline_db).test_client()
+def test_created_ticket_is_returned_as_the_client_sees_it(fresh_app, fresh_baseline_db):
+    client = fresh_app(fresh_baseline_db).test_client()
     ticket = post_ticket(client, golden_request("create_ticket_api")).get_json()
     assert ticket["subject"] == "Golden A: question about my invoice"
     assert (ticket["ticket_status"], ticket["priority"], ticket["department"]) == ("Open", "Normal", "Billing")

@@ -8,8 +8,7 @@ from update_helpers import DESK_110, diff_of, execute
 from world import TOPIC_13
 
 
-def test_new_topic_writes_the_rows_osticket_writes(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
+def test_new_topic_writes_the_rows_osticket_writes(fresh_app, fresh_baseline_db):
     client = fresh_app(fresh_baseline_db).test_client()
     with diff_of(fresh_baseline_db) as diff:
         response = post_topic(client, PAYMENT_FAILED)

@@ -16,8 +16,7 @@ def rebased_user(user_id):
     return rebased("create_user", **dict.fromkeys(columns, user_id))
 
 
-def test_new_user_writes_the_rows_osticket_writes(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
+def test_new_user_writes_the_rows_osticket_writes(fresh_app, fresh_baseline_db):
     client = fresh_app(fresh_baseline_db).test_client()
     with diff_of(fresh_baseline_db) as diff:
         response = post_user(client, FRANK)

@@ -10,13 +10,8 @@ from create_helpers import golden_request, post_ticket
 from golden import RECORDINGS_110_DIR, compare, load_golden
 from sqlalchemy import text
 from update_helpers import (
-    CAROL,
-    DAVE,
     DESK_110,
-    HISTORY_A,
-    HISTORY_B,
-    TICKET_A,
-    TICKET_B,
+    DESK_118,
     age,
     diff_of,
     history_before,
@@ -24,6 +19,7 @@ from update_helpers import (
     replay,
     reply,
 )
+from world import OWNER_TIMEZONE
 
 from osticket_bridge.osticket.events import Actor
 from osticket_bridge.osticket.sla import due_date
@@ -83,17 +79,17 @@ def test_agent_reply_with_a_closed_status_writes_the_rows_osticket_writes(fresh_
     assert compare(diff, desk.golden("staff_reply_with_status"), numbers=(desk.ticket_a,)) == []
 
 
-def test_message_on_a_resolved_ticket_reopens_it_as_osticket_does(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
-    app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "user_reply_reopens")
+def test_message_on_a_resolved_ticket_reopens_it_as_osticket_does(fresh_app, fresh_baseline_db):
+    desk = DESK_118
+    app, client = prepared(fresh_app, fresh_baseline_db, desk.history_a, "user_reply_reopens", desk)
     with diff_of(fresh_baseline_db) as diff:
-        response = message(client, TICKET_A, CAROL, CAROL_AGAIN, fmt="html")
+        response = message(client, desk.ticket_a, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["ticket_status"] == "Open"
     accepted = {"ost_ticket.est_duedate": DUE_DATE_BY_CLOCK}
-    assert compare(diff, load_golden("user_reply_reopens"), numbers=(TICKET_A,), accepted=accepted) == []
-    # The portal counts business hours in the client's zone: carol's account is in America/New_York.
-    assert_due_date_counts_from_reopen(app, TICKET_A, "America/New_York")
+    assert compare(diff, desk.golden("user_reply_reopens"), numbers=(desk.ticket_a,), accepted=accepted) == []
+    # The portal counts business hours in the client's zone: her account's.
+    assert_due_date_counts_from_reopen(app, desk.ticket_a, OWNER_TIMEZONE)
 
 
 def test_message_on_a_resolved_ticket_reopens_it_as_osticket_110_does(fresh_app, fresh_baseline_110_db):
@@ -113,7 +109,7 @@ def test_user_close_writes_the_rows_of_an_osticket_close(fresh_app, on_desk):
     desk, db_url = on_desk
     app, client = prepared(fresh_app, db_url, desk.history_b, "close_ticket", desk)
     with diff_of(db_url) as diff:
-        response = client.delete(f"/api/tickets.json/{desk.ticket_b}", headers=desk.key, query_string=DAVE)
+        response = client.delete(f"/api/tickets.json/{desk.ticket_b}", headers=desk.key, query_string=desk.other)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["ticket_status"] == "Closed"
     accepted = {"ost_thread_event.username": USER_NOT_SYSTEM}
@@ -126,7 +122,7 @@ def test_user_reopen_writes_the_rows_of_an_osticket_reopen(fresh_app, on_desk):
     desk, db_url = on_desk
     app, client = prepared(fresh_app, db_url, desk.history_b, "reopen_ticket", desk)
     with diff_of(db_url) as diff:
-        response = client.post(f"/api/tickets.json/{desk.ticket_b}", headers=desk.key, json=DAVE)
+        response = client.post(f"/api/tickets.json/{desk.ticket_b}", headers=desk.key, json=desk.other)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["ticket_status"] == "Open"
     accepted = {"ost_thread_event.username": USER_NOT_SYSTEM}
@@ -147,46 +143,46 @@ def _agent_status_change(app, number, status_id, username):
         set_status(db, conn, catalog, ticket, status_id, actor, agent, timezone=agent["timezone"])
 
 
-def test_agent_close_through_the_shared_status_code_matches_osticket(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
-    app, _ = prepared(fresh_app, fresh_baseline_db, HISTORY_B, "close_ticket_by_staff")
+def test_agent_close_through_the_shared_status_code_matches_osticket(fresh_app, fresh_baseline_db):
+    desk = DESK_118
+    app, _ = prepared(fresh_app, fresh_baseline_db, desk.history_b, "close_ticket_by_staff", desk)
     with diff_of(fresh_baseline_db) as diff:
-        _agent_status_change(app, TICKET_B, 3, "ostadmin")
+        _agent_status_change(app, desk.ticket_b, 3, "ostadmin")
     accepted = {"ost_thread_entry": NO_COMMENT, "ost__search": NO_COMMENT}
-    assert compare(diff, load_golden("close_ticket_by_staff"), numbers=(TICKET_B,), accepted=accepted) == []
+    assert compare(diff, desk.golden("close_ticket_by_staff"), numbers=(desk.ticket_b,), accepted=accepted) == []
 
 
-def test_agent_reopen_through_the_shared_status_code_matches_osticket(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
-    app, _ = prepared(fresh_app, fresh_baseline_db, HISTORY_B, "reopen_ticket_by_staff")
+def test_agent_reopen_through_the_shared_status_code_matches_osticket(fresh_app, fresh_baseline_db):
+    desk = DESK_118
+    app, _ = prepared(fresh_app, fresh_baseline_db, desk.history_b, "reopen_ticket_by_staff", desk)
     with diff_of(fresh_baseline_db) as diff:
-        _agent_status_change(app, TICKET_B, 1, "ostadmin")
+        _agent_status_change(app, desk.ticket_b, 1, "ostadmin")
     accepted = {"ost_ticket.est_duedate": DUE_DATE_BY_CLOCK}
-    assert compare(diff, load_golden("reopen_ticket_by_staff"), numbers=(TICKET_B,), accepted=accepted) == []
-    assert_due_date_counts_from_reopen(app, TICKET_B, None)
+    assert compare(diff, desk.golden("reopen_ticket_by_staff"), numbers=(desk.ticket_b,), accepted=accepted) == []
+    assert_due_date_counts_from_reopen(app, desk.ticket_b, None)
 
 
-def test_the_golden_sequence_run_through_the_bridge_matches_osticket_at_every_step(fresh_app, fresh_real_baseline_db):
-    fresh_baseline_db = fresh_real_baseline_db
+def test_the_golden_sequence_run_through_the_bridge_matches_osticket_at_every_step(fresh_app, fresh_baseline_db):
     """create (replayed) -> bridge message -> assignment (replayed) -> bridge reply -> bridge reopening message."""
-    replay(fresh_baseline_db, "create_ticket_api")
+    desk, number = DESK_118, DESK_118.ticket_a
+    replay(fresh_baseline_db, "create_ticket_api", desk=desk)
     client = fresh_app(fresh_baseline_db).test_client()
     steps = [
-        ("user_reply", lambda: message(client, TICKET_A, CAROL, CAROL_MESSAGE)),
+        ("user_reply", lambda: message(client, number, desk.owner, CAROL_MESSAGE, key=desk.key)),
         ("assign_ticket_to_staff", None),
-        ("staff_reply_with_status", lambda: reply(client, TICKET_A, reply_status_id=2)),
-        ("user_reply_reopens", lambda: message(client, TICKET_A, CAROL, CAROL_AGAIN, fmt="html")),
+        ("staff_reply_with_status", lambda: reply(client, number, desk.agent, key=desk.key, reply_status_id=2)),
+        ("user_reply_reopens", lambda: message(client, number, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key)),
     ]
     for op, call in steps:
-        age(fresh_baseline_db, TICKET_A)  # several steps run within one second: keep their NOW()s apart
+        age(fresh_baseline_db, number)  # several steps run within one second: keep their NOW()s apart
         if call is None:
-            replay(fresh_baseline_db, op)
+            replay(fresh_baseline_db, op, desk=desk)
             continue
         with diff_of(fresh_baseline_db) as diff:
             response = call()
         assert response.status_code == 200, (op, response.get_json())
         accepted = {"ost_ticket.est_duedate": DUE_DATE_BY_CLOCK}
-        assert compare(diff, load_golden(op), numbers=(TICKET_A,), accepted=accepted) == [], op
+        assert compare(diff, desk.golden(op), numbers=(number,), accepted=accepted) == [], op
 
 
 def test_the_110_sequence_run_through_the_bridge_matches_osticket_110_at_every_step(fresh_app, fresh_baseline_110_db):

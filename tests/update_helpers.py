@@ -67,7 +67,7 @@ def _recorded_number(op):
 
 
 # osTicket 1.18.1's golden run on its real fresh install (../shared): carol's 386142 and Dave's 869769.
-DESK_REAL = Desk("1.18", SHARED_GOLDEN_DIR, "fresh_real_baseline_db", "386142", "869769", HISTORY_A, HISTORY_B)
+DESK_REAL = Desk("1.18", SHARED_GOLDEN_DIR, "fresh_baseline_db", "386142", "869769", HISTORY_A, HISTORY_B)
 # The same run recorded on our own install + demo data (tests/recordings/1.18.1, record_118.py): Priya's ticket
 # and Dave's (user 4 there), worked by dana.
 DESK_OWN = Desk(
@@ -96,10 +96,12 @@ DESK_110 = Desk(
     ("create_ticket_api_new_user", "close_ticket", "reopen_ticket"),
 )
 DESKS = {"1.18": DESK_118, "1.10": DESK_110}
-# Ticket A: the owner's, topic 12 in Billing; ticket B: a new user's, topic 13 (written by replaying the golden run).
-TICKET_A, TICKET_B = DESK_118.ticket_a, DESK_118.ticket_b
+# The behaviour tests' tickets. Ticket 1: the owner's (user 1), topic 12 in Billing; ticket 2: user 2's, topic 13.
+# On the real install they are carol's 386142 and Dave's 869769 (written by replaying the golden operations); on the
+# demo data Priya's 482915 and Tomás's 731604, brought to the same states by DEMO_STEPS.
+TICKET_A, TICKET_B = ("386142", "869769") if REAL_BASELINE else ("482915", "731604")
 CAROL = OWNER
-DAVE = DESK_118.other
+DAVE = {"user_id": 2}
 
 
 @pytest.fixture(params=sorted(DESKS))
@@ -109,11 +111,52 @@ def on_desk(request):
     return desk, request.getfixturevalue(desk.baseline)
 
 
+ASSIGNED_EVENT = (
+    "INSERT INTO ost_thread_event (thread_id, event_id, staff_id, team_id, dept_id, topic_id, data, username, uid, "
+    "uid_type, annulled, timestamp) VALUES (1, 4, 2, 0, 4, 12, '{\"staff\":[2,\"Dana Whitfield\"]}', 'ostadmin', 1, "
+    "'S', 0, NOW())"
+)
+CLOSED_EVENT = (
+    "INSERT INTO ost_thread_event (thread_id, event_id, staff_id, team_id, dept_id, topic_id, data, username, uid, "
+    "uid_type, annulled, timestamp) VALUES (1, 2, 2, 0, 4, 12, '{\"status\":[2,\"Resolved\"]}', 'dana', 2, 'S', 0, "
+    "NOW())"
+)
+# The demo data's rows brought to the state each golden operation leaves, as osTicket writes them (the demo's
+# tickets 2 and 4 show the same shapes): ticket 1 holds Priya's message (entry 1) and her portal reply (entry 4).
+DEMO_STEPS = {
+    "create_ticket_api": (
+        "DELETE FROM ost_thread_entry WHERE id IN (2, 3)",  # the assignment note and eve's reply
+        "DELETE FROM ost__search WHERE object_type = 'H' AND object_id IN (2, 3)",
+        "DELETE FROM ost_thread_event WHERE thread_id = 1 AND event_id <> 1",
+        "UPDATE ost_ticket SET staff_id = 0, isanswered = 0, est_duedate = NOW() + INTERVAL 2 DAY WHERE ticket_id = 1",
+        "UPDATE ost_thread SET lastresponse = NULL WHERE id = 1",
+    ),
+    "user_reply": (),
+    "assign_ticket_to_staff": ("UPDATE ost_ticket SET staff_id = 2 WHERE ticket_id = 1", ASSIGNED_EVENT),
+    "staff_reply_with_status": (
+        "INSERT INTO ost_thread_entry (pid, thread_id, staff_id, user_id, type, flags, poster, body, format, created) "
+        "VALUES (4, 1, 2, 0, 'R', 576, 'Dana Whitfield', '<p>Refunded.</p>', 'html', NOW())",
+        "UPDATE ost_ticket SET status_id = 2, isanswered = 1, closed = NOW() WHERE ticket_id = 1",
+        "UPDATE ost_thread SET lastresponse = NOW() WHERE id = 1",
+        "INSERT INTO ost_thread_referral (thread_id, object_id, object_type, created) VALUES (1, 2, 'S', NOW())",
+        CLOSED_EVENT,
+    ),
+    # User 2 with an open ticket of his own.
+    "create_ticket_api_new_user": ("UPDATE ost_ticket SET status_id = 1, closed = NULL WHERE ticket_id = 2",),
+}
+
+
 def replay(db_url, *ops, desk=None):
-    """Bring the database to the state these golden operations leave: their recorded rows (``desk``'s, the 1.18.1
-    desk's by default). Our own recordings are moved in time to have ended an hour ago: due dates that lay ahead
-    when osTicket acted still do, and the next operation's NOW() differs from the replayed times."""
-    desk = desk or DESK_118
+    """Bring the database to the state these golden operations leave: their recorded rows on ``desk``, else on the
+    real install (1.18.1's), else DEMO_STEPS on the demo data (the behaviour tests' tickets). Our own recordings
+    are moved in time to have ended an hour ago: due dates that lay ahead when osTicket acted still do, and the
+    next operation's NOW() differs from the replayed times."""
+    if desk is None and not REAL_BASELINE:
+        for op in ops:
+            for sql in DEMO_STEPS[op]:
+                execute(db_url, sql)
+        return
+    desk = desk or DESK_REAL
     recordings = [desk.golden(op) for op in ops]
     recorded_at = [r["meta"]["recorded_at"] for r in recordings if "recorded_at" in r["meta"]]
     engine = make_engine(db_url)

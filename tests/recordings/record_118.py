@@ -139,12 +139,21 @@ OPERATIONS = {
     # record.py's attachment operations: dana's reply with a PNG and a PDF, Priya's message with a PDF and an image
     "staff_reply_attachments": (
         HISTORY_A[:3],
-        php("record_attachments.php", "staff_reply", A,
-            files=(("screenshot.png", (png(), "image/png")), ("invoice.pdf", (pdf(), "application/pdf")))),
+        php(
+            "record_attachments.php",
+            "staff_reply",
+            A,
+            files=(("screenshot.png", (png(), "image/png")), ("invoice.pdf", (pdf(), "application/pdf"))),
+        ),
     ),  # fmt: skip
     "user_message_attachments": (
         HISTORY_A[:1],
-        php("record_attachments.php", "user_message", A, files=(("receipt.pdf", (pdf("Receipt 77"), "application/pdf")),)),
+        php(
+            "record_attachments.php",
+            "user_message",
+            A,
+            files=(("receipt.pdf", (pdf("Receipt 77"), "application/pdf")),),
+        ),  # noqa: E501
     ),
     # the rest of the sample help desk (tests/test_read_reference.py): dana's internal note on A, her close of X
     "internal_note": (
@@ -178,10 +187,10 @@ def kit_dump(database, baseline, target):
     mysql("-e", f"CREATE DATABASE `{scratch}` CHARACTER SET utf8 COLLATE utf8_general_ci")
     try:
         mysql(scratch, input=pathlib.Path(baseline).read_bytes())
-        fixtures = b"".join((ROOT / "schema_fixtures" / f).read_bytes() for f in ("schema.sql", "install.sql", "demo.sql"))
-        script = [f"DROP DATABASE IF EXISTS `{database}`",
-                  f"CREATE DATABASE `{database}` CHARACTER SET utf8 COLLATE utf8_general_ci", f"USE `{database}`"]  # fmt: skip
-        mysql("-e", ";".join(script))
+        files = ("schema.sql", "install.sql", "demo.sql")
+        fixtures = b"".join((ROOT / "schema_fixtures" / f).read_bytes() for f in files)
+        mysql("-e", f"DROP DATABASE IF EXISTS `{database}`")
+        mysql("-e", f"CREATE DATABASE `{database}` CHARACTER SET utf8 COLLATE utf8_general_ci")
         mysql(database, input=fixtures)
         ours = set(mysql("-N", "-e", "SHOW TABLES", database).stdout.decode().split())
         theirs = set(mysql("-N", "-e", "SHOW TABLES", scratch).stdout.decode().split())
