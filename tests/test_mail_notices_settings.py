@@ -33,9 +33,7 @@ def recorded_mail(mail):
 
 
 @pytest.mark.parametrize("scenario", sorted(RECORDED))
-def test_the_bridge_mails_what_osticket_mailed_under_these_settings(
-    fresh_app, fresh_baseline_db, queued, scenario
-):
+def test_the_bridge_mails_what_osticket_mailed_under_these_settings(fresh_app, fresh_baseline_db, queued, scenario):
     recorded = RECORDED[scenario]
     apply_sql(fresh_baseline_db, recorded["sql"])
     client = fresh_app(fresh_baseline_db).test_client()

@@ -5,7 +5,7 @@ from create_helpers import BASELINE_KEY, DEMO_KEY, PAYMENT_FAILED, post_topic
 from golden import RECORDINGS_110_DIR, compare, load_golden, snapshot, table_diff
 from helpers import rows
 from update_helpers import DESK_110, diff_of, execute
-from world import TOPIC_13
+from world import TOPIC_12, TOPIC_13
 
 
 def test_new_topic_writes_the_rows_osticket_writes(fresh_app, fresh_baseline_db):
@@ -17,7 +17,7 @@ def test_new_topic_writes_the_rows_osticket_writes(fresh_app, fresh_baseline_db)
     assert compare(diff, load_golden("create_topic")) == []
     topic = response.get_json()
     assert (topic["value"], topic["sort"], topic["active"], topic["public"]) == (
-        "Billing Questions / Payment Failed", 2, True, True
+        f"{TOPIC_12} / Payment Failed", 2, True, True
     )  # fmt: skip
 
 

@@ -19,7 +19,7 @@ if REAL_BASELINE:
     AGENT, AGENT_NAME = "alice", "Alice Agent"  # staff 2
     OWNER_LOGIN = {"username": "carol", "password": "ClientPeer#2024"}
     OWNER_TIMEZONE = "America/New_York"  # her portal account's
-    TOPIC_13 = "Refund Request"  # under topic 12
+    TOPIC_12, TOPIC_13 = "Billing Questions", "Refund Request"  # 13 under 12
     AGENT_LASTFIRST = "Agent, Alice"
     OTHER_NAME, OTHER_EMAIL = "Dave Newuser", "dave.newuser@example.com"  # user 2 (created by a golden operation)
 else:
@@ -29,7 +29,7 @@ else:
     AGENT, AGENT_NAME = "dana", "Dana Whitfield"
     OWNER_LOGIN = {"username": "priya", "password": "demo-pass-123"}
     OWNER_TIMEZONE = "Europe/London"
-    TOPIC_13 = "Refunds"
+    TOPIC_12, TOPIC_13 = "Billing", "Refunds"
     AGENT_LASTFIRST = "Whitfield, Dana"
     OTHER_NAME, OTHER_EMAIL = "Tomás Ibarra", "tomas.ibarra@example.org"
 

@@ -1,15 +1,16 @@
 """Record what a real osTicket 1.18.1 writes, starting from the project's own install + demo data (peer kit).
 
     bash ../shared/osticket/peer/setup.sh /srv/peer 8081 osticket_peer
-    .venv/bin/python tests/recordings/record_118.py /srv/peer osticket_peer [OP ...]
+    .venv/bin/python tests/recordings/record_118.py /srv/peer osticket_peer
 
 The kit's database becomes schema_fixtures/ (schema, install rows, demo data) plus the tables of osTicket's that
 the bridge never uses (roles, queues, plugins, pages...), copied with their rows from osTicket's own fresh install
-(the kit's default dump, ../shared/osticket/baseline-1.18.1.sql; OSTICKET_BASELINE_DUMP overrides it). Each
-operation starts from that database plus the operations before it (replayed from these recordings, as the tests
-replay them), runs through osTicket's own code (the stock API, the client portal, its PHP classes) and is written
-to tests/recordings/1.18.1/<op>.json in the golden format (tests/golden.py), the mails osTicket sent to
-mail/<op>/. The demo's people act: Priya (user 1, portal account) owns ticket A, agent dana (staff 2) works it.
+(the kit's default dump, ../shared/osticket/baseline-1.18.1.sql; OSTICKET_BASELINE_DUMP overrides it). On it the
+golden run's operations happen in order, as in osTicket's golden run, each through osTicket's own code (the stock
+API, the client portal, its PHP classes); the attachment operations start from that database plus the operations
+before the one they stand in for (replayed from these recordings, as the tests replay them). Each is written to
+tests/recordings/1.18.1/<op>.json in the golden format (tests/golden.py), the mails osTicket sent to mail/<op>/.
+The demo's people act: Priya (user 1, portal account) owns ticket A, agent dana (staff 2) works it.
 """
 
 import collections
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -115,56 +117,40 @@ def php(script, *args, files=()):
 
 
 HISTORY_A = ("create_ticket_api", "user_reply", "assign_ticket_to_staff", "staff_reply_with_status")
-HISTORY_B = ("create_ticket_api_new_user", "close_ticket", "reopen_ticket", "close_ticket_by_staff")
-CREATED = ("create_ticket_api", "create_ticket_api_new_user")
-# op: (the recorded operations replayed first, how osTicket does it); in the order they are recorded.
-OPERATIONS = {
-    "create_ticket_api": ((), api("create_ticket_api")),
-    "create_ticket_api_new_user": (CREATED[:1], api("create_ticket_api_new_user")),
-    "create_ticket_api_extras": (CREATED, api("create_ticket_api_extras")),
-    "user_reply": (HISTORY_A[:1], portal(USER_MESSAGE)),
-    "assign_ticket_to_staff": (HISTORY_A[:2], php("record_118.php", "assign", A, "dana", "Dana handles billing.")),
-    "staff_reply_with_status": (HISTORY_A[:3], php("record_118.php", "reply", A, "dana", "2", RESPONSE)),
-    "user_reply_reopens": (HISTORY_A, portal(REOPENING_MESSAGE)),
+# The golden run, in osTicket's order, on one database (ids follow on from one operation to the next), then what
+# the sample help desk adds (tests/test_read_reference.py): dana's internal note on A and her close of X.
+SEQUENCE = {
+    "create_ticket_api": api("create_ticket_api"),
+    "create_ticket_api_new_user": api("create_ticket_api_new_user"),
+    "create_ticket_api_extras": api("create_ticket_api_extras"),
+    "user_reply": portal(USER_MESSAGE),
+    "assign_ticket_to_staff": php("record_118.php", "assign", A, "dana", "Dana handles billing."),
+    "staff_reply_with_status": php("record_118.php", "reply", A, "dana", "2", RESPONSE),
+    "user_reply_reopens": portal(REOPENING_MESSAGE),
     # the system closes and reopens Dave's ticket (cron, a portal close), then ostadmin does, with a comment
-    "close_ticket": (HISTORY_B[:1], php("record_118.php", "set_status", B, "3")),
-    "reopen_ticket": (HISTORY_B[:2], php("record_118.php", "set_status", B, "1")),
-    "close_ticket_by_staff": (
-        HISTORY_B[:3],
-        php("record_118.php", "set_status", B, "3", "ostadmin", "Closing: refund processed."),
-    ),
-    "reopen_ticket_by_staff": (HISTORY_B, php("record_118.php", "set_status", B, "1", "ostadmin")),
-    "create_topic": ((), php("record_118.php", "create_topic")),
-    "create_user": ((), php("record_118.php", "create_user")),
-    # record.py's attachment operations: dana's reply with a PNG and a PDF, Priya's message with a PDF and an image
+    "close_ticket": php("record_118.php", "set_status", B, "3"),
+    "reopen_ticket": php("record_118.php", "set_status", B, "1"),
+    "close_ticket_by_staff": php("record_118.php", "set_status", B, "3", "ostadmin", "Closing: refund processed."),
+    "reopen_ticket_by_staff": php("record_118.php", "set_status", B, "1", "ostadmin"),
+    "create_topic": php("record_118.php", "create_topic"),
+    "create_user": php("record_118.php", "create_user"),
+    "internal_note": php("record_118.php", "note", A, "dana", "Billing check", INTERNAL_NOTE),
+    "close_ticket_extras_by_staff": php("record_118.php", "set_status", X, "3", "dana", "Closed after phone call."),
+}
+# record.py's attachment operations, each on the state of the golden operation it stands in for (replayed):
+# dana's reply with a PNG and a PDF, Priya's portal message with a PDF and an inline image.
+ATTACHMENTS = {
     "staff_reply_attachments": (
         HISTORY_A[:3],
-        php(
-            "record_attachments.php",
-            "staff_reply",
-            A,
-            files=(("screenshot.png", (png(), "image/png")), ("invoice.pdf", (pdf(), "application/pdf"))),
-        ),
-    ),  # fmt: skip
+        php("record_attachments.php", "staff_reply", A,
+            files=(("screenshot.png", (png(), "image/png")), ("invoice.pdf", (pdf(), "application/pdf")))),
+    ),
     "user_message_attachments": (
         HISTORY_A[:1],
-        php(
-            "record_attachments.php",
-            "user_message",
-            A,
-            files=(("receipt.pdf", (pdf("Receipt 77"), "application/pdf")),),
-        ),  # noqa: E501
+        php("record_attachments.php", "user_message", A,
+            files=(("receipt.pdf", (pdf("Receipt 77"), "application/pdf")),)),
     ),
-    # the rest of the sample help desk (tests/test_read_reference.py): dana's internal note on A, her close of X
-    "internal_note": (
-        (*HISTORY_A, "user_reply_reopens"),
-        php("record_118.php", "note", A, "dana", "Billing check", INTERNAL_NOTE),
-    ),
-    "close_ticket_extras_by_staff": (
-        ("create_ticket_api_extras",),
-        php("record_118.php", "set_status", X, "3", "dana", "Closed after phone call."),
-    ),
-}
+}  # fmt: skip
 
 
 def query(url, sql, **params):
@@ -206,7 +192,7 @@ def kit_dump(database, baseline, target):
         mysql("-e", f"DROP DATABASE IF EXISTS `{scratch}`")
 
 
-def numbers_of(ops):
+def numbers_of():
     """The ticket numbers the recorded creates gave A, B and X."""
     found = {}
     for name, op in ((A, "create_ticket_api"), (B, "create_ticket_api_new_user"), (X, "create_ticket_api_extras")):
@@ -216,39 +202,51 @@ def numbers_of(ops):
     return found
 
 
-def record(kit, database, dump, op):
+def reset(kit, database, dump):
+    """The kit's database as the dump holds it; reset.sh points helpdesk_url at the kit, osTicket's mails name the
+    fixtures' own address."""
     subprocess.run(["bash", f"{kit}/reset.sh", dump], check=True, capture_output=True)
     url = f"mysql+pymysql://root@127.0.0.1:3306/{database}"
-    # reset.sh points helpdesk_url at the kit; the links in osTicket's mails name the fixtures' own address.
     kit = Kit(kit, query(url, "SELECT value FROM ost_config WHERE `key` = 'helpdesk_url'").rstrip("/"))
     query(url, "UPDATE ost_config SET value = :v WHERE `key` = 'helpdesk_url'", v=HELPDESK_URL)
-    history, action = OPERATIONS[op]
-    replay(url, *history, desk=DESK_OWN)
+    return kit, url
+
+
+def record(kit, url, op, action, after):
+    time.sleep(2)  # apart from the operation before, as in osTicket's golden run: its NOW() differs
     with tempfile.TemporaryDirectory() as tmp:
         old = snapshot(url)
         at = query(url, "SELECT DATE_FORMAT(NOW(), '%Y-%m-%d %H:%i:%s')")
-        output = action(kit, url, tmp, numbers_of(history))
+        output = action(kit, url, tmp, numbers_of())
         new = snapshot(url)
-    assert output["ok"], output
+    assert output["ok"], (op, output)
     tables = table_diff(old, new)
     recording = {"operation": op, "meta": {"osticket": "v1.18.1", "script": "tests/recordings/record_118.py",
-                 "recorded_at": at, "after": list(history), "output": output}, "tables": tables}  # fmt: skip
+                 "recorded_at": at, "after": list(after), "output": output}, "tables": tables}  # fmt: skip
     RECORDINGS_118_DIR.mkdir(exist_ok=True)
     (RECORDINGS_118_DIR / f"{op}.json").write_text(json.dumps(recording, indent=1, ensure_ascii=False) + "\n")
     mails = RECORDINGS_118_DIR / "mail" / op
     shutil.rmtree(mails, ignore_errors=True)
     for sent in sorted(pathlib.Path(kit.dir, "mail").glob("*.eml")):
         mails.mkdir(parents=True, exist_ok=True)
-        shutil.copy(sent, mails / sent.name)
+        shutil.move(sent, mails / sent.name)
     print(op, {t: {k: len(v) for k, v in d.items() if v} for t, d in tables.items()})
 
 
-if __name__ == "__main__":
-    kit, database = sys.argv[1], sys.argv[2]
-    baseline = os.environ.get("OSTICKET_BASELINE_DUMP") or ROOT.parent / "shared" / "osticket" / "baseline-1.18.1.sql"
+def main(kit, database, baseline):
     with tempfile.TemporaryDirectory() as work:
         dump = f"{work}/kit.sql"
         kit_dump(database, baseline, dump)
         subprocess.run(["chmod", "a+rx", work], check=True)
-        for op in sys.argv[3:] or OPERATIONS:
-            record(kit, database, dump, op)
+        desk, url = reset(kit, database, dump)
+        for n, (op, action) in enumerate(SEQUENCE.items()):
+            record(desk, url, op, action, list(SEQUENCE)[:n])
+        for op, (history, action) in ATTACHMENTS.items():
+            desk, url = reset(kit, database, dump)
+            replay(url, *history, desk=DESK_OWN)
+            record(desk, url, op, action, history)
+
+
+if __name__ == "__main__":
+    baseline = os.environ.get("OSTICKET_BASELINE_DUMP") or ROOT.parent / "shared" / "osticket" / "baseline-1.18.1.sql"
+    main(sys.argv[1], sys.argv[2], baseline)
