@@ -6,6 +6,7 @@ else the run fails saying how to get one. Each run creates uniquely named databa
 Databases:
 - "fixtures": schema_fixtures/ (our stock 1.18 install) with the demo data;
 - "reference": the real osTicket dump named by OSTICKET_REFERENCE_DUMP (sample-1.18.1.sql in CI);
+- "sample": that dump, else the fixtures with our own recordings of osTicket's golden run replayed on them;
 - "baseline": the real fresh install named by OSTICKET_BASELINE_DUMP (baseline-1.18.1.sql in CI);
 - "reference_110" / "baseline_110": the same from a real osTicket 1.10.4 (OSTICKET_REFERENCE_110_DUMP,
   OSTICKET_BASELINE_110_DUMP: sample-1.10.4.sql, baseline-1.10.4.sql), for the tests of that release only.
@@ -17,6 +18,7 @@ import os
 import uuid
 
 import pytest
+from update_helpers import DESK_OWN, SAMPLE, replay
 from world import REAL_BASELINE, REAL_REFERENCE
 
 from osticket_bridge import create_app, devdb, fixtures, mail
@@ -147,14 +149,6 @@ def fresh_reference_db(db_server, _reference_template):
 
 
 @pytest.fixture
-def fresh_real_reference_db(db_server, request):
-    """A copy of the real sample dump only (tests of its exact rows): skipped without the dump."""
-    if not REAL_REFERENCE:
-        _dump_path("OSTICKET_REFERENCE_DUMP")
-    return request.getfixturevalue("fresh_reference_db")
-
-
-@pytest.fixture
 def fresh_baseline_db(db_server, _baseline_template):
     return fixtures.clone_database(db_server, _baseline_template, _name("base"))
 
@@ -212,8 +206,18 @@ def reference_110_app(make_app, reference_110_db):
 
 
 @pytest.fixture(scope="session")
-def real_reference_app(make_app, reference_db):
-    """The app on the real sample dump only (tests of its exact rows): skipped without the dump."""
-    if not REAL_REFERENCE:
-        _dump_path("OSTICKET_REFERENCE_DUMP")
-    return make_app(reference_db)
+def _sample_template(db_server, request):
+    """A help desk after osTicket 1.18.1's golden run: the real sample dump, else our own install + demo data with
+    our own recordings of that run replayed on it (tests/recordings/1.18.1, at the times they were recorded)."""
+    if REAL_REFERENCE:
+        return request.getfixturevalue("_reference_template")
+    name = _name("sample")
+    url = fixtures.clone_database(db_server, request.getfixturevalue("_fixtures_template"), name)
+    replay(url, *SAMPLE, desk=DESK_OWN, moved=False)
+    return name
+
+
+@pytest.fixture(scope="session")
+def sample_app(make_app, db_server, _sample_template):
+    """The app on the sample help desk (read only)."""
+    return make_app(fixtures.database_url(db_server, _sample_template))

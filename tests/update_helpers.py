@@ -96,6 +96,19 @@ DESK_110 = Desk(
     ("create_ticket_api_new_user", "close_ticket", "reopen_ticket"),
 )
 DESKS = {"1.18": DESK_118, "1.10": DESK_110}
+# The sample help desk's history (sample-1.18.1.sql): the golden run, then an agent's internal note on ticket A
+# and her close of the extras ticket with a comment.
+SAMPLE = (
+    "create_ticket_api",
+    "create_ticket_api_new_user",
+    "create_ticket_api_extras",
+    *HISTORY_A[1:],
+    *HISTORY_B[1:],
+    "create_topic",
+    "create_user",
+    "internal_note",
+    "close_ticket_extras_by_staff",
+)
 # The behaviour tests' tickets. Ticket 1: the owner's (user 1), topic 12 in Billing; ticket 2: user 2's, topic 13.
 # On the real install they are carol's 386142 and Dave's 869769 (written by replaying the golden operations); on the
 # demo data Priya's 482915 and Tomás's 731604, brought to the same states by DEMO_STEPS.
@@ -146,11 +159,11 @@ DEMO_STEPS = {
 }
 
 
-def replay(db_url, *ops, desk=None):
+def replay(db_url, *ops, desk=None, moved=True):
     """Bring the database to the state these golden operations leave: their recorded rows on ``desk``, else on the
     real install (1.18.1's), else DEMO_STEPS on the demo data (the behaviour tests' tickets). Our own recordings
     are moved in time to have ended an hour ago: due dates that lay ahead when osTicket acted still do, and the
-    next operation's NOW() differs from the replayed times."""
+    next operation's NOW() differs from the replayed times (``moved=False``: at the times they were recorded)."""
     if desk is None and not REAL_BASELINE:
         for op in ops:
             for sql in DEMO_STEPS[op]:
@@ -158,7 +171,7 @@ def replay(db_url, *ops, desk=None):
         return
     desk = desk or DESK_REAL
     recordings = [desk.golden(op) for op in ops]
-    recorded_at = [r["meta"]["recorded_at"] for r in recordings if "recorded_at" in r["meta"]]
+    recorded_at = [r["meta"]["recorded_at"] for r in recordings if moved and "recorded_at" in r["meta"]]
     engine = make_engine(db_url)
     try:
         metadata = MetaData()
