@@ -11,7 +11,7 @@ from golden import RECORDINGS_110_DIR, compare, load_golden, snapshot, table_dif
 from helpers import count_statements, rows
 from security_helpers import SECRET, bearer, mint
 from update_helpers import diff_of, execute
-from world import AGENT_NAME, KEY, OWNER, TICKET_REQUEST, TICKET_SUBJECT
+from world import AGENT_NAME, KEY, OWNER, OWNER_NAME, TICKET_REQUEST, TICKET_SUBJECT, TOPIC_12
 
 # The thread of the ticket numbered :n.
 THREAD_OF = (
@@ -58,10 +58,10 @@ def test_created_ticket_is_returned_as_the_client_sees_it(fresh_app, fresh_basel
     ticket = post_ticket(client, golden_request("create_ticket_api")).get_json()
     assert ticket["subject"] == "Golden A: question about my invoice"
     assert (ticket["ticket_status"], ticket["priority"], ticket["department"]) == ("Open", "Normal", "Billing")
-    assert (ticket["topicId"], ticket["topic"], ticket["source"]) == (12, "Billing Questions", "API")
-    assert ticket["user"]["email"] == "carol.customer@example.com"
+    assert (ticket["topicId"], ticket["topic"], ticket["source"]) == (12, TOPIC_12, "API")
+    assert ticket["user"]["email"] == OWNER["email"]
     assert [(e["type"], e["poster"], e["body"]) for e in ticket["threads"]] == [
-        ("M", "Carol Customer", "Hello, I was charged twice for invoice 1001. Can you check?")
+        ("M", OWNER_NAME, "Hello, I was charged twice for invoice 1001. Can you check?")
     ]
     extras = post_ticket(client, golden_request("create_ticket_api_extras")).get_json()
     assert (extras["priority"], extras["threads"][0]["format"]) == ("Emergency", "html")
