@@ -10,10 +10,8 @@ from create_helpers import golden_request, post_ticket
 from golden import RECORDINGS_110_DIR, compare, load_golden
 from mail_helpers import TEXT_110, as_dict, golden_mails, same_mail
 from update_helpers import (
-    CAROL,
     DESK_110,
-    HISTORY_A,
-    TICKET_A,
+    DESK_118,
     diff_of,
     execute,
     history_before,
@@ -68,10 +66,11 @@ def test_the_agent_reply_reaches_the_owner_as_osticket_sends_it(fresh_app, on_de
 
 
 def test_the_message_that_reopens_alerts_the_last_respondent(fresh_app, fresh_baseline_db, queued):
-    replay(fresh_baseline_db, *history_before(HISTORY_A, "user_reply_reopens"))
+    desk = DESK_118
+    replay(fresh_baseline_db, *history_before(desk.history_a, "user_reply_reopens"), desk=desk)
     client = fresh_app(fresh_baseline_db).test_client()
-    assert message(client, TICKET_A, CAROL, CAROL_AGAIN, fmt="html").status_code == 200
-    golden = golden_mails("user_reply_reopens")
+    assert message(client, desk.ticket_a, desk.owner, CAROL_AGAIN, fmt="html", key=desk.key).status_code == 200
+    golden = golden_mails("user_reply_reopens", desk.golden_dir)
     assert [same_mail(as_dict(m), g) for m, g in zip(queued, golden, strict=True)] == [[]]
     assert dict(queued[0].headers)["Auto-Submitted"] == "auto-generated"
 
@@ -93,7 +92,7 @@ def test_close_and_reopen_by_the_user_mail_nobody(fresh_app, on_desk, queued, op
     replay(db_url, *history_before(desk.history_b, op), desk=desk)
     client = fresh_app(db_url).test_client()
     call = client.delete if op == "close_ticket" else client.post
-    kwargs = {"query_string": {"user_id": 2}} if op == "close_ticket" else {"json": {"user_id": 2}}
+    kwargs = {"query_string": desk.other} if op == "close_ticket" else {"json": desk.other}
     assert call(f"/api/tickets.json/{desk.ticket_b}", headers=desk.key, **kwargs).status_code == 200
     assert queued == [] and golden_mails(op, desk.golden_dir) == []
     assert (desk.golden_dir / f"{op}.json").exists()

@@ -7,7 +7,7 @@ from email import policy
 import pytest
 from mail_helpers import golden_mails, parsed, same_mail
 from sqlalchemy import text
-from update_helpers import HISTORY_A, TICKET_A, history_before, replay, reply
+from update_helpers import DESK_118, HISTORY_A, TICKET_A, history_before, replay, reply
 
 from osticket_bridge.osticket import notices
 
@@ -25,14 +25,15 @@ def entries(app):
 
 
 def test_the_agent_reply_is_queued_as_the_mail_osticket_sent(fresh_app, fresh_baseline_db):
-    replay(fresh_baseline_db, *history_before(HISTORY_A, "staff_reply_with_status"))
+    desk = DESK_118
+    replay(fresh_baseline_db, *history_before(desk.history_a, "staff_reply_with_status"), desk=desk)
     app = fresh_app(fresh_baseline_db, **MAIL_ON)
-    assert reply(app.test_client(), TICKET_A, reply_status_id=2).status_code == 200
+    assert reply(app.test_client(), desk.ticket_a, desk.agent, key=desk.key, reply_status_id=2).status_code == 200
     [row] = outbox(app)
-    assert (row["kind"], row["recipients"]) == ("ticket.reply", "carol.customer@example.com")
+    assert (row["kind"], row["recipients"]) == ("ticket.reply", desk.owner["email"])
     assert row["sender"] == "support@example.com"
     queued = parsed(email.message_from_bytes(row["message"], policy=policy.default))
-    assert same_mail(queued, golden_mails("staff_reply_with_status")[0]) == []
+    assert same_mail(queued, golden_mails("staff_reply_with_status", desk.golden_dir)[0]) == []
     assert queued["headers"]["Message-ID"] == row["message_id"]
 
 
