@@ -1,7 +1,8 @@
 """Files on a reply and on a user's message, row by row against what a real osTicket 1.18.1 wrote.
 
-The recordings (tests/recordings/*.json, made by tests/recordings/record.py with the peer kit) start from the
-same state as these tests: the baseline plus the golden operations before the one they stand in for.
+The recordings (tests/recordings/*.json, made by tests/recordings/record.py with the peer kit on osTicket's fresh
+install; without it, tests/recordings/1.18.1/, made by record_118.py on our own install + demo data) start from
+the same state as these tests: the install plus the golden operations before the one they stand in for.
 """
 
 import base64
@@ -12,14 +13,16 @@ import re
 
 import update_helpers
 from attachment_files import pdf, png
-from golden import RECORDINGS_110_DIR, compare
+from golden import RECORDINGS_110_DIR, RECORDINGS_118_DIR, compare
 from helpers import rows
 from test_write_update_golden import prepared
-from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, diff_of, reply
+from update_helpers import DESK_118, HISTORY_A, TICKET_A, diff_of, reply
+from world import REAL_BASELINE
 
 from osticket_bridge.osticket.files import CHUNK_SIZE
 
-RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
+# The 1.18.1 recordings of the install the tests run on.
+RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings" if REAL_BASELINE else RECORDINGS_118_DIR
 on_desk = update_helpers.on_desk  # fixture
 SECRET = "test-token-secret-0123456789abcdef0123456789"  # noqa: S105
 FILE_KEY = "the first 5 characters of a file key are random (AttachmentFile::_getKeyAndHash); the rest is checked"
@@ -62,21 +65,27 @@ def test_agent_reply_with_a_png_and_a_pdf_writes_the_rows_osticket_writes(fresh_
 def test_user_message_from_form_data_with_an_embedded_image_writes_the_rows_osticket_writes(
     fresh_app, fresh_baseline_db
 ):
-    app, client = prepared(fresh_app, fresh_baseline_db, HISTORY_A, "user_reply")
+    desk = DESK_118
+    app, client = prepared(fresh_app, fresh_baseline_db, desk.history_a, "user_reply", desk)
     message = (
         '<p>My statement:</p><p><img src="'
         + data_url("image/png", png(3, 3, (10, 120, 200)))
         + '" alt="statement" /></p>'
     )
-    form = {**CAROL, "message": message, "format": "html", "receipt": (io.BytesIO(pdf("Receipt 77")), "receipt.pdf")}
+    form = {
+        **desk.owner,
+        "message": message,
+        "format": "html",
+        "receipt": (io.BytesIO(pdf("Receipt 77")), "receipt.pdf"),
+    }
     with diff_of(fresh_baseline_db) as diff:
         response = client.put(
-            f"/api/tickets.json/{TICKET_A}", headers=KEY, data=form, content_type="multipart/form-data"
+            f"/api/tickets.json/{desk.ticket_a}", headers=desk.key, data=form, content_type="multipart/form-data"
         )
     assert response.status_code == 200, response.get_json()
     want = recording("user_message_attachments")
     accepted = {"ost_file.key": FILE_KEY, "ost_file.name": INLINE_NAME, "ost_thread_entry.body": INLINE_BODY}
-    assert compare(diff, want, numbers=(TICKET_A,), accepted=accepted) == []
+    assert compare(diff, want, numbers=(desk.ticket_a,), accepted=accepted) == []
     assert_same_files(diff, want)
     files = sorted(diff["ost_file"]["inserted"], key=lambda r: r["id"])
     assert files[0]["name"] == "receipt.pdf" and re.fullmatch(r"image\w{4}\.png", files[1]["name"])
