@@ -13,6 +13,7 @@ import mail_helpers
 import pytest
 from create_helpers import FRANK, golden_request, post_ticket, post_user
 from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, execute, history_before, message, replay, reply
+from world import AGENT_EMAIL, AGENT_NAME, OWNER, OWNER_NAME, REAL_BASELINE
 
 from osticket_bridge.osticket.notice_mail import message_id
 
@@ -52,11 +53,15 @@ def test_message_ids_are_built_as_osticket_builds_them(scenario, index, fields):
 def test_with_the_salt_the_bridge_signs_its_message_ids_and_portal_links(fresh_app, fresh_baseline_db, queued):
     execute(fresh_baseline_db, "UPDATE ost_config SET value = '1' WHERE `key` = 'ticket_autoresponder'")
     client = fresh_app(fresh_baseline_db, OSTICKET_SECRET_SALT=PEER_SALT).test_client()
-    assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
+    created = post_ticket(client, golden_request("create_ticket_api"))
+    assert created.status_code == 201
+    thread = created.get_json()["threads"][0]["thread_id"]  # 1 on the real install, 6 on the demo data
     autoresponse, alert = queued
-    assert decode(dict(autoresponse.headers)["Message-ID"], PEER_SALT) == (1, 0, 1, "U")
-    assert decode(dict(alert.headers)["Message-ID"], PEER_SALT) == (0, 0, 1, "M")
-    assert "view.php?auth=o1xaeaaaaabaaaaa" in autoresponse.html  # the owner's token: user 1, ticket 1
+    assert decode(dict(autoresponse.headers)["Message-ID"], PEER_SALT) == (1, 0, thread, "U")
+    assert decode(dict(alert.headers)["Message-ID"], PEER_SALT) == (0, 0, thread, "M")
+    # the owner's token: user 1 and the ticket's id (its thread's), as base32 of two little-endian ints
+    packed = {1: "aeaaaaabaaaaa", 6: "aeaaaaagaaaaa"}[thread]
+    assert f"view.php?auth=o1x{packed}" in autoresponse.html
     assert f"Ref-Mid: {dict(alert.headers)['Message-ID'][1:-1]}" in alert.text
 
 
@@ -87,8 +92,8 @@ def _with_collaborator(fresh_app, db_url):
 @pytest.mark.parametrize(
     ("reply_to", "to", "cc"),
     [
-        ("all", [("Carol Customer", "carol.customer@example.com")], [("Frank Fresh", "frank.fresh@example.com")]),
-        ("user", [("Carol Customer", "carol.customer@example.com")], []),
+        ("all", [(OWNER_NAME, OWNER["email"])], [("Frank Fresh", "frank.fresh@example.com")]),
+        ("user", [(OWNER_NAME, OWNER["email"])], []),
         ("none", None, None),
     ],
 )
@@ -105,15 +110,15 @@ def test_reply_to_chooses_who_gets_the_agent_reply(fresh_app, fresh_baseline_db,
 
 def test_a_users_message_notifies_the_other_participants(fresh_app, fresh_baseline_db, queued):
     """Ticket::notifyCollaborators (message_autoresponder_collabs, on by default): the collaborator gets the
-    activity notice; Alice, the last respondent, the alert."""
+    activity notice; the agent, the last respondent, the alert."""
     client = _with_collaborator(fresh_app, fresh_baseline_db)
     assert reply(client, TICKET_A).status_code == 200
     del queued[:]
     assert message(client, TICKET_A, CAROL, "Thanks!").status_code == 200
     notice = [m for m in queued if m.kind == "ticket.activity.notice"]
     assert [(list(m.to), list(m.cc)) for m in notice] == [([], [("Frank Fresh", "frank.fresh@example.com")])]
-    assert "Carol Customer" in notice[0].text and "Thanks!" in notice[0].text
-    assert [m.to for m in queued if m.kind == "message.alert"] == [(("Alice Agent", "alice.agent@example.com"),)]
+    assert OWNER_NAME in notice[0].text and "Thanks!" in notice[0].text
+    assert [m.to for m in queued if m.kind == "message.alert"] == [((AGENT_NAME, AGENT_EMAIL),)]
 
 
 @pytest.mark.parametrize(
@@ -175,11 +180,12 @@ def test_templates_and_alerted_members_are_kept_as_long_as_the_catalog(fresh_app
         assert post_ticket(client, golden_request("create_ticket_api")).status_code == 201
         return sorted((mail.to[0][1], mail.subject) for mail in queued if mail.kind == "ticket.alert")
 
+    billing = [] if REAL_BASELINE else ["eve.okafor@example.com"]  # the demo's agent of Billing itself
     first = alerts()
-    assert [address for address, _ in first] == ["admin@example.com", "alice.agent@example.com"]
+    assert [address for address, _ in first] == sorted(["admin@example.com", AGENT_EMAIL, *billing])
     execute(fresh_baseline_db, "UPDATE ost_email_template SET subject = 'Edited' WHERE code_name = 'ticket.alert'")
-    # alice loses her extended access to Billing (topic 12's department), where the alerts go
+    # the agent (staff 2) loses her extended access to Billing (topic 12's department), where the alerts go
     execute(fresh_baseline_db, "DELETE FROM ost_staff_dept_access WHERE staff_id = 2 AND dept_id = 4")
     assert alerts() == first
     app.extensions["osticket"].catalog.invalidate()
-    assert alerts() == [("admin@example.com", "Edited")]
+    assert alerts() == [(address, "Edited") for address in ["admin@example.com", *billing]]

@@ -16,7 +16,7 @@ if REAL_BASELINE:
     KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
     OWNER = {"email": "carol.customer@example.com"}  # user 1, portal account
     OWNER_NAME = "Carol Customer"
-    AGENT, AGENT_NAME = "alice", "Alice Agent"  # staff 2
+    AGENT, AGENT_NAME, AGENT_EMAIL = "alice", "Alice Agent", "alice.agent@example.com"  # staff 2
     OWNER_LOGIN = {"username": "carol", "password": "ClientPeer#2024"}
     OWNER_TIMEZONE = "America/New_York"  # her portal account's
     TOPIC_12, TOPIC_13 = "Billing Questions", "Refund Request"  # 13 under 12
@@ -26,7 +26,7 @@ else:
     KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}
     OWNER = {"email": "priya.raman@example.net"}
     OWNER_NAME = "Priya Raman"
-    AGENT, AGENT_NAME = "dana", "Dana Whitfield"
+    AGENT, AGENT_NAME, AGENT_EMAIL = "dana", "Dana Whitfield", "dana.whitfield@example.com"
     OWNER_LOGIN = {"username": "priya", "password": "demo-pass-123"}
     OWNER_TIMEZONE = "Europe/London"
     TOPIC_12, TOPIC_13 = "Billing", "Refunds"
