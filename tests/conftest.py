@@ -154,6 +154,14 @@ def fresh_baseline_db(db_server, _baseline_template):
 
 
 @pytest.fixture
+def fresh_real_baseline_db(db_server, request):
+    """The real fresh install only (what schema_fixtures/ leaves out, such as SMTP accounts): skipped without it."""
+    if not REAL_BASELINE:
+        _dump_path("OSTICKET_BASELINE_DUMP")
+    return request.getfixturevalue("fresh_baseline_db")
+
+
+@pytest.fixture
 def empty_db(db_server):
     return fixtures.create_database(db_server, _name("empty"))
 

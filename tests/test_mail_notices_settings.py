@@ -1,5 +1,6 @@
 """Notices under other settings than the baseline's, compared with what a real osTicket 1.18.1 sent under the
-same settings (tests/recordings/peer_mail.json, recorded with tests/recordings/record_peer_mail.py).
+same settings (tests/recordings/peer_mail.json, recorded with tests/recordings/record_peer_mail.py on its fresh
+install; without it, tests/recordings/1.18.1/peer_mail.json, recorded on our own install + demo data).
 """
 
 import json
@@ -8,14 +9,17 @@ import pathlib
 import mail_helpers
 import pytest
 from create_helpers import post_ticket
+from golden import RECORDINGS_118_DIR
 from mail_helpers import as_dict, same_mail
 from sqlalchemy import text
 from update_helpers import message
+from world import REAL_BASELINE
 
 from osticket_bridge.db import make_engine
 
 queued = mail_helpers.queued  # fixture
-RECORDED = json.loads((pathlib.Path(__file__).parent / "recordings" / "peer_mail.json").read_text())
+RECORDINGS = pathlib.Path(__file__).parent / "recordings" if REAL_BASELINE else RECORDINGS_118_DIR
+RECORDED = json.loads((RECORDINGS / "peer_mail.json").read_text())
 
 
 def apply_sql(db_url, statements):

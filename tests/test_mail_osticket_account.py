@@ -63,8 +63,9 @@ def add_smtp_account(db_url, port, vector, make_default=True):
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # the sink on 127.0.0.1
-def test_sends_through_osticket_default_mta_with_the_decrypted_password(fresh_app, fresh_baseline_db):
+def test_sends_through_osticket_default_mta_with_the_decrypted_password(fresh_app, fresh_real_baseline_db):
     # ost_email_account is not in schema_fixtures/: the real install only.
+    fresh_baseline_db = fresh_real_baseline_db
     vector = VECTORS[0]
     with Sink(login=(vector["username"], vector["password"])) as sink:
         add_smtp_account(fresh_baseline_db, sink.port, vector)
@@ -87,8 +88,9 @@ def test_sends_through_osticket_default_mta_with_the_decrypted_password(fresh_ap
         ("not-the-salt", "cannot decrypt its password"),
     ],
 )
-def test_check_says_whether_osticket_account_can_be_used(fresh_baseline_db, salt, expected):
+def test_check_says_whether_osticket_account_can_be_used(fresh_real_baseline_db, salt, expected):
     # ost_email_account is not in schema_fixtures/: the real install only.
+    fresh_baseline_db = fresh_real_baseline_db
     vector = VECTORS[0]
     add_smtp_account(fresh_baseline_db, 25, vector)
     env = {"OSTICKET_MAIL_URL": "", "OSTICKET_SECRET_SALT": vector["secret_salt"] if salt is None else salt}

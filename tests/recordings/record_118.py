@@ -247,6 +247,9 @@ def main(kit, database, baseline):
             record(desk, url, op, action, history)
 
 
+def baseline_dump():
+    return os.environ.get("OSTICKET_BASELINE_DUMP") or ROOT.parent / "shared" / "osticket" / "baseline-1.18.1.sql"
+
+
 if __name__ == "__main__":
-    baseline = os.environ.get("OSTICKET_BASELINE_DUMP") or ROOT.parent / "shared" / "osticket" / "baseline-1.18.1.sql"
-    main(sys.argv[1], sys.argv[2], baseline)
+    main(sys.argv[1], sys.argv[2], baseline_dump())

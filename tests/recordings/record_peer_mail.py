@@ -2,7 +2,9 @@
 
 Run against the peer kit (../shared/osticket/peer/setup.sh DIR PORT DB):
     python tests/recordings/record_peer_mail.py DIR PORT DB > tests/recordings/peer_mail.json
-Each scenario starts from the baseline (DIR/reset.sh), applies its SQL, creates a ticket through the stock API
+    python tests/recordings/record_peer_mail.py DIR PORT DB --own > tests/recordings/1.18.1/peer_mail.json
+Each scenario starts from the baseline (DIR/reset.sh; with --own, our own install + demo data as record_118.py
+builds it, where Priya stands in for carol), applies its SQL, creates a ticket through the stock API
 and, when it has one, posts the owner's portal message (Ticket::postMessage(..., 'Web')), then keeps the mails
 of the last step: recipients, subject, sender and text. tests/test_mail_notices_settings.py replays them.
 """
@@ -11,12 +13,16 @@ import email
 import json
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from email import policy
 from pathlib import Path
 
+import record_118
+
 KEY = "42DD112CC04B6FA90CE905B1F6CA959C"
 CAROL = {"name": "Carol Customer", "email": "carol.customer@example.com"}
+PRIYA = {"name": "Priya Raman", "email": "priya.raman@example.net"}  # schema_fixtures/demo.sql, user 1
 ON = "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` IN ({})"
 
 SCENARIOS = {
@@ -95,17 +101,23 @@ def mails(directory):
     return found
 
 
-def main(directory, port, database):
+def main(directory, port, database, dump=None):
     directory = Path(directory)
     recorded = {}
+    key, owner = (record_118.KEY["X-API-Key"], PRIYA) if dump else (KEY, CAROL)
     for name, scenario in SCENARIOS.items():
-        run(["bash", str(directory / "reset.sh")])
+        scenario = {**scenario, "ticket": {**scenario["ticket"], **owner}}
+        run(["bash", str(directory / "reset.sh"), *([dump] if dump else [])])
+        if dump:  # osTicket's links name the fixtures' own address
+            url = record_118.HELPDESK_URL
+            run(["mysql", "-h127.0.0.1", "-uroot", database, "-e",
+                 f"UPDATE ost_config SET value = '{url}' WHERE `key` = 'helpdesk_url'"])  # fmt: skip
         for statement in scenario["sql"]:
             run(["mysql", "-h127.0.0.1", "-uroot", database, "-e", statement])
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/tickets.json",
             data=json.dumps(scenario["ticket"]).encode(),
-            headers={"X-API-Key": KEY, "Content-Type": "application/json"},
+            headers={"X-API-Key": key, "Content-Type": "application/json"},
         )
         number = urllib.request.urlopen(request).read().decode().strip()  # noqa: S310 http://127.0.0.1
         if "message" in scenario:
@@ -118,4 +130,10 @@ def main(directory, port, database):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if sys.argv[4:] == ["--own"]:
+        with tempfile.TemporaryDirectory() as work:
+            record_118.kit_dump(sys.argv[3], record_118.baseline_dump(), f"{work}/kit.sql")
+            subprocess.run(["chmod", "a+rx", work], check=True)
+            main(*sys.argv[1:4], dump=f"{work}/kit.sql")
+    else:
+        main(*sys.argv[1:4])
