@@ -225,6 +225,11 @@ def _sample_template(db_server, request):
     return name
 
 
+@pytest.fixture
+def fresh_sample_db(db_server, _sample_template):
+    return fixtures.clone_database(db_server, _sample_template, _name("sample"))
+
+
 @pytest.fixture(scope="session")
 def sample_app(make_app, db_server, _sample_template):
     """The app on the sample help desk (read only)."""

@@ -1,4 +1,4 @@
-"""Attachments on the real sample: listed in every read, downloaded by signed link or with credentials, streamed
+"""Attachments on the sample help desk: listed in every read, downloaded by signed link or with credentials, streamed
 byte for byte with Range and ETag, and refused where osTicket's rules or the viewer's rights say so."""
 
 import base64
@@ -9,26 +9,31 @@ from urllib.parse import urlsplit
 import pytest
 from attachment_files import pdf, png
 from helpers import rows
-from security_helpers import OTHER_TICKET, OTHER_USER, REF_KEY, SECRET, THIRD_TICKET, USER, USER_TICKET, bearer, mint
-from update_helpers import diff_of
+from security_helpers import AGENT, OTHER_TICKET, OTHER_USER, REF_KEY, SECRET, USER, USER_TICKET, bearer, mint
+from update_helpers import DESK_OWN, diff_of
 from world import REAL_REFERENCE
 
 from osticket_bridge.osticket import files
 
-# The sample dump's files and entries (ids, names, contents) are what these tests read.
-pytestmark = pytest.mark.skipif(
-    not REAL_REFERENCE,
-    reason="OSTICKET_REFERENCE_DUMP is not set: these tests read the real sample dump's files. "
-    "Put the reference material in ../shared beside the checkout (`make test` then finds it) or set the variable",
-)
 KEY = {"X-API-Key": REF_KEY}
-NOTE_ID = 9  # alice's internal note on carol's ticket 386142
-FIRE = b"Smoke everywhere\n"  # fire.txt, attachment 13 of Erin's first message
+FIRE = b"Smoke everywhere\n"  # fire.txt, attached to Erin's first message (the golden extras create)
+# The sample help desk's entries these tests read (conftest.py's sample): the real sample dump's, else our own
+# recordings' on the demo data. NOTE_ID: an internal note on USER_TICKET; USER_ENTRY, OTHER_ENTRY: the first messages
+# of USER_TICKET and OTHER_TICKET; Erin's ticket, her first entry and its attachment (fire.txt).
+if REAL_REFERENCE:
+    NOTE_ID, USER_ENTRY, OTHER_ENTRY = 9, 1, 2
+    EXTRAS_TICKET, FIRE_ENTRY, FIRE_ID = "164336", 3, 13
+else:
+    NOTE_ID, USER_ENTRY, OTHER_ENTRY = 2, 1, 5  # schema_fixtures/demo.sql
+    _extras = DESK_OWN.golden("create_ticket_api_extras")
+    EXTRAS_TICKET = _extras["meta"]["output"]["response_body"]
+    [_fire] = _extras["tables"]["ost_attachment"]["inserted"]
+    FIRE_ENTRY, FIRE_ID = _fire["object_id"], _fire["id"]
 
 
 @pytest.fixture
-def app(fresh_app, fresh_reference_db):
-    return fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET, OSTICKET_MAX_BODY_BYTES=4_000_000)
+def app(fresh_app, fresh_sample_db):
+    return fresh_app(fresh_sample_db, OSTICKET_TOKEN_SECRET=SECRET, OSTICKET_MAX_BODY_BYTES=4_000_000)
 
 
 def data_url(mime, data):
@@ -63,11 +68,11 @@ def attach_to_entry(app, entry_id, name, data, mime):
 
 def test_reads_list_attachments_with_a_link_that_downloads_without_credentials(app):
     client = app.test_client()
-    [listed] = entry_attachments(client, THIRD_TICKET)[3]
+    [listed] = entry_attachments(client, EXTRAS_TICKET)[FIRE_ENTRY]
     assert {k: v for k, v in listed.items() if k != "url"} == {
-        "id": 13, "name": "fire.txt", "size": 17, "type": "text/plain", "inline": False,
+        "id": FIRE_ID, "name": "fire.txt", "size": 17, "type": "text/plain", "inline": False,
     }  # fmt: skip
-    assert "/api/attachments/13/fire.txt?expires=" in listed["url"]
+    assert f"/api/attachments/{FIRE_ID}/fire.txt?expires=" in listed["url"]
     response = client.get(path_of(listed["url"]))
     assert response.status_code == 200 and response.data == FIRE
     assert response.headers["Content-Type"] == "text/plain"
@@ -77,8 +82,8 @@ def test_reads_list_attachments_with_a_link_that_downloads_without_credentials(a
     assert response.headers["ETag"] == '"c-45gQE5FcVoy8Tc_k6YxHgraVexRtv4"'  # ost_file.signature
     assert client.get(path_of(listed["url"]), headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
     # The staff views and the lists carry the same attachments.
-    info = client.get("/api/scp/tickets/ticketInfo.json", headers=KEY, query_string={"ticketNumber": THIRD_TICKET})
-    assert info.get_json()["ticket"]["threads"][0]["attachments"][0]["id"] == 13
+    info = client.get("/api/scp/tickets/ticketInfo.json", headers=KEY, query_string={"ticketNumber": EXTRAS_TICKET})
+    assert info.get_json()["ticket"]["threads"][0]["attachments"][0]["id"] == FIRE_ID
     listing = client.get(
         "/api/scp/tickets/clientTickets.json", headers=KEY, query_string={"clientUserMail": "erin.extras@example.com"}
     )
@@ -96,7 +101,7 @@ def test_uploaded_files_download_byte_for_byte_including_several_chunks_and_rang
     }
     response = client.post(
         "/api/scp/tickets/reply.json", headers=KEY,
-        json={"ticketNumber": USER_TICKET, "staffUserName": "alice", "response": "Files attached.",
+        json={"ticketNumber": USER_TICKET, "staffUserName": AGENT, "response": "Files attached.",
               "attachments": [{n: data_url(m, d)} for n, (d, m) in sent.items()]},
     )  # fmt: skip
     assert response.status_code == 200, response.get_json()
@@ -143,8 +148,8 @@ def test_a_note_attachment_never_reaches_an_end_user(app):
 
 def test_another_users_token_and_links_do_not_open_a_file(app):
     client = app.test_client()
-    carol_file = attach_to_entry(app, 1, "statement.pdf", pdf("carol"), "application/pdf")
-    dave_file = attach_to_entry(app, 2, "order.pdf", pdf("dave"), "application/pdf")
+    carol_file = attach_to_entry(app, USER_ENTRY, "statement.pdf", pdf("carol"), "application/pdf")
+    dave_file = attach_to_entry(app, OTHER_ENTRY, "order.pdf", pdf("dave"), "application/pdf")
     dave = mint(client, user_id=OTHER_USER["id"])
     ticket = client.get(f"/api/tickets.json/{OTHER_TICKET}", headers=bearer(dave)).get_json()
     [dave_link] = [a["url"] for e in ticket["threads"] for a in e["attachments"] if a["id"] == dave_file]
@@ -165,7 +170,7 @@ def test_another_users_token_and_links_do_not_open_a_file(app):
 
 def test_expired_and_tampered_links_are_refused(app):
     client = app.test_client()
-    [listed] = entry_attachments(client, THIRD_TICKET)[3]
+    [listed] = entry_attachments(client, EXTRAS_TICKET)[FIRE_ENTRY]
     url = path_of(listed["url"])
     signature = url.split("signature=")[1]
     tampered = url.replace(signature, ("A" if signature[0] != "A" else "B") + signature[1:])
@@ -175,8 +180,8 @@ def test_expired_and_tampered_links_are_refused(app):
     with app.test_request_context():
         from osticket_bridge.api.attachments import link_signer
 
-        expires, old = link_signer().sign(13, now=time.time() - 2 * 3600 - 60)
-    expired = client.get(f"/api/attachments/13/fire.txt?expires={expires}&signature={old}")
+        expires, old = link_signer().sign(FIRE_ID, now=time.time() - 2 * 3600 - 60)
+    expired = client.get(f"/api/attachments/{FIRE_ID}/fire.txt?expires={expires}&signature={old}")
     assert expired.status_code == 403 and expired.get_json()["message"] == "the link has expired"
 
 
@@ -213,7 +218,7 @@ def test_inline_images_of_a_message_are_shown_through_their_links(app):
         ),
     ],
 )
-def test_files_the_message_field_refuses_write_nothing(app, fresh_reference_db, name, mime, data, status, rule):
+def test_files_the_message_field_refuses_write_nothing(app, fresh_sample_db, name, mime, data, status, rule):
     # The Ticket Details message field: PDFs and images only, 256 KiB each.
     db = app.extensions["osticket"]
     with db.engine.begin() as conn:
@@ -223,7 +228,7 @@ def test_files_the_message_field_refuses_write_nothing(app, fresh_reference_db, 
         )
     db.catalog.invalidate()
     client = app.test_client()
-    with diff_of(fresh_reference_db) as diff:
+    with diff_of(fresh_sample_db) as diff:
         response = client.put(
             f"/api/tickets.json/{USER_TICKET}", headers=KEY,
             json={"email": USER["email"], "message": "See attached.", "attachments": [{name: data_url(mime, data)}]},
@@ -239,7 +244,7 @@ def test_files_the_message_field_refuses_write_nothing(app, fresh_reference_db, 
     assert ok.status_code == 200, ok.get_json()
 
 
-def test_attachment_count_and_disabled_attachments_are_refused(app, fresh_reference_db):
+def test_attachment_count_and_disabled_attachments_are_refused(app, fresh_sample_db):
     db = app.extensions["osticket"]
     client = app.test_client()
     two = [{"a.pdf": data_url("application/pdf", pdf("a"))}, {"b.pdf": data_url("application/pdf", pdf("b"))}]
@@ -250,7 +255,7 @@ def test_attachment_count_and_disabled_attachments_are_refused(app, fresh_refere
         with db.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE ost_form_field SET configuration = %s WHERE name = 'message'", (config,))
         db.catalog.invalidate()
-        with diff_of(fresh_reference_db) as diff:
+        with diff_of(fresh_sample_db) as diff:
             response = client.put(
                 f"/api/tickets.json/{USER_TICKET}",
                 headers=KEY,
@@ -282,31 +287,33 @@ def test_names_lose_folders_and_control_characters(app):
     assert [a["name"] for a in response.get_json()["threads"][-1]["attachments"]] == ["report.pdf"]
 
 
-def test_files_outside_the_database_need_their_folder(app, fresh_reference_db, fresh_app, tmp_path):
+def test_files_outside_the_database_need_their_folder(app, fresh_sample_db, fresh_app, tmp_path):
     client = app.test_client()
-    [listed] = entry_attachments(client, THIRD_TICKET)[3]
-    key = rows(app, "SELECT `key` FROM ost_file WHERE id = 3")[0]["key"]
+    [listed] = entry_attachments(client, EXTRAS_TICKET)[FIRE_ENTRY]
+    [file] = rows(app, "SELECT f.id, f.`key` FROM ost_file f JOIN ost_attachment a ON a.file_id = f.id WHERE a.id = :a",
+                  a=FIRE_ID)  # fmt: skip
+    key = file["key"]
     db = app.extensions["osticket"]
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE ost_file SET bk = 'F' WHERE id = 3")
+        conn.exec_driver_sql("UPDATE ost_file SET bk = 'F' WHERE id = %s", (file["id"],))
     response = client.get(path_of(listed["url"]))
     assert response.status_code == 501
     assert "Filesystem storage plugin" in response.get_json()["message"]
     (tmp_path / key[0]).mkdir()
     (tmp_path / key[0] / key).write_bytes(FIRE)
-    with_root = fresh_app(fresh_reference_db, OSTICKET_TOKEN_SECRET=SECRET, OSTICKET_ATTACHMENT_ROOT=str(tmp_path))
+    with_root = fresh_app(fresh_sample_db, OSTICKET_TOKEN_SECRET=SECRET, OSTICKET_ATTACHMENT_ROOT=str(tmp_path))
     got = with_root.test_client().get(path_of(listed["url"]), headers={"Range": "bytes=6-"})
     assert (got.status_code, got.data) == (206, FIRE[6:])
     with db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE ost_file SET bk = 'S' WHERE id = 3")
+        conn.exec_driver_sql("UPDATE ost_file SET bk = 'S' WHERE id = %s", (file["id"],))
     s3 = client.get(path_of(listed["url"]))
     assert s3.status_code == 501 and "Amazon S3" in s3.get_json()["message"]
 
 
-def test_without_a_token_secret_links_are_plain_and_need_credentials(fresh_app, fresh_reference_db):
-    app = fresh_app(fresh_reference_db)
+def test_without_a_token_secret_links_are_plain_and_need_credentials(fresh_app, fresh_sample_db):
+    app = fresh_app(fresh_sample_db)
     client = app.test_client()
-    [listed] = entry_attachments(client, THIRD_TICKET)[3]
+    [listed] = entry_attachments(client, EXTRAS_TICKET)[FIRE_ENTRY]
     assert "?" not in listed["url"]
     assert client.get(path_of(listed["url"])).status_code == 401
     assert client.get(path_of(listed["url"]), headers=KEY).data == FIRE
@@ -333,7 +340,7 @@ def test_a_file_already_on_record_is_reused_not_stored_again(app):
     for name in ("invoice.pdf", "INVOICE.pdf", "copy.pdf"):
         response = client.post(
             "/api/scp/tickets/reply.json", headers=KEY,
-            json={"ticketNumber": USER_TICKET, "staffUserName": "alice", "response": f"Sending {name}",
+            json={"ticketNumber": USER_TICKET, "staffUserName": AGENT, "response": f"Sending {name}",
                   "attachments": [{name: data_url("application/pdf", pdf())}]},
         )  # fmt: skip
         assert response.status_code == 200, response.get_json()
