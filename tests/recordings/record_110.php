@@ -1,5 +1,6 @@
 <?php
-// Run by record_110.py inside the osTicket 1.10.4 peer kit: bin/ostphp record_110.php OP
+// Run by record_110.py inside the osTicket 1.10.4 peer kit (create_user by record_118.py in the 1.18.1 kit too):
+//   bin/ostphp record_110.php OP
 //   create_user:  an admin adds Frank (the 1.18 golden create_user's values) in the staff panel's
 //                 "Add User" dialog and registers his portal account (User::fromForm, User::register).
 //   add_collaborator, staff_reply_collab NUMBER: Dave Cc'd on the ticket; alice's reply mailing the collaborators.

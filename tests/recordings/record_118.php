@@ -9,8 +9,6 @@
 //   note NUMBER USERNAME TITLE BODY:    the agent's internal note (scp a=postnote).
 //   create_topic:                       an admin adds "Payment Failed" under topic 12 (scp/helptopics.php
 //                                       a=create: Topic::create + Topic::update with the admin form's fields).
-//   create_user:                        an admin adds Frank in the "Add User" dialog and registers his portal
-//                                       account (User::fromForm, User::register).
 require getenv('OST_ROOT') . '/../bin/bootstrap.php';
 $op = $argv[1];
 $GLOBALS['thisstaff'] = $thisstaff = Staff::lookup(array('username' => 'ostadmin'));
@@ -46,19 +44,6 @@ if ($op == 'assign') {
     $agent = as_agent($argv[3]);
     $entry = $ticket->postNote(array('title' => $argv[4], 'note' => $argv[5]), $errors, $agent);
     $out = array('entry_id' => $entry ? $entry->getId() : null);
-} elseif ($op == 'create_user') {
-    // The phone widget posts the number and the extension apart; they reach the field as "digitsXext".
-    $vars = array('email' => 'frank.fresh@example.com', 'name' => 'Frank Fresh',
-        'phone' => '5550102233X42', 'notes' => 'VIP customer; prefers email.');
-    $form = UserForm::getUserForm()->getForm($vars);
-    $user = User::fromForm($form);
-    if ($user) {
-        $account = $user->register(array('passwd1' => 'Fresh#Pass-2026', 'passwd2' => 'Fresh#Pass-2026',
-            'timezone' => 'Europe/Berlin', 'username' => 'frank', 'backend' => ''), $errors);
-        $out = array('user_id' => $user->getId(), 'account_id' => $account ? $account->getId() : null);
-    } else {
-        $errors['form'] = $form->errors();
-    }
 } elseif ($op == 'create_topic') {
     $vars = array('a' => 'create', 'topic' => 'Payment Failed', 'topic_pid' => 12, 'status' => 'active',
         'ispublic' => 1, 'dept_id' => 4, 'priority_id' => 3, 'sla_id' => 1, 'page_id' => 0, 'status_id' => 0,

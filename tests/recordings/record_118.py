@@ -133,7 +133,7 @@ SEQUENCE = {
     "close_ticket_by_staff": php("record_118.php", "set_status", B, "3", "ostadmin", "Closing: refund processed."),
     "reopen_ticket_by_staff": php("record_118.php", "set_status", B, "1", "ostadmin"),
     "create_topic": php("record_118.php", "create_topic"),
-    "create_user": php("record_118.php", "create_user"),
+    "create_user": php("record_110.php", "create_user"),  # the same classes and form in both releases
     "internal_note": php("record_118.php", "note", A, "dana", "Billing check", INTERNAL_NOTE),
     "close_ticket_extras_by_staff": php("record_118.php", "set_status", X, "3", "dana", "Closed after phone call."),
 }
