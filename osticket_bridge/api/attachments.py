@@ -11,9 +11,10 @@ from urllib.parse import quote, urlencode
 
 from flask import Response, current_app, request
 from flask_smorest import abort
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from ..osticket import files
+from ..osticket.errors import FieldError
 from ..osticket.threads import ENTRY_HIDDEN, PUBLIC_TYPES
 from ..osticket.tickets import sees_ticket
 from ..tokens import InvalidLink, LinkSigner
@@ -30,6 +31,11 @@ INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp
 FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 BLOCK = 64 * 1024  # read size of the Filesystem plugin's files
 _FS_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+MAX_FILES = 20  # per request, JSON and multipart file parts together
+ATTACHMENTS_DOC = (
+    '[{"name.pdf": "data:application/pdf;base64,..."}]; or send multipart/form-data (a browser\'s FormData) '
+    "with file parts under any field name"
+)
 
 
 class LinkParams(Params):
@@ -74,15 +80,28 @@ def linked_entry(entry):
     return entry
 
 
+def attachments_field():
+    """The JSON ``attachments`` parameter of every route that takes files."""
+    return fields.List(
+        fields.Dict(keys=fields.String(), values=fields.String(), metadata={"minProperties": 1, "maxProperties": 1}),
+        validate=validate.Length(max=MAX_FILES),
+        metadata={"description": ATTACHMENTS_DOC},
+    )
+
+
 def request_uploads(args):
     """Files sent with a write: the stock API's JSON ``attachments`` and, from a multipart/form-data body
-    (a browser's FormData), every file part whatever its field name."""
+    (a browser's FormData), every file part whatever its field name, a name repeated included
+    (``<input type="file" multiple>``). At most MAX_FILES in all; each file meets its field's rules later."""
     uploads = files.parse_uploads(args["attachments"]) if args.get("attachments") else []
-    for storage in request.files.values():
-        if storage.filename:
-            name = files.safe_name(storage.filename)
-            mime = (storage.mimetype or "application/octet-stream").lower()
-            uploads.append(files.Upload(name, mime, storage.read()))
+    for _, storage in request.files.items(multi=True):
+        data = storage.read()
+        if not storage.filename and not data:
+            continue  # a file input left empty: browsers send it as a part without a name or content
+        mime = (storage.mimetype or "application/octet-stream").lower()
+        uploads.append(files.Upload(files.safe_name(storage.filename), mime, data))
+    if len(uploads) > MAX_FILES:
+        raise FieldError("attachments", f"at most {MAX_FILES} files may be sent with one request")
     return uploads
 
 

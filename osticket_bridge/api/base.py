@@ -2,6 +2,7 @@
 
 import flask_smorest
 from flask import abort as flask_abort
+from flask_smorest import abort
 from marshmallow import EXCLUDE, Schema
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser
@@ -23,6 +24,7 @@ class MergedParser(FlaskParser):
     """
 
     def _merged(self, req, schema):
+        _no_stray_files(req, schema)
         merged = MultiDict(req.args)
         merged.update(req.form)
         try:
@@ -40,6 +42,18 @@ class MergedParser(FlaskParser):
 
     def load_json(self, req, schema):
         return self._merged(req, schema)
+
+
+def _no_stray_files(req, schema):
+    """A file part sent to a route without ``attachments`` is refused, never dropped without a word."""
+    sent = sorted({name for name, part in req.files.items(multi=True) if part.filename})
+    if sent and "attachments" not in schema.fields:
+        reason = ["this route takes no files"]
+        abort(
+            422,
+            message=f"this route takes no files (file parts: {', '.join(sent)})",
+            errors={"files": dict.fromkeys(sent, reason)},
+        )
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, pre_load, validate
 from ..osticket.create_ticket import NewTicket, create_ticket
 from ..osticket.create_topic import NewTopic, create_topic
 from ..osticket.create_user import create_user
-from .attachments import request_uploads
+from .attachments import attachments_field, request_uploads
 from .auth import authenticated, client_ip
 from .base import Blueprint, Params
 from .db import connection, database
@@ -47,11 +47,7 @@ class TicketCreateParams(UserParams):
     phone = fields.String(validate=validate.Length(max=64))
     notes = fields.String(validate=validate.Length(max=MAX_TEXT))
     ip = fields.String(validate=validate.Length(max=64), metadata={"description": "default: the caller's address"})
-    attachments = fields.List(
-        fields.Dict(),
-        validate=validate.Length(max=20),
-        metadata={"description": '[{"file.txt": "data:text/plain;base64,..."}]; or multipart/form-data file parts'},
-    )
+    attachments = attachments_field()
     alert = fields.Raw(metadata={"description": "false: no new-ticket alert to agents (API keys only; default true)"})
     autorespond = fields.Raw(
         metadata={"description": "false: no auto-response to the user (API keys only; default true)"}
