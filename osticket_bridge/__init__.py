@@ -62,9 +62,10 @@ def _register_api(app):
     from .api import db, docs, health, routes
     from .api.auth import API_KEY_SCHEME
     from .api.errors import Api
+    from .api.openapi import RequiredAlternatives
 
     db.init_app(app)
-    api = Api(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [RequiredAlternatives()]})
     api.spec.components.security_scheme(API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"})
     api.register_blueprint(health.blp)
     app.register_blueprint(docs.blp)

@@ -40,14 +40,18 @@ def _without_token():
 # endpoint -> (limit per client IP, message when exceeded, options). Failures-only limits count the 401 answers.
 # Ticket creation is limited for browsers (tokens) only: API keys are server to server, unlimited as in osTicket.
 RATE_LIMITS = {
-    "auth.token": ("300 per minute", "too many tokens requested from this address", {}),
-    "auth.login": ("10 per minute;50 per hour", "too many failed sign-ins from this address", {"deduct_when": _failed}),
-    "auth.guest": (
+    "auth.issue_token": ("300 per minute", "too many tokens requested from this address", {}),
+    "auth.log_in": (
+        "10 per minute;50 per hour",
+        "too many failed sign-ins from this address",
+        {"deduct_when": _failed},
+    ),
+    "auth.guest_token": (
         "10 per minute;50 per hour",
         "too many failed ticket lookups from this address",
         {"deduct_when": _failed},
     ),
-    "creates.post_ticket": (
+    "creates.create_ticket": (
         "10 per minute;100 per hour",
         "too many new tickets from this address",
         {"exempt_when": _without_token},

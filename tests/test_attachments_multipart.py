@@ -166,3 +166,14 @@ def test_a_route_that_takes_no_files_refuses_them(app, fresh_fixtures_db, method
         "files": {"attachments": ["this route takes no files"], "doc": ["this route takes no files"]}
     }
     assert diff == {}
+
+
+def test_a_file_whose_declared_type_is_not_a_media_type_downloads_as_octet_stream(app):
+    # Found by schemathesis: the download sent the declared type back as it was stored, a malformed Content-Type.
+    client = app.test_client()
+    odd = {"email": PRIYA["email"], "message": "Odd type.", "attachments": [{"odd.bin": "data:?????%,abc"}]}
+    response = client.put(f"/api/tickets.json/{TICKET}", headers=KEY, json=odd)
+    assert response.status_code == 200, response.get_json()
+    [attachment] = response.get_json()["threads"][-1]["attachments"]
+    download = client.get(attachment["url"].split("localhost", 1)[1])
+    assert (download.status_code, download.content_type, download.data) == (200, "application/octet-stream", b"abc")

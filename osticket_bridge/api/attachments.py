@@ -28,9 +28,15 @@ LINKS_EXTENSION = "osticket_attachment_links"
 LINKS_DISABLED = "signed links are disabled on this server (OSTICKET_TOKEN_SECRET is not set)"
 # Shown in the page (Content-Disposition: inline); anything else is a download. No SVG: it can carry script.
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
+# The download's media types for the OpenAPI document: the file's own (any; common ones named, */* the rest).
+FILE_CONTENT = {
+    mime: {"schema": {"type": "string", "format": "binary"}}
+    for mime in ("application/octet-stream", "application/pdf", "text/plain", *sorted(INLINE_TYPES), "*/*")
+}
 FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 BLOCK = 64 * 1024  # read size of the Filesystem plugin's files
 _FS_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")  # RFC 6838 names
 MAX_FILES = 20  # per request, JSON and multipart file parts together
 ATTACHMENTS_DOC = (
     '[{"name.pdf": "data:application/pdf;base64,..."}]; or send multipart/form-data (a browser\'s FormData) '
@@ -83,7 +89,11 @@ def linked_entry(entry):
 def attachments_field():
     """The JSON ``attachments`` parameter of every route that takes files."""
     return fields.List(
-        fields.Dict(keys=fields.String(), values=fields.String(), metadata={"minProperties": 1, "maxProperties": 1}),
+        fields.Dict(
+            keys=fields.String(),
+            values=fields.String(validate=validate.Regexp("^data:[^,]*,", error="not a data: URL")),
+            metadata={"minProperties": 1, "maxProperties": 1},
+        ),
         validate=validate.Length(max=MAX_FILES),
         metadata={"description": ATTACHMENTS_DOC},
     )
@@ -106,17 +116,24 @@ def request_uploads(args):
 
 
 @blp.route("/api/attachments/<int:attachment_id>/<string:name>")
-@blp.doc(security=[{}, {API_KEY_SCHEME: []}, {BEARER_SCHEME: []}])
+@blp.doc(
+    security=[{}, {API_KEY_SCHEME: []}, {BEARER_SCHEME: []}],
+    responses={
+        "200": {"description": "the file, with the media type it was stored with", "content": FILE_CONTENT},
+        "206": {"description": "Partial Content: the bytes a Range request asked for", "content": FILE_CONTENT},
+    },
+)
 @blp.arguments(LinkParams, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="*/*", description="the file, as stored")
-@blp.alt_response(206, description="Partial Content: the bytes a Range request asked for", success=True)
+@blp.response(200)
+@blp.alt_response(206, success=True)
+@blp.alt_response(304, description="Not Modified: the If-None-Match ETag is the file's", success=True)
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(416, description="Range Not Satisfiable")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @blp.alt_response(501, response="NOT_IMPLEMENTED")
-def download(args, attachment_id, name):
+def download_attachment(args, attachment_id, name):
     """The file, streamed: with ``expires`` and ``signature`` from a read's ``url`` (no credentials needed), or
     with an API key, or a token whose user sees the entry. Supports Range, ETag and If-None-Match."""
     max_age = 0
@@ -146,7 +163,9 @@ def download(args, attachment_id, name):
 
 def _send(db, found, max_age):
     size, etag = found["size"], found["signature"] or found["key"]
-    mime = (found["type"] or "application/octet-stream").lower()
+    mime = (found["type"] or "").lower()
+    if not _MEDIA_TYPE.match(mime):
+        mime = "application/octet-stream"  # the type the upload declared is not one (osTicket stores it as sent)
     response = Response(status=200, mimetype=None)
     response.set_etag(etag)
     response.headers["Accept-Ranges"] = "bytes"

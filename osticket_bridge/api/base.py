@@ -3,10 +3,16 @@
 import flask_smorest
 from flask import abort as flask_abort
 from flask_smorest import abort
-from marshmallow import EXCLUDE, Schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
+
+from ..osticket.emails import MAX_LENGTH, is_email
+from .openapi import operation_doc
+
+TICKET_NUMBER_MAX = 20  # ost_ticket.number
+NUMBER_RULE = f"<string(maxlength={TICKET_NUMBER_MAX}):number>"  # a ticket number in a route's path
 
 
 class Params(Schema):
@@ -44,6 +50,17 @@ class MergedParser(FlaskParser):
         return self._merged(req, schema)
 
 
+def _valid_email(value):
+    if not is_email(value.strip()):
+        raise ValidationError("a valid e-mail address is required")
+
+
+def email_field(**kwargs):
+    """An e-mail address as osTicket accepts one (documented as format email)."""
+    metadata = {"format": "email", **kwargs.pop("metadata", {})}
+    return fields.String(validate=[validate.Length(min=1, max=MAX_LENGTH), _valid_email], metadata=metadata, **kwargs)
+
+
 def _no_stray_files(req, schema):
     """A file part sent to a route without ``attachments`` is refused, never dropped without a word."""
     sent = sorted({name for name, part in req.files.items(multi=True) if part.filename})
@@ -58,3 +75,13 @@ def _no_stray_files(req, schema):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = MergedParser()
+
+    def route(self, rule, **options):
+        """Also document the view's operationId (its name in camelCase) and its links (links.py)."""
+        register = super().route(rule, **options)
+
+        def decorator(func):
+            register(self.doc(**operation_doc(func.__name__))(func))
+            return func
+
+        return decorator

@@ -5,18 +5,21 @@ Refusals answer with the one JSON error shape: 403 banned address, 409 duplicate
 long for one thread entry, 422 invalid input (``errors`` names the parameter), 503 no ticket number in time.
 """
 
-import ipaddress
+from zoneinfo import available_timezones
 
 from flask import g, request
 from flask_smorest import abort
 from marshmallow import Schema, fields, pre_load, validate
 
-from ..osticket.create_ticket import NewTicket, create_ticket
-from ..osticket.create_topic import NewTopic, create_topic
-from ..osticket.create_user import create_user
+from ..osticket.create_ticket import NewTicket
+from ..osticket.create_ticket import create_ticket as write_ticket
+from ..osticket.create_topic import MIN_NAME, NewTopic
+from ..osticket.create_topic import create_topic as write_topic
+from ..osticket.create_user import MIN_PASSWORD
+from ..osticket.create_user import create_user as write_user
 from .attachments import attachments_field, request_uploads
 from .auth import authenticated, client_ip
-from .base import Blueprint, Params
+from .base import Blueprint, Params, email_field
 from .db import connection, database
 from .errors import refusals
 from .schemas import TicketSchema, Timestamp
@@ -25,6 +28,7 @@ from .writes import write
 
 blp = Blueprint("creates", __name__, description="Create a ticket, a user with a portal account, a help topic")
 
+TIME_ZONES = sorted(available_timezones())
 MAX_TEXT = 1_000_000  # the request body limit applies first; the domain checks what the columns hold
 
 
@@ -46,7 +50,9 @@ class TicketCreateParams(UserParams):
     priority = fields.Integer(validate=validate.Range(min=1), metadata={"description": "same as priorityId"})
     phone = fields.String(validate=validate.Length(max=64))
     notes = fields.String(validate=validate.Length(max=MAX_TEXT))
-    ip = fields.String(validate=validate.Length(max=64), metadata={"description": "default: the caller's address"})
+    ip = fields.IP(
+        metadata={"description": "default: the caller's address", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
+    )
     attachments = attachments_field()
     alert = fields.Raw(metadata={"description": "false: no new-ticket alert to agents (API keys only; default true)"})
     autorespond = fields.Raw(
@@ -55,12 +61,15 @@ class TicketCreateParams(UserParams):
 
 
 class UserCreateParams(Params):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    email = email_field(required=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    password = fields.String(required=True, validate=validate.Length(max=1000), metadata={"description": ">= 6"})
+    password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=1000))
     phone = fields.String(validate=validate.Length(max=64), metadata={"example": "4254441212X123"})
     notes = fields.String(validate=validate.Length(max=MAX_TEXT))
-    timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "America/Los_Angeles"})
+    timezone = fields.String(
+        validate=validate.OneOf(TIME_ZONES, error="not a time zone name such as Europe/Berlin"),
+        metadata={"example": "America/Los_Angeles"},
+    )
     username = fields.String(validate=validate.Length(max=64))
 
 
@@ -72,7 +81,9 @@ class CreatedUserSchema(Schema):
 
 
 class TopicCreateParams(Params):
-    topic = fields.String(required=True, validate=validate.Length(min=1, max=10_000), metadata={"description": "name"})
+    topic = fields.String(
+        required=True, validate=validate.Length(min=MIN_NAME, max=10_000), metadata={"description": "name"}
+    )
     topic_pid = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={"description": "parent"})
     dept_id = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={"description": "0: default"})
     priority_id = fields.Integer(load_default=0, validate=validate.Range(min=0))
@@ -138,15 +149,6 @@ def _form_values(schema, args):
     return values
 
 
-def _ip(args):
-    if "ip" not in args:
-        return client_ip()
-    try:
-        return str(ipaddress.ip_address(args["ip"].strip()))
-    except ValueError:
-        abort(422, message="ip: not an IP address", errors={"json": {"ip": ["not an IP address"]}})
-
-
 @blp.route("/api/tickets.json", methods=["POST"])
 @authenticated(blp, tokens=True, create=True)
 @write(blp)
@@ -159,7 +161,7 @@ def _ip(args):
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
 @refusals
-def post_ticket(args):
+def create_ticket(args):
     """Create a ticket for ``user_id`` or ``email`` (``name`` creates the user for a new address), as the stock
     API does; an end-user token creates it for its own user. Returns the ticket object."""
     user_id, email = args.get("user_id"), args.get("email")
@@ -177,14 +179,14 @@ def post_ticket(args):
         topic_id=args.get("topicId"),
         priority_id=priority,
         message_format=args["format"],
-        ip=_ip(args),
+        ip=str(args["ip"]) if "ip" in args else client_ip(),
         attachments=request_uploads(args),
         fields=_form_values(TicketCreateParams, args),
         # An end user's token cannot silence the mails the portal would send.
         autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),
         alert=g.caller.is_end_user or _php_bool(args.get("alert", True)),
     )
-    return create_ticket(database(), connection(), new)
+    return write_ticket(database(), connection(), new)
 
 
 def _php_bool(value):
@@ -202,9 +204,9 @@ def _php_bool(value):
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @refusals
-def post_user(args):
+def create_user(args):
     """Create a user with a confirmed client-portal account (bcrypt password, time zone, optional username)."""
-    return create_user(
+    return write_user(
         database(),
         connection(),
         email=args["email"],
@@ -226,6 +228,6 @@ def post_user(args):
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 @refusals
-def post_topic(args):
+def create_topic(args):
     """Create a help topic (name of 5+ characters, unique under its parent, an active department)."""
-    return create_topic(database(), connection(), NewTopic(**args))
+    return write_topic(database(), connection(), NewTopic(**args))

@@ -1,5 +1,6 @@
 """Public ticket reads: a user's tickets and one ticket, as the user sees them in osTicket's client portal."""
 
+import re
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ from marshmallow import ValidationError, fields, validate
 from ..osticket.tickets import Page, user_tickets
 from .attachments import linked_entry
 from .auth import authenticated
-from .base import Blueprint, Params
+from .base import NUMBER_RULE, Blueprint, Params
 from .db import connection, database
 from .schemas import TicketSchema
 from .scope import UserParams, acting_user, guest_ticket, ticket_or_404
@@ -24,17 +25,22 @@ blp = Blueprint(
 )
 
 
-class LocalTime(fields.Field):
+class LocalTime(fields.String):
     """A DB-local time: "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS" or a date "YYYY-MM-DD" (midnight)."""
 
+    PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([ T]([01][0-9]|2[0-3])(:[0-5][0-9]){2})?$"
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"pattern": self.PATTERN, **kwargs.pop("metadata", {})}, **kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            parsed = datetime.fromisoformat(str(value).strip())
+            if not re.match(self.PATTERN, text.strip()):
+                raise ValueError
+            return datetime.fromisoformat(text.strip())
         except ValueError:
             raise ValidationError("expected YYYY-MM-DD HH:MM:SS or YYYY-MM-DD") from None
-        if parsed.tzinfo is not None:
-            raise ValidationError("give the time in the help desk's database time, without a zone")
-        return parsed
 
 
 class ListParams(Params):
@@ -101,7 +107,7 @@ def list_user_tickets(args):
     return jsonify(as_dumped(tickets)), 200, list_headers(page, total)
 
 
-@blp.route("/api/tickets.json/<string:number>")
+@blp.route(f"/api/tickets.json/{NUMBER_RULE}")
 @authenticated(blp, tokens=True)
 @blp.arguments(UserParams, location="query")
 @blp.response(200, TicketSchema)
@@ -111,7 +117,7 @@ def get_ticket(args, number):
     return _public_ticket(args, number)
 
 
-@blp.route("/api/tickets/<string:number>")
+@blp.route(f"/api/tickets/{NUMBER_RULE}")
 @authenticated(blp, tokens=True)
 @blp.arguments(UserParams, location="query")
 @blp.response(200, TicketSchema)

@@ -10,7 +10,7 @@ from marshmallow import Schema, fields, pre_load, validate
 from ..osticket import replies, ticket_status
 from .attachments import attachments_field, request_uploads
 from .auth import authenticated, client_ip
-from .base import Blueprint, Params
+from .base import NUMBER_RULE, Blueprint, Params
 from .db import connection, database
 from .errors import refusals
 from .schemas import TicketSchema
@@ -85,7 +85,7 @@ class ReplyEnvelopeSchema(Schema):
     status_msg = fields.String(metadata={"example": "reply posted successfully"})
 
 
-@blp.route("/api/tickets.json/<string:number>", methods=["PUT"])
+@blp.route(f"/api/tickets.json/{NUMBER_RULE}", methods=["PUT"])
 @authenticated(blp, tokens=True)
 @write(blp)
 @blp.arguments(MessageParams, location="json")
@@ -112,7 +112,7 @@ def post_message(args, number):
     return ticket_or_404(number, viewer=user)
 
 
-@blp.route("/api/tickets.json/<string:number>", methods=["DELETE"])
+@blp.route(f"/api/tickets.json/{NUMBER_RULE}", methods=["DELETE"])
 @authenticated(blp, tokens=True)
 @write(blp)
 @blp.arguments(CloseParams, location="query")
@@ -128,7 +128,7 @@ def close_ticket(args, number):
     return ticket_or_404(number, viewer=user)
 
 
-@blp.route("/api/tickets.json/<string:number>", methods=["POST"])
+@blp.route(f"/api/tickets.json/{NUMBER_RULE}", methods=["POST"])
 @authenticated(blp, tokens=True)
 @write(blp)
 @blp.arguments(UserParams, location="json")
