@@ -22,7 +22,7 @@ from schemathesis.engine import Status, events, from_schema
 from security_helpers import DEMO_KEY, PRIYA, SECRET
 
 from osticket_bridge import fixtures
-from osticket_bridge.api.auth import TOKENS_EXTENSION
+from osticket_bridge.api.auth.callers import BEARER_SCHEME, TOKENS_EXTENSION
 
 SEED = 21
 MAX_EXAMPLES = 15  # per operation and mode in the fuzzing phase
@@ -255,7 +255,7 @@ def test_schemathesis_finds_no_server_error_and_only_documented_answers(fuzz_app
     started = time.monotonic()
     seen, failures = run_engine(fuzz_app, {"ApiKey": {"api_key": DEMO_KEY}}, stateful=True)
     token, _ = fuzz_app.extensions[TOKENS_EXTENSION].issue(PRIYA["id"], can_create_tickets=True)
-    takes_token = lambda ctx: any("Bearer" in s for s in (ctx.operation.definition.raw.get("security") or []))  # noqa: E731
+    takes_token = lambda ctx: any(BEARER_SCHEME in s for s in (ctx.operation.definition.raw.get("security") or []))  # noqa: E731
     with_token, token_failures = run_engine(
         fuzz_app, {"Bearer": {"bearer": token}}, stateful=False, include=takes_token
     )

@@ -8,7 +8,8 @@ from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
-from ..osticket.emails import MAX_LENGTH, is_email
+from ..osticket.people.emails import MAX_LENGTH, is_email
+from .errors import refusals
 from .openapi import operation_doc
 
 TICKET_NUMBER_MAX = 20  # ost_ticket.number
@@ -73,15 +74,42 @@ def _no_stray_files(req, schema):
         )
 
 
+# The error answers a route may give, each in the API's {"code", "status", "message"} shape (errors.py).
+ERROR_RESPONSES = {
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    422: "UNPROCESSABLE_ENTITY",
+    429: "TOO_MANY_REQUESTS",
+    501: "NOT_IMPLEMENTED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = MergedParser()
 
     def route(self, rule, **options):
-        """Also document the view's operationId (its name in camelCase) and its links (links.py)."""
+        """Also document the view's operationId (its name in camelCase) and its links (openapi.py)."""
         register = super().route(rule, **options)
 
         def decorator(func):
             register(self.doc(**operation_doc(func.__name__))(func))
             return func
+
+        return decorator
+
+    def refuses(self, *statuses):
+        """``@blp.refuses(404, 409)``, the one way a route declares its refusals: the OpenAPI document lists each
+        status with the error shape, and the domain's refusals raised in the view are answered with theirs
+        (errors.refusals: NotFound 404, Conflict 409...). 401 and 503 come with ``authenticated``."""
+
+        def decorator(view):
+            documented = refusals(view)
+            for status in reversed(statuses):
+                documented = self.alt_response(status, response=ERROR_RESPONSES[status])(documented)
+            return documented
 
         return decorator
