@@ -118,14 +118,11 @@ def request_uploads(args):
 @blp.route("/api/attachments/<int:attachment_id>/<string:name>")
 @blp.doc(
     security=[{}, {API_KEY_SCHEME: []}, {BEARER_SCHEME: []}],
-    responses={
-        "200": {"description": "the file, with the media type it was stored with", "content": FILE_CONTENT},
-        "206": {"description": "Partial Content: the bytes a Range request asked for", "content": FILE_CONTENT},
-    },
+    responses={200: {"content": FILE_CONTENT}, 206: {"content": FILE_CONTENT}},
 )
 @blp.arguments(LinkParams, location="query")
-@blp.response(200)
-@blp.alt_response(206, success=True)
+@blp.response(200, description="the file, with the media type it was stored with")
+@blp.alt_response(206, description="Partial Content: the bytes a Range request asked for", success=True)
 @blp.alt_response(304, description="Not Modified: the If-None-Match ETag is the file's", success=True)
 @blp.alt_response(416, description="Range Not Satisfiable")
 @blp.refuses(401, 403, 404, 422, 501)

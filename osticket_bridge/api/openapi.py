@@ -75,14 +75,32 @@ def operation_doc(view_name):
     """What the OpenAPI document says of a view beyond its decorators: its operationId and its links."""
     name = operation_id(view_name)
     links = LINKS.get(name, {})
-    return {"operationId": name, **({"responses": {s: {"links": v} for s, v in links.items()}} if links else {})}
+    # int statuses, as @blp.response keys them: a "201" would stand beside 201 and replace it in the JSON
+    return {"operationId": name, **({"responses": {int(s): {"links": v} for s, v in links.items()}} if links else {})}
 
 
 class RequiredAlternatives(BasePlugin):
-    """A schema's ``ANY_OF_REQUIRED`` (names of which one at least is needed) as JSON Schema's ``anyOf``."""
+    """A schema's ``ANY_OF_REQUIRED`` (names of which one at least is needed) as ``anyOf`` its variants.
+
+    ``TicketCreateParams`` becomes ``anyOf`` ``TicketCreateParamsWithEmail`` and ``...WithUserId``, each the
+    fields (``TicketCreateParamsFields``) with one of them required: generators (openapi-python-client) make that
+    a union of typed models, where an ``anyOf`` of bare ``required`` lists beside the properties loses the type.
+    """
+
+    def init_spec(self, spec):
+        super().init_spec(spec)
+        self.spec = spec
 
     def schema_helper(self, name, definition, **kwargs):
         alternatives = getattr(kwargs.get("schema"), "ANY_OF_REQUIRED", ())
-        if alternatives:
-            return {"anyOf": [{"required": [field]} for field in alternatives]}
-        return None
+        if not alternatives:
+            return None
+        self.spec.components.schema(f"{name}Fields", component=dict(definition))
+        fields = {"$ref": f"#/components/schemas/{name}Fields"}
+        variants = []
+        for field in alternatives:
+            variant = f"{name}With{operation_id(field)[:1].upper()}{operation_id(field)[1:]}"
+            self.spec.components.schema(variant, component={"allOf": [fields, {"type": "object", "required": [field]}]})
+            variants.append({"$ref": f"#/components/schemas/{variant}"})
+        definition.clear()  # the component is the choice between its variants (apispec builds on this dict)
+        return {"anyOf": variants}

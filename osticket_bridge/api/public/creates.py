@@ -27,7 +27,20 @@ from ..writes import write
 
 blp = Blueprint("creates", __name__, description="Create a ticket, a user with a portal account, a help topic")
 
-TIME_ZONES = sorted(available_timezones())
+# PHP's DateTimeZone::listIdentifiers(), which osTicket's time zone choices come from: UTC and Area/Location names.
+ZONE_AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+TIME_ZONES = sorted(z for z in available_timezones() if z.split("/", 1)[0] in ZONE_AREAS and "/" in z) + ["UTC"]
 MAX_TEXT = 1_000_000  # the request body limit applies first; the domain checks what the columns hold
 
 
