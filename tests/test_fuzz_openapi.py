@@ -34,12 +34,24 @@ UNAUTHENTICATED = {"/healthz", "/readyz", "/api/auth/login", "/api/auth/guest"}
 REAL = {
     "number": ("482915", "731604", "265378", "918273", "350628"),
     "email": ("priya.raman@example.net", "tomas.ibarra@example.org", "lena.fischer@example.com"),
-    "user_id": (1, 2, 3),
     "staffUserName": ("dana", "eve"),
-    "topicId": (1, 2, 10, 11, 12, 13),
 }
 REAL["ticketNumber"] = REAL["ticket_number"] = REAL["number"]
 REAL["clientUserMail"] = REAL["email"]
+# Ids that must name a row for a create to go through: always a real one (a generated id names no row).
+IDS = {
+    "user_id": (1, 2, 3),
+    "topicId": (1, 2, 10, 11, 12, 13),
+    "topic_pid": (0, 1, 10),
+    "priorityId": (1, 2, 3, 4),
+    "priority_id": (0, 1, 2, 3, 4),
+    "dept_id": (0, 1, 2, 3, 4),
+    "sla_id": (0, 1),
+    "staff_id": (0, 1, 2, 3),
+    "team_id": (0, 1),
+    "status_id": (0, 1),
+}
+IDS["priority"] = IDS["priorityId"]
 USER_NOT_NAMED = ("email", "user_id")  # a public route's user: a query string cannot say one of them is required
 
 
@@ -173,7 +185,7 @@ KEYS = itertools.count()  # unique values: Idempotency-Keys, new users' addresse
 
 
 def with_real_values(context, values):
-    """Half of the generated values of a parameter the fixtures have rows for are real ones."""
+    """Half of the generated values of a parameter the fixtures have rows for are real ones; ids always are."""
     if not isinstance(values, dict):
         return st.just(values)
     names = [name for name in values if name in REAL]
@@ -187,6 +199,10 @@ def with_real_values(context, values):
     if USER_NOT_NAMED[0] in parameters and not any(name in values for name in USER_NOT_NAMED):
         # The user an API key call must name, which a query string's parameters cannot declare (one of two).
         strategy = st.sampled_from(REAL["email"]).map(lambda email: {**values, "email": email})
+    for name in (name for name in values if name in IDS):
+        strategy = strategy.flatmap(
+            lambda current, name=name: st.sampled_from(IDS[name]).map(lambda new: {**current, name: new})
+        )
     for name in names:
         real = st.sampled_from(REAL[name]).map(lambda value, name=name: {name: value})
         strategy = strategy.flatmap(

@@ -8,6 +8,7 @@ from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
+from ..osticket.catalog.forms import LINE_PATTERN, LINE_RULE
 from ..osticket.people.emails import MAX_LENGTH, is_email
 from .errors import refusals
 from .openapi import operation_doc
@@ -60,6 +61,13 @@ def email_field(**kwargs):
     """An e-mail address as osTicket accepts one (documented as format email)."""
     metadata = {"format": "email", **kwargs.pop("metadata", {})}
     return fields.String(validate=[validate.Length(min=1, max=MAX_LENGTH), _valid_email], metadata=metadata, **kwargs)
+
+
+def line_field(max_length, min_length=1, **kwargs):
+    """A one-line text osTicket's forms take: ``min_length`` to ``max_length`` characters, not starting like a
+    formula (forms.check_line, which the domain applies again to the cleaned value)."""
+    checks = [validate.Length(min=min_length, max=max_length), validate.Regexp(LINE_PATTERN, error=LINE_RULE)]
+    return fields.String(validate=checks, **kwargs)
 
 
 def _no_stray_files(req, schema):

@@ -19,7 +19,7 @@ from ...osticket.tickets.create import NewTicket
 from ...osticket.tickets.create import create_ticket as write_ticket
 from ..attachments import attachments_field, request_uploads
 from ..auth.callers import authenticated, client_ip
-from ..base import Blueprint, Params, email_field
+from ..base import Blueprint, Params, email_field, line_field
 from ..db import connection, database
 from ..schemas import TicketSchema, Timestamp
 from ..scope import UserParams, acting_user
@@ -46,7 +46,7 @@ MAX_TEXT = 1_000_000  # the request body limit applies first; the domain checks 
 
 class TicketCreateParams(UserParams):
     name = fields.String(validate=validate.Length(max=1000), metadata={"description": "creates the user if new"})
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    subject = line_field(required=True, max_length=10_000)
     message = fields.String(
         required=True,
         validate=validate.Length(min=1, max=MAX_TEXT),
@@ -74,7 +74,7 @@ class TicketCreateParams(UserParams):
 
 class UserCreateParams(Params):
     email = email_field(required=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    name = line_field(required=True, max_length=1000)
     password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=1000))
     phone = fields.String(validate=validate.Length(max=64), metadata={"example": "4254441212X123"})
     notes = fields.String(validate=validate.Length(max=MAX_TEXT))
@@ -93,9 +93,7 @@ class CreatedUserSchema(Schema):
 
 
 class TopicCreateParams(Params):
-    topic = fields.String(
-        required=True, validate=validate.Length(min=MIN_NAME, max=10_000), metadata={"description": "name"}
-    )
+    topic = line_field(min_length=MIN_NAME, max_length=10_000, required=True, metadata={"description": "name"})
     topic_pid = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={"description": "parent"})
     dept_id = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={"description": "0: default"})
     priority_id = fields.Integer(load_default=0, validate=validate.Range(min=0))

@@ -25,6 +25,9 @@ blp = Blueprint(
 )
 
 
+MAX_OFFSET = 2**31 - 1  # a bigger number is no row and no longer an SQL LIMIT the server takes
+
+
 class LocalTime(fields.String):
     """A DB-local time: "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS" or a date "YYYY-MM-DD" (midnight)."""
 
@@ -45,7 +48,7 @@ class LocalTime(fields.String):
 
 class ListParams(Params):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_OFFSET))
     status = fields.String(validate=validate.OneOf(("open", "closed")))
     updated_since = LocalTime(metadata={"example": "2026-01-31 00:00:00"})
 
