@@ -11,6 +11,7 @@ from security_helpers import DEMO_KEY, PRIYA, PRIYA_TICKETS, SECRET
 from update_helpers import diff_of
 
 from osticket_bridge.api.attachments import MAX_FILES
+from osticket_bridge.osticket.catalog.cache import catalog_cache
 
 KEY = {"X-API-Key": DEMO_KEY}
 TICKET = PRIYA_TICKETS[0]
@@ -105,7 +106,7 @@ def set_message_field(app, configuration):
     db = app.extensions["osticket"]
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE ost_form_field SET configuration = %s WHERE name = 'message'", (configuration,))
-    db.catalog.invalidate()
+    catalog_cache(db).invalidate()
 
 
 @pytest.mark.parametrize(
