@@ -30,7 +30,7 @@ def create_app(config=None):
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
-    logs.configure_logging(settings["OSTICKET_LOG_LEVEL"])
+    logs.configure_logging(settings["OSTICKET_LOG_LEVEL"], settings["OSTICKET_LOG_FORMAT"])
     problem = database_url_problem(settings["OSTICKET_DB_URL"])
     if problem:
         raise RuntimeError(problem)
@@ -59,11 +59,12 @@ def create_app(config=None):
 
 
 def _register_api(app):
-    from .api import db, docs, health, routes
+    from .api import db, docs, health, metrics, routes
     from .api.auth import API_KEY_SCHEME
     from .api.errors import Api
 
     db.init_app(app)
+    metrics.init_app(app)
     api = Api(app)
     api.spec.components.security_scheme(API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"})
     api.register_blueprint(health.blp)

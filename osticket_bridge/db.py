@@ -13,6 +13,7 @@ from sqlalchemy.exc import DisconnectionError, InvalidatePoolError, SQLAlchemyEr
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
+from . import metrics
 from .osticket.errors import Unavailable
 
 log = logging.getLogger(__name__)
@@ -205,7 +206,8 @@ def _session_settings(statement_seconds):
     return set_session
 
 
-def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, **options):
+def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, target=None, **options):
+    """An engine with the bridge's session settings; ``target`` ("primary", a replica's name) reports it to metrics."""
     url = make_url(url)
     if url.drivername == "mysql":
         url = url.set(drivername="mysql+pymysql")
@@ -227,7 +229,16 @@ def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, 
     event.listen(engine, "connect", _session_settings(timeouts.statement))
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", _ping_when_idle)
+    if target:
+        _report(engine, target, pool_size)
     return engine
+
+
+def _report(engine, target, pool_size):
+    metrics.pool_size(target, pool_size)
+    event.listen(engine, "before_cursor_execute", lambda *_: metrics.round_trip(target))
+    event.listen(engine, "checkout", lambda *_: metrics.pool_checkout(target, 1))
+    event.listen(engine, "checkin", lambda *_: metrics.pool_checkout(target, -1))
 
 
 def _note_checkin(_dbapi_connection, record):
@@ -259,7 +270,7 @@ class Database:
         self.url = make_url(url)
         self.prefix = prefix
         self._pool = (pool_size, pool_recycle, timeouts)
-        self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
+        self.engine = make_engine(url, pool_size, pool_recycle, timeouts, target="primary")
         self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
         self._tables = None
         self._ready = False
@@ -328,7 +339,10 @@ class Database:
         pool_size, pool_recycle, timeouts = self._pool
         if pool_recycle >= wait_timeout:
             # Connections must be recycled before the server drops them; ones in use finish on the old pool.
-            old, self.engine = self.engine, make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts)
+            old, self.engine = (
+                self.engine,
+                make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts, target="primary"),
+            )
             old.dispose(close=False)
         self.release = release
         self._tables = Tables(metadata, self.prefix)

@@ -1,0 +1,109 @@
+"""GET /metrics: who may read it, what it counts, and its sum over gunicorn's workers (multiprocess mode)."""
+
+import http.client
+import json
+import logging
+
+import pytest
+from faults import DEMO_KEY, Gunicorn, call, new_ticket, private_database
+from prometheus_client.parser import text_string_to_metric_families
+
+from osticket_bridge import logs
+
+P = "osticket_bridge_"
+
+
+def samples(text):
+    """{(name, frozenset(labels)): value} of a scrape."""
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def value(scrape, name, **labels):
+    return scrape.get((P + name, frozenset(labels.items())), 0.0)
+
+
+def scrape(client, **headers):
+    response = client.get("/metrics", headers=headers)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.content_type.startswith("text/plain")
+    return samples(response.get_data(as_text=True))
+
+
+def test_metrics_need_an_api_key_or_an_allowed_address(fresh_app, fresh_fixtures_db):
+    client = fresh_app(fresh_fixtures_db).test_client()
+    refused = client.get("/metrics")
+    assert refused.status_code == 401 and refused.json["message"]
+    assert client.get("/metrics", headers={"X-API-Key": "0" * 32}).status_code == 401
+    assert client.get("/metrics", headers=DEMO_KEY).status_code == 200
+    allowed = fresh_app(fresh_fixtures_db, OSTICKET_METRICS_ALLOW="10.0.0.0/8, 127.0.0.1").test_client()
+    assert allowed.get("/metrics").status_code == 200
+    assert allowed.get("/metrics", environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 401
+
+
+def test_requests_round_trips_and_number_lock_are_counted(fresh_app, fresh_fixtures_db):
+    client = fresh_app(fresh_fixtures_db).test_client()
+    before = scrape(client, **DEMO_KEY)
+    assert client.get("/api/topics.json", headers=DEMO_KEY).status_code == 200
+    assert client.get("/api/tickets.json/nosuch", headers=DEMO_KEY).status_code == 404
+    created = client.post("/api/tickets.json", json=new_ticket("metrics"), headers=DEMO_KEY)
+    assert created.status_code == 201, created.json
+    after = scrape(client, **DEMO_KEY)
+
+    def grew(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert grew("requests_total", route="/api/topics.json", method="GET", status="200") == 1
+    assert grew("requests_total", route="/api/tickets.json/<string:number>", method="GET", status="404") == 1
+    assert grew("requests_total", route="/api/tickets.json", method="POST", status="201") == 1
+    assert grew("request_seconds_count", route="/api/tickets.json", method="POST") == 1
+    assert grew("db_round_trips_total", target="primary") >= 10  # a create alone is 16 statements
+    assert grew("number_lock_wait_seconds_count") == 1
+    assert value(after, "db_pool_size", target="primary") == 5
+
+
+def test_a_503_is_counted_by_its_cause(fresh_app):
+    app = fresh_app("mysql+pymysql://root@127.0.0.1:1/none", OSTICKET_METRICS_ALLOW="127.0.0.1")
+    client = app.test_client()
+    before = value(scrape(client), "unavailable_total", cause="unreachable")
+    assert client.get("/api/topics.json", headers=DEMO_KEY).status_code == 503
+    assert value(scrape(client), "unavailable_total", cause="unreachable") == before + 1
+
+
+def test_logs_as_json_lines_carry_the_request_id(capsys):
+    logs.configure_logging("INFO", "json")
+    try:
+        logging.getLogger("osticket_bridge.test").info("hello %s", "there", extra={"request_id": "abc123"})
+        line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    finally:
+        logs.configure_logging("INFO")
+    assert line["message"] == "hello there" and line["request_id"] == "abc123" and line["level"] == "INFO"
+    with pytest.raises(ValueError, match="OSTICKET_LOG_FORMAT"):
+        logs.configure_logging("INFO", "xml")
+
+
+def test_gunicorn_workers_add_up_in_one_scrape():
+    with private_database() as (_server, db_url):
+        server = Gunicorn(db_url, workers=2).wait_serving()
+        try:
+            for _ in range(20):  # new connections: gunicorn spreads them over both workers
+                assert call(server.port, "GET", "/api/topics.json", headers=DEMO_KEY)[0] == 200
+            status, _, _ = call(server.port, "GET", "/metrics", headers=DEMO_KEY)
+            assert status == 200
+            scrapes = [_raw_scrape(server.port) for _ in range(4)]
+        finally:
+            server.stop()
+    for text in scrapes:  # whichever worker answers, it reports both workers' requests
+        assert value(samples(text), "requests_total", route="/api/topics.json", method="GET", status="200") == 20
+
+
+def _raw_scrape(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", "/metrics", headers=DEMO_KEY)
+        return conn.getresponse().read().decode()
+    finally:
+        conn.close()
