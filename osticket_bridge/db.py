@@ -282,6 +282,7 @@ class Database:
 
         self.catalog = CatalogCache(self)
         self._statements = {}
+        self.replicas = None  # replicas.Replicas when OSTICKET_DB_REPLICA_URL names any
         try:
             self.load()
         except Unavailable as exc:
@@ -372,6 +373,8 @@ class Database:
     def dispose(self):
         self.engine.dispose()
         self._probe.dispose()
+        if self.replicas is not None:
+            self.replicas.dispose()
 
 
 def _safe(url):
