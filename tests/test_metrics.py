@@ -3,9 +3,12 @@
 import http.client
 import json
 import logging
+import os
+import re
 
 import pytest
 from faults import DEMO_KEY, Gunicorn, call, new_ticket, private_database
+from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from osticket_bridge import logs
@@ -107,3 +110,22 @@ def _raw_scrape(port):
         return conn.getresponse().read().decode()
     finally:
         conn.close()
+
+
+def test_the_grafana_dashboard_names_only_metrics_the_bridge_exports():
+    with open(os.path.join(os.path.dirname(__file__), "..", "docs", "grafana-dashboard.json")) as f:
+        dashboard = json.load(f)
+    exported = {
+        sample
+        for family in REGISTRY.collect()
+        if family.name.startswith(P)
+        for sample in (family.name, family.name + "_total", family.name + "_bucket")
+    }
+    named = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\bosticket_bridge_\w+", target["expr"])
+    }
+    assert len(dashboard["panels"]) >= 10 and named
+    assert named <= exported, named - exported
