@@ -6,11 +6,16 @@ equal to sync workers in throughput (2 workers x 4 threads on 2 cores). Workers 
 
 import glob
 import os
+import shutil
 import tempfile
 
 # Metrics (osticket_bridge/metrics.py): every worker writes its samples to files in this folder and a scrape adds
 # them up. It must be set before prometheus_client is imported, hence before the package is.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="osticket-bridge-metrics-"))
+_OWN_METRICS_DIR = (
+    None if os.environ.get("PROMETHEUS_MULTIPROC_DIR") else tempfile.mkdtemp(prefix="osticket-bridge-metrics-")
+)
+if _OWN_METRICS_DIR:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _OWN_METRICS_DIR
 
 from osticket_bridge import gunicorn_errors, metrics  # noqa: E402
 
@@ -42,3 +47,8 @@ def when_ready(_server):
 
 def child_exit(_server, worker):
     metrics.process_exited(worker.pid)
+
+
+def on_exit(_server):
+    if _OWN_METRICS_DIR:
+        shutil.rmtree(_OWN_METRICS_DIR, ignore_errors=True)
