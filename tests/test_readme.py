@@ -14,9 +14,9 @@ README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 DEMO_ADDRESS = "http://127.0.0.1:8080"
 
 
-def curl_lines():
-    """Lines of the README's ```sh blocks that call curl (a backslash continues a line), in order."""
-    blocks = re.findall(r"^```sh\n(.*?)^```", README.read_text(), flags=re.MULTILINE | re.DOTALL)
+def curl_lines(page=README):
+    """Lines of the page's ```sh blocks that call curl (a backslash continues a line), in order."""
+    blocks = re.findall(r"^```sh\n(.*?)^```", page.read_text(), flags=re.MULTILINE | re.DOTALL)
     lines = []
     for block in blocks:
         for line in block.replace("\\\n", " ").splitlines():
