@@ -7,11 +7,14 @@ import os
 import re
 
 import pytest
+from delivery_helpers import MAIL, queue, rows, wait_until
 from faults import DEMO_KEY, Gunicorn, call, new_ticket, private_database
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from osticket_bridge import logs
+from osticket_bridge.mail import sender
+from osticket_bridge.mail.sink import Sink
 
 P = "osticket_bridge_"
 
@@ -74,6 +77,19 @@ def test_a_503_is_counted_by_its_cause(fresh_app):
     before = value(scrape(client), "unavailable_total", cause="unreachable")
     assert client.get("/api/topics.json", headers=DEMO_KEY).status_code == 503
     assert value(scrape(client), "unavailable_total", cause="unreachable") == before + 1
+
+
+def test_the_outbox_and_failed_deliveries_are_reported(monkeypatch, fresh_app, fresh_fixtures_db):
+    monkeypatch.setattr(sender, "BACKLOG_EVERY", 0)  # at every turn of the sender loop, not every 15 s
+    down = Sink()  # its port is reserved, nothing listens: every attempt fails for now
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL=down.url, OSTICKET_METRICS_ALLOW="127.0.0.1")
+    client = app.test_client()
+    before = value(scrape(client), "mail_attempts_total", outcome="failed_for_now")
+    queue(app, [MAIL])
+    wait_until(lambda: rows(app)[0]["attempts"] >= 1, "a first attempt failed")
+    after = scrape(client)
+    assert value(after, "mail_attempts_total", outcome="failed_for_now") == before + 1
+    assert value(after, "mail_outbox_queued") == 1 and value(after, "mail_outbox_failed") == 0
 
 
 def test_logs_as_json_lines_carry_the_request_id(capsys):
