@@ -49,7 +49,7 @@ def _run(*args):
     subprocess.run(args, check=True, capture_output=True, text=True)
 
 
-def free_port(host, first=3351, last=3359):
+def free_port(host):
     """A free port on ``host``: inside OSTICKET_TEST_PORTS ("first-last") when set, else any."""
     span = os.environ.get("OSTICKET_TEST_PORTS")
     ports = range(int(span.split("-")[0]), int(span.split("-")[1]) + 1) if span else [0]

@@ -1,34 +1,18 @@
 """A private MariaDB primary and replica with GTID replication, started by the test (never the shared server).
 
 OSTICKET_TEST_PORTS="first-last" keeps the private servers' ports inside that range (a shared machine); without
-it they take free ports.
+it they take free ports (bench.cluster.free_port).
 """
 
 import contextlib
-import os
-import socket
 
 import pytest
 from faults import query, wait_for
 
+from bench.cluster import free_port
 from osticket_bridge import devdb, fixtures
 
 DATABASE = "osticket_replicated"
-
-
-def free_port(host="127.0.0.1", taken=()):
-    """A free port, inside OSTICKET_TEST_PORTS when it is set."""
-    span = os.environ.get("OSTICKET_TEST_PORTS")
-    if not span:
-        return devdb._free_port()
-    first, _, last = span.partition("-")
-    for port in range(int(first), int(last) + 1):
-        if port in taken:
-            continue
-        with socket.socket() as s, contextlib.suppress(OSError):
-            s.bind((host, port))
-            return port
-    pytest.skip(f"no free port in OSTICKET_TEST_PORTS={span}")
 
 
 def private_server(server_id, port, host="127.0.0.1", options=()):
@@ -52,10 +36,11 @@ def caught_up(replica_url, position, seconds=60):
 @contextlib.contextmanager
 def primary_and_replica():
     """(primary URL, replica URL, replica server) of the demo data, the replica applying the primary's binary log."""
-    primary = private_server(1, free_port())
-    replica = private_server(2, free_port(taken=(primary.port,)), options=["--read-only=1"])
+    primary = private_server(1, free_port("127.0.0.1"))
+    replica = None
     try:
-        primary.start()
+        primary.start()  # before the replica takes a free port: the primary's is taken then
+        replica = private_server(2, free_port("127.0.0.1"), options=["--read-only=1"])
         replica.start()
         query(
             replica.url,
@@ -70,7 +55,8 @@ def primary_and_replica():
         assert caught_up(replica.url, gtid_position(primary.url)), "the replica did not catch up with the primary"
         yield primary_db, replica_db, replica
     finally:
-        replica.remove()
+        if replica is not None:
+            replica.remove()
         primary.remove()
 
 

@@ -48,6 +48,8 @@ def test_metrics_need_an_api_key_or_an_allowed_address(fresh_app, fresh_fixtures
     allowed = fresh_app(fresh_fixtures_db, OSTICKET_METRICS_ALLOW="10.0.0.0/8, 127.0.0.1").test_client()
     assert allowed.get("/metrics").status_code == 200
     assert allowed.get("/metrics", environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 401
+    with pytest.raises(ValueError, match="OSTICKET_METRICS_ALLOW: 'prometheus'"):
+        fresh_app(fresh_fixtures_db, OSTICKET_METRICS_ALLOW="prometheus")
 
 
 def test_requests_round_trips_and_number_lock_are_counted(fresh_app, fresh_fixtures_db):

@@ -18,7 +18,10 @@ blp = Blueprint("metrics", __name__)
 
 def allowed_networks(raw):
     """Parse OSTICKET_METRICS_ALLOW; raise ValueError naming a bad entry."""
-    return [ipaddress.ip_network(item.strip(), strict=False) for item in raw.split(",") if item.strip()]
+    try:
+        return [ipaddress.ip_network(item.strip(), strict=False) for item in raw.split(",") if item.strip()]
+    except ValueError as exc:
+        raise ValueError(f"OSTICKET_METRICS_ALLOW: {exc} (expected addresses or networks like 10.0.0.0/8)") from None
 
 
 @blp.route("/metrics")
