@@ -17,7 +17,7 @@ _OWN_METRICS_DIR = (
 if _OWN_METRICS_DIR:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _OWN_METRICS_DIR
 
-from osticket_bridge import gunicorn_errors, metrics  # noqa: E402
+from osticket_bridge import gunicorn_errors, mail, metrics  # noqa: E402
 
 worker_class = "gthread"
 threads = 4
@@ -43,6 +43,14 @@ def when_ready(_server):
     if bind:
         host, _, port = bind.rpartition(":")
         metrics.serve(host or "127.0.0.1", int(port))
+
+
+def worker_exit(_server, worker):
+    # A graceful stop lets the worker's sender loop finish the mail it is sending: killed mid-send, the mail would
+    # be sent again by another worker (at least once, never lost; here, once).
+    app = getattr(worker, "wsgi", None)  # None until the worker loaded the app
+    if hasattr(app, "extensions"):
+        mail.stop(app)
 
 
 def child_exit(_server, worker):

@@ -17,6 +17,7 @@ from faults import WHOLE_TICKET, query
 
 from bench import cluster as cluster_kit
 from osticket_bridge import fixtures
+from osticket_bridge.mail.sink import Sink
 
 DEMO_KEY = "0123456789ABCDEF0123456789ABCDEF"  # schema_fixtures/demo.sql, bound to 127.0.0.1
 EMAIL = "priya@example.com"
@@ -38,9 +39,11 @@ def cluster():
         db_url = fixtures.create_database(server_url, "osticket_cluster")
         fixtures.load_fixtures(db_url, demo=True)
         fixtures.create_bridge_tables(db_url)
-        kit.serve(db_url)
-        kit.db_url = db_url
-        yield kit
+        with Sink(host=kit.network.host) as sink:  # every host delivers the notices to it
+            kit.env["OSTICKET_MAIL_URL"] = sink.url
+            kit.serve(db_url)
+            kit.db_url, kit.sink = db_url, sink
+            yield kit
     finally:
         kit.stop()
 
@@ -154,6 +157,22 @@ def check_database(kit, load):
     assert len(whole) == query(kit.db_url, "SELECT COUNT(*) FROM ost_ticket")[0][0]
 
 
+def last_mail(kit):
+    return query(kit.db_url, "SELECT COALESCE(MAX(id), 0) FROM ost_bridge_outbox")[0][0]
+
+
+def check_mail(kit, after, exactly_once):
+    """Every mail queued since outbox row ``after`` went out; with ``exactly_once``, none twice (a host killed
+    mid-send may send its mail again: at least once, never lost)."""
+    pending = "SELECT COUNT(*) FROM ost_bridge_outbox WHERE status <> 'sent'"
+    cluster_kit.wait_for(lambda: query(kit.db_url, pending)[0][0] == 0, 60, "the outbox drained")
+    queued = {row[0] for row in query(kit.db_url, "SELECT message_id FROM ost_bridge_outbox WHERE id > %s", (after,))}
+    caught = [mail.message["Message-ID"] for mail in kit.sink.caught if mail.message["Message-ID"] in queued]
+    assert queued and set(caught) == queued
+    if exactly_once:
+        assert len(caught) == len(queued), f"{len(caught) - len(queued)} mails sent twice"
+
+
 def test_rate_limits_are_shared_by_the_hosts(cluster):
     attempt = {"username": "nobody@example.com", "password": "wrong"}
     statuses = [call(cluster, "POST", "/api/auth/login", attempt)[0] for _ in range(11)]
@@ -165,6 +184,7 @@ def test_rate_limits_are_shared_by_the_hosts(cluster):
 
 
 def test_a_host_killed_mid_run_loses_duplicates_and_half_writes_nothing(cluster):
+    mail_before = last_mail(cluster)
     with Load(cluster, retry=True, cycles=12) as load:
         cluster_kit.wait_for(lambda: load.created_count() >= 8, 60, "the first tickets")
         cluster.instances[0].kill()
@@ -175,12 +195,14 @@ def test_a_host_killed_mid_run_loses_duplicates_and_half_writes_nothing(cluster)
     assert load.created_count() == WORKERS * 12 and len(load.replies) == WORKERS * 12
     assert time.monotonic() - started < 60
     check_database(cluster, load)
+    check_mail(cluster, mail_before, exactly_once=False)
     cluster.balancer.wait_status(0, "DOWN")
     cluster.instances[0].start()
     cluster.balancer.wait_status(0, "UP")
 
 
 def test_a_rolling_restart_fails_no_request(cluster):
+    mail_before = last_mail(cluster)
     with Load(cluster, retry=False) as load:
         cluster_kit.wait_for(lambda: load.created_count() >= 4, 60, "the first tickets")
         for index in range(len(cluster.instances)):
@@ -190,3 +212,4 @@ def test_a_rolling_restart_fails_no_request(cluster):
     assert not load.failures, load.failures
     assert load.retries == 0
     check_database(cluster, load)
+    check_mail(cluster, mail_before, exactly_once=True)
