@@ -45,16 +45,26 @@ def _replica_connection():
         return None
     try:
         conn = replica.engine.connect()
-        if gtid and not wait_for_position(conn, gtid, replicas.wait):
-            conn.close()
-            metrics.read_served("primary", "replica_behind_the_write")
-            return None
     except SQLAlchemyError as exc:
         replica.set_state(None, f"does not answer: {getattr(exc, 'orig', None) or exc}")
         metrics.read_served("primary", "replica_failed")
         return None
+    if gtid and not _caught_up(conn, gtid, replicas.wait):
+        conn.close()
+        metrics.read_served("primary", "replica_behind_the_write")
+        return None
     metrics.read_served("replica", "caught_up" if gtid else "any")
     return conn
+
+
+def _caught_up(conn, gtid, seconds):
+    try:
+        return wait_for_position(conn, gtid, seconds)
+    except SQLAlchemyError as exc:
+        # A position the server cannot parse (not one this bridge gave out) must not take the replica out of
+        # rotation; a replica that failed is found by the next check.
+        log.info("a replica could not wait for the GTID position %r: %s", gtid, getattr(exc, "orig", None) or exc)
+        return False
 
 
 def remember_write(response):
