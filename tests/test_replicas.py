@@ -58,6 +58,7 @@ def test_a_read_after_the_callers_write_sees_it_from_any_host(fresh_app, pair):
     try:
         impatient = app_on(fresh_app, pair, OSTICKET_DB_REPLICA_WAIT=0.2)
         patient = app_on(fresh_app, pair, OSTICKET_DB_REPLICA_WAIT=10)  # another bridge host
+        strict = app_on(fresh_app, pair, OSTICKET_DB_REPLICA_MAX_LAG=1).test_client()  # takes no replica 1 s behind
         browser = impatient.test_client()  # keeps its cookies
         created = browser.post("/api/tickets.json", json=new_ticket("replica"), headers=DEMO_KEY)
         assert created.status_code == 201, created.json
@@ -68,9 +69,12 @@ def test_a_read_after_the_callers_write_sees_it_from_any_host(fresh_app, pair):
         assert impatient.test_client().get(path, headers=DEMO_KEY).status_code == 404  # no position: stale replica
         fell_back = impatient.test_client().get(path, headers={**DEMO_KEY, GTID_HEADER: gtid})
         assert fell_back.status_code == 200 and fell_back.json["ticket_number"] == number  # from the primary
+        # The write, 3 s late on the replica, makes it lag past 1 s for a while: out of that host's rotation.
+        wait_for(lambda: (replica_state(strict)["problem"] or "").startswith("lags "), 15, "the replica lagging")
         before = scrape(patient.test_client(), **DEMO_KEY)
         waited = patient.test_client().get(path, headers={**DEMO_KEY, GTID_HEADER: gtid})
         assert waited.status_code == 200 and waited.json["ticket_number"] == number  # the replica, once caught up
+        wait_in_rotation(strict, True)  # caught up
         after = scrape(patient.test_client(), **DEMO_KEY)
         assert value(after, "reads_total", target="replica", why="caught_up") == (
             value(before, "reads_total", target="replica", why="caught_up") + 1
