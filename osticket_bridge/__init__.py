@@ -2,10 +2,10 @@
 
 from flask import Flask
 
-from . import bridge_tables, logs, mail, replicas, security, widget
+from . import bridge_tables, logs, mail, metrics, replicas, security, widget
 from .config import database_url_problem, load_settings
 from .db import Database, Timeouts
-from .osticket import numbers
+from .osticket.tickets import numbers
 
 # The one version number: the package (setup.cfg reads it), the OpenAPI document and `osticket-bridge --version`.
 __version__ = "0.1.0"
@@ -46,11 +46,12 @@ def create_app(config=None):
         pool_size=settings["OSTICKET_DB_POOL_SIZE"],
         pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
         timeouts=timeouts,
+        watch=lambda engine: metrics.watch(engine, "primary", settings["OSTICKET_DB_POOL_SIZE"]),
     )
     database.replicas = _replicas(settings, timeouts)
     numbers.install(database, settings["OSTICKET_NUMBER_LOCK_WAIT"], settings["OSTICKET_NUMBER_LOCK_WAITERS"])
     database.when_ready(lambda: bridge_tables.warn_missing(database.engine, settings["OSTICKET_TABLE_PREFIX"]))
-    # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notice_mail.py).
+    # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notices/compose.py).
     database.secret_salt = settings.get("OSTICKET_SECRET_SALT", "")
     logs.init_app(app)
     mail.init_app(app)
@@ -80,12 +81,13 @@ def _replicas(settings, timeouts):
 
 
 def _register_api(app):
-    from .api import db, docs, health, metrics, routes
-    from .api.auth import API_KEY_SCHEME
+    from .api import db, docs, health, routes
+    from .api import metrics as scrape
+    from .api.auth.callers import API_KEY_SCHEME
     from .api.errors import Api
 
     db.init_app(app)
-    metrics.init_app(app)
+    scrape.init_app(app)
     api = Api(app)
     api.spec.components.security_scheme(API_KEY_SCHEME, {"type": "apiKey", "in": "header", "name": "X-API-Key"})
     api.register_blueprint(health.blp)

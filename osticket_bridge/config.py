@@ -2,7 +2,7 @@
 
 import os
 
-# name -> (default, parser). Every entry is documented in README.md.
+# name -> (default, parser). Every entry is documented in docs/deployment.md (or docs/operations.md).
 SETTINGS = {
     "OSTICKET_DB_URL": ("", str),
     "OSTICKET_TABLE_PREFIX": ("ost_", str),

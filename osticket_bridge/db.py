@@ -13,9 +13,6 @@ from sqlalchemy.exc import DisconnectionError, InvalidatePoolError, SQLAlchemyEr
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
-from . import metrics
-from .osticket.errors import Unavailable
-
 log = logging.getLogger(__name__)
 
 # Table (without prefix) -> columns the bridge reads or writes that every release from 1.10.4 on has; "a|b": one of
@@ -59,7 +56,7 @@ REQUIRED_COLUMNS = {
     "file_chunk": "file_id chunk_id filedata",
     "filter": "id name isactive",
     "filter_rule": "id filter_id what val isactive",
-    # E-mail notices (osticket/notices.py): templates, sender accounts
+    # E-mail notices (osticket/notices/recipients.py): templates, sender accounts
     "email_template_group": "tpl_id isactive",
     "email_template": "id tpl_id code_name subject body",
     "email": "email_id name email",
@@ -82,7 +79,7 @@ SINCE = {
     "department.schedule_id sla.schedule_id",
 }
 
-# ost_event rows the bridge's thread events name (osticket/events.py), where the table exists.
+# ost_event rows the bridge's thread events name (osticket/threads/events.py), where the table exists.
 REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
@@ -98,7 +95,7 @@ RELEASES = {
     "83a22ba22b1a6a624fcb1da03882ac1b": "1.17",
     "5fb92bef17f3b603659e024c01cc7a59": "1.18",
 }
-# What works on each release today, and how it was verified (README "Supported osTicket releases").
+# What works on each release today, and how it was verified (docs/releases.md).
 SUPPORT = {
     "1.18": "reads and writes, compared row by row with recordings of a real osTicket 1.18.1",
     **{
@@ -127,6 +124,17 @@ class Release:
         if self.signature is None:
             return "unknown (no schema signature in ost_config)"
         return f"an osTicket with the unknown schema signature {self.signature!r}"
+
+
+class Unavailable(Exception):
+    """The database cannot serve this now (down, stalled, busy); the client should retry after ``retry_after`` s.
+
+    Not a refusal: the outcome may be unknown, so the client retries (with the same Idempotency-Key for a write).
+    """
+
+    def __init__(self, message, retry_after=5):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class SchemaError(RuntimeError):
@@ -206,8 +214,7 @@ def _session_settings(statement_seconds):
     return set_session
 
 
-def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, target=None, **options):
-    """An engine with the bridge's session settings; ``target`` ("primary", a replica's name) reports it to metrics."""
+def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, **options):
     url = make_url(url)
     if url.drivername == "mysql":
         url = url.set(drivername="mysql+pymysql")
@@ -229,16 +236,7 @@ def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, 
     event.listen(engine, "connect", _session_settings(timeouts.statement))
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", _ping_when_idle)
-    if target:
-        _report(engine, target, pool_size)
     return engine
-
-
-def _report(engine, target, pool_size):
-    metrics.pool_size(target, pool_size)
-    event.listen(engine, "before_cursor_execute", lambda *_: metrics.round_trip(target))
-    event.listen(engine, "checkout", lambda *_: metrics.pool_checkout(target, 1))
-    event.listen(engine, "checkin", lambda *_: metrics.pool_checkout(target, -1))
 
 
 def _note_checkin(_dbapi_connection, record):
@@ -266,11 +264,14 @@ class Database:
     usable raises SchemaError.
     """
 
-    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS):
+    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, watch=None):
+        """``watch(engine)``: called with each engine made for the requests (metrics listen to it)."""
         self.url = make_url(url)
         self.prefix = prefix
         self._pool = (pool_size, pool_recycle, timeouts)
-        self.engine = make_engine(url, pool_size, pool_recycle, timeouts, target="primary")
+        self._watch = watch or (lambda _engine: None)
+        self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
+        self._watch(self.engine)
         self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
         self._tables = None
         self._ready = False
@@ -278,9 +279,7 @@ class Database:
         self.release = None  # Release: the detected osTicket release
         self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
         self._failed = False
-        from .osticket.catalog import CatalogCache
-
-        self.catalog = CatalogCache(self)
+        self.caches = {}  # what the domain keeps per database (osticket/catalog/cache.py), by name
         self._statements = {}
         self.replicas = None  # replicas.Replicas when OSTICKET_DB_REPLICA_URL names any
         try:
@@ -340,10 +339,8 @@ class Database:
         pool_size, pool_recycle, timeouts = self._pool
         if pool_recycle >= wait_timeout:
             # Connections must be recycled before the server drops them; ones in use finish on the old pool.
-            old, self.engine = (
-                self.engine,
-                make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts, target="primary"),
-            )
+            old, self.engine = self.engine, make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts)
+            self._watch(self.engine)
             old.dispose(close=False)
         self.release = release
         self._tables = Tables(metadata, self.prefix)

@@ -19,6 +19,7 @@ from prometheus_client import (
     multiprocess,
     start_http_server,
 )
+from sqlalchemy import event
 
 PREFIX = "osticket_bridge_"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -68,6 +69,14 @@ def exposition():
     return generate_latest(registry()), CONTENT_TYPE_LATEST
 
 
+def watch(engine, target, pool_size):
+    """Count ``engine``'s statements and its pooled connections in use, as ``target`` ("primary", a replica)."""
+    POOL_SIZE.labels(target).set(pool_size)
+    event.listen(engine, "before_cursor_execute", lambda *_: DB_ROUND_TRIPS.labels(target).inc())
+    event.listen(engine, "checkout", lambda *_: POOL_IN_USE.labels(target).inc())
+    event.listen(engine, "checkin", lambda *_: POOL_IN_USE.labels(target).dec())
+
+
 def request_done(route, method, status, seconds):
     REQUESTS.labels(route, method, str(status)).inc()
     LATENCY.labels(route, method).observe(seconds)
@@ -75,18 +84,6 @@ def request_done(route, method, status, seconds):
 
 def unavailable(cause):
     UNAVAILABLE.labels(cause).inc()
-
-
-def round_trip(target):
-    DB_ROUND_TRIPS.labels(target).inc()
-
-
-def pool_checkout(target, change):
-    POOL_IN_USE.labels(target).inc(change)
-
-
-def pool_size(target, size):
-    POOL_SIZE.labels(target).set(size)
 
 
 def read_served(target, why):

@@ -84,7 +84,8 @@ class Replica:
     def __init__(self, url, pool_size, pool_recycle, timeouts):
         url = make_url(url)
         self.name = f"{url.host}:{url.port or 3306}"
-        self.engine = make_engine(url, pool_size, pool_recycle, timeouts, target=self.name)
+        self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
+        metrics.watch(self.engine, self.name, pool_size)
         self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
         self.lag = None
         self.problem = "not checked yet"

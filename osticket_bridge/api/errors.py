@@ -9,10 +9,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .. import metrics
-from ..db import UNAVAILABLE_ERRORS, UNREACHABLE, SchemaError, unavailable_message
-from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unavailable, Unsupported
-from ..osticket.numbers import NumberUnavailable
+from ..db import UNAVAILABLE_ERRORS, UNREACHABLE, SchemaError, Unavailable, unavailable_message
+from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unsupported
 from ..osticket.text import BodyTooLong
+from ..osticket.tickets.numbers import NumberUnavailable
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 5  # seconds a client waits before retrying when the database cannot serve

@@ -11,7 +11,7 @@ import time
 from flask import Blueprint, Response, current_app, g, request
 
 from .. import metrics
-from .auth import client_ip, identify_caller
+from .auth.callers import client_ip, identify_caller
 
 blp = Blueprint("metrics", __name__)
 
