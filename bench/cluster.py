@@ -49,17 +49,6 @@ def _run(*args):
     subprocess.run(args, check=True, capture_output=True, text=True)
 
 
-def free_port(host):
-    """A free port on ``host``: inside OSTICKET_TEST_PORTS ("first-last") when set, else any."""
-    span = os.environ.get("OSTICKET_TEST_PORTS")
-    ports = range(int(span.split("-")[0]), int(span.split("-")[1]) + 1) if span else [0]
-    for port in ports:
-        with socket.socket() as s, contextlib.suppress(OSError):
-            s.bind((host, port))
-            return s.getsockname()[1]
-    raise RuntimeError(f"no free port in OSTICKET_TEST_PORTS={span}")
-
-
 def answers(host, port, path, timeout=2):
     """The HTTP status of GET ``path``, or None when nothing answers."""
     conn = http.client.HTTPConnection(host, port, timeout=timeout)
@@ -185,7 +174,7 @@ class Balancer:
     """HAProxy in front of the instances, on 127.0.0.1:port."""
 
     def __init__(self, folder, instances):
-        self.folder, self.port = folder, free_port("127.0.0.1")
+        self.folder, self.port = folder, devdb.free_port("127.0.0.1")
         self.socket = os.path.join(folder, "haproxy.sock")
         servers = "\n".join(f"    server i{i} {inst.address}:{INSTANCE_PORT} check" for i, inst in enumerate(instances))
         config = os.path.join(folder, "haproxy.cfg")
@@ -240,9 +229,9 @@ class Cluster:
         self.network.up()
         host = self.network.host
         # A throwaway server on a private subnet: no accounts to check (the namespaces connect as root).
-        self.database = devdb.LocalServer(port=free_port(host), host=host, options=["--skip-grant-tables"])
+        self.database = devdb.LocalServer(host=host, options=["--skip-grant-tables"])
         self.database.start()
-        redis_port = free_port(host)
+        redis_port = devdb.free_port(host)
         with open(os.path.join(self.folder, "redis.log"), "ab") as log:
             # Bound to the private subnet only; protected mode would refuse the namespaces.
             options = f"--bind {host} --port {redis_port} --protected-mode no --appendonly no".split()

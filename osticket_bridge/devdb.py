@@ -34,10 +34,15 @@ def _docker_answers():
         return False
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(host="127.0.0.1"):
+    """A free port on ``host``; inside OSTICKET_TEST_PORTS ("first-last") when set (a machine shared by test runs)."""
+    span = os.environ.get("OSTICKET_TEST_PORTS")
+    first, _, last = span.partition("-") if span else ("0", "", "0")
+    for port in range(int(first), int(last) + 1):
+        with socket.socket() as s, contextlib.suppress(OSError):
+            s.bind((host, port))
+            return s.getsockname()[1]
+    raise NoServer(f"no free port in OSTICKET_TEST_PORTS={span}")
 
 
 def _wait_until_up(port, process=None, seconds=60, host="127.0.0.1"):
@@ -83,7 +88,7 @@ class LocalServer:
         if not (self.binary and installer):
             raise NoServer(HOW_TO)
         self.folder = tempfile.mkdtemp(prefix="osticket-bridge-db-")
-        self.datadir, self.port = os.path.join(self.folder, "data"), port or _free_port()
+        self.datadir, self.port = os.path.join(self.folder, "data"), port or free_port(host)
         self.host, self.options = host, list(options)
         self.url = f"mysql+pymysql://root@{host}:{self.port}/"
         self.process = None

@@ -1,7 +1,6 @@
 """A private MariaDB primary and replica with GTID replication, started by the test (never the shared server).
 
-OSTICKET_TEST_PORTS="first-last" keeps the private servers' ports inside that range (a shared machine); without
-it they take free ports (bench.cluster.free_port).
+OSTICKET_TEST_PORTS="first-last" keeps the private servers' ports inside that range (devdb.free_port).
 """
 
 import contextlib
@@ -9,17 +8,14 @@ import contextlib
 import pytest
 from faults import query, wait_for
 
-from bench.cluster import free_port
 from osticket_bridge import devdb, fixtures
 
 DATABASE = "osticket_replicated"
 
 
-def private_server(server_id, port, host="127.0.0.1", options=()):
+def private_server(server_id, options=()):
     try:
-        server = devdb.LocalServer(
-            port=port, host=host, options=[f"--server-id={server_id}", "--log-bin=binlog", *options]
-        )
+        server = devdb.LocalServer(options=[f"--server-id={server_id}", "--log-bin=binlog", *options])
     except devdb.NoServer as exc:
         pytest.skip(f"the replica tests need local mariadbd binaries for private servers: {exc}")
     return server
@@ -36,11 +32,11 @@ def caught_up(replica_url, position, seconds=60):
 @contextlib.contextmanager
 def primary_and_replica():
     """(primary URL, replica URL, replica server) of the demo data, the replica applying the primary's binary log."""
-    primary = private_server(1, free_port("127.0.0.1"))
+    primary = private_server(1)
     replica = None
     try:
         primary.start()  # before the replica takes a free port: the primary's is taken then
-        replica = private_server(2, free_port("127.0.0.1"), options=["--read-only=1"])
+        replica = private_server(2, options=["--read-only=1"])
         replica.start()
         query(
             replica.url,

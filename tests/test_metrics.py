@@ -5,14 +5,15 @@ import json
 import logging
 import os
 import re
+import socket
 
 import pytest
 from delivery_helpers import MAIL, queue, rows, wait_until
-from faults import DEMO_KEY, Gunicorn, call, new_ticket, private_database
+from faults import DEMO_KEY, Gunicorn, call, new_ticket
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from osticket_bridge import logs
+from osticket_bridge import devdb, logs
 from osticket_bridge.mail import sender
 from osticket_bridge.mail.sink import Sink
 
@@ -106,26 +107,31 @@ def test_logs_as_json_lines_carry_the_request_id(capsys):
         logs.configure_logging("INFO", "xml")
 
 
-def test_gunicorn_workers_add_up_in_one_scrape():
-    with private_database() as (_server, db_url):
-        server = Gunicorn(db_url, workers=2).wait_serving()
-        try:
-            for _ in range(20):  # new connections: gunicorn spreads them over both workers
-                assert call(server.port, "GET", "/api/topics.json", headers=DEMO_KEY)[0] == 200
-            status, _, _ = call(server.port, "GET", "/metrics", headers=DEMO_KEY)
-            assert status == 200
-            scrapes = [_raw_scrape(server.port) for _ in range(4)]
-        finally:
-            server.stop()
-    for text in scrapes:  # whichever worker answers, it reports both workers' requests
+def test_gunicorn_workers_add_up_in_one_scrape_also_on_a_port_of_its_own(fresh_fixtures_db):
+    with socket.socket() as reserved:  # held until gunicorn has taken its own port, then free for the master's
+        reserved.bind(("127.0.0.1", devdb.free_port()))
+        metrics_port = reserved.getsockname()[1]
+        server = Gunicorn(fresh_fixtures_db, workers=2, OSTICKET_METRICS_BIND=f"127.0.0.1:{metrics_port}")
+    server.wait_serving()
+    try:
+        for _ in range(20):  # new connections: gunicorn spreads them over both workers
+            assert call(server.port, "GET", "/api/topics.json", headers=DEMO_KEY)[0] == 200
+        scrapes = [_raw_scrape(server.port, DEMO_KEY) for _ in range(4)]
+        scrapes.append(_raw_scrape(metrics_port, {}))  # gunicorn's master: no key asked
+    finally:
+        server.stop()
+    for text in scrapes:  # whichever process answers, it reports both workers' requests and pools
         assert value(samples(text), "requests_total", route="/api/topics.json", method="GET", status="200") == 20
+        assert value(samples(text), "db_pool_size", target="primary") == 10
 
 
-def _raw_scrape(port):
+def _raw_scrape(port, headers):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", "/metrics", headers=DEMO_KEY)
-        return conn.getresponse().read().decode()
+        conn.request("GET", "/metrics", headers=headers)
+        response = conn.getresponse()
+        assert response.status == 200
+        return response.read().decode()
     finally:
         conn.close()
 
