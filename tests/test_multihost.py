@@ -206,7 +206,9 @@ def test_a_rolling_restart_fails_no_request(cluster):
     with Load(cluster, retry=False) as load:
         cluster_kit.wait_for(lambda: load.created_count() >= 4, 60, "the first tickets")
         for index in range(len(cluster.instances)):
+            during = load.created_count()
             cluster.restart(index)
+            assert load.created_count() > during  # the clients kept working while this host restarted
         before_end = load.created_count()
         cluster_kit.wait_for(lambda: load.created_count() >= before_end + 4, 60, "tickets after the restart")
     assert not load.failures, load.failures
