@@ -14,7 +14,13 @@ from .errors import refusals
 from .openapi import operation_doc
 
 TICKET_NUMBER_MAX = 20  # ost_ticket.number
-NUMBER_RULE = f"<string(maxlength={TICKET_NUMBER_MAX}):number>"  # a ticket number in a route's path
+# A route's <string:number> as the document describes it (the rule stays plain: it is the metrics' route label).
+NUMBER_PARAMETER = {
+    "in": "path",
+    "name": "number",
+    "required": True,
+    "schema": {"type": "string", "minLength": 1, "maxLength": TICKET_NUMBER_MAX},
+}
 
 
 class Params(Schema):
@@ -100,7 +106,10 @@ class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = MergedParser()
 
     def route(self, rule, **options):
-        """Also document the view's operationId (its name in camelCase) and its links (openapi.py)."""
+        """Also document the view's operationId (its name in camelCase), its links (openapi.py) and a ticket number's
+        length."""
+        if "<string:number>" in rule:  # completes the path parameter the rule documents as a bare string
+            options["parameters"] = [*(options.get("parameters") or []), dict(NUMBER_PARAMETER)]
         register = super().route(rule, **options)
 
         def decorator(func):

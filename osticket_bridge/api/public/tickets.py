@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields, validate
 from ...osticket.tickets.reads import Page, user_tickets
 from ..attachments import linked_entry
 from ..auth.callers import authenticated
-from ..base import NUMBER_RULE, Blueprint, Params
+from ..base import Blueprint, Params
 from ..db import connection, database
 from ..schemas import TicketSchema
 from ..scope import UserParams, acting_user, guest_ticket, ticket_or_404
@@ -110,7 +110,7 @@ def list_user_tickets(args):
     return jsonify(as_dumped(tickets)), 200, list_headers(page, total)
 
 
-@blp.route(f"/api/tickets.json/{NUMBER_RULE}")
+@blp.route("/api/tickets.json/<string:number>")
 @authenticated(blp, tokens=True)
 @blp.arguments(UserParams, location="query")
 @blp.response(200, TicketSchema)
@@ -120,7 +120,7 @@ def get_ticket(args, number):
     return _public_ticket(args, number)
 
 
-@blp.route(f"/api/tickets/{NUMBER_RULE}")
+@blp.route("/api/tickets/<string:number>")
 @authenticated(blp, tokens=True)
 @blp.arguments(UserParams, location="query")
 @blp.response(200, TicketSchema)

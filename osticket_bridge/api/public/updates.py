@@ -11,7 +11,7 @@ from ...osticket.tickets import replies
 from ...osticket.tickets import status as ticket_status
 from ..attachments import attachments_field, request_uploads
 from ..auth.callers import authenticated, client_ip
-from ..base import NUMBER_RULE, Blueprint, Params
+from ..base import Blueprint, Params
 from ..db import connection, database
 from ..schemas import TicketSchema
 from ..scope import UserParams, acting_user, ticket_or_404
@@ -85,7 +85,7 @@ class ReplyEnvelopeSchema(Schema):
     status_msg = fields.String(metadata={"example": "reply posted successfully"})
 
 
-@blp.route(f"/api/tickets.json/{NUMBER_RULE}", methods=["PUT"])
+@blp.route("/api/tickets.json/<string:number>", methods=["PUT"])
 @authenticated(blp, tokens=True)
 @write(blp)
 @blp.arguments(MessageParams, location="json")
@@ -108,7 +108,7 @@ def post_message(args, number):
     return ticket_or_404(number, viewer=user)
 
 
-@blp.route(f"/api/tickets.json/{NUMBER_RULE}", methods=["DELETE"])
+@blp.route("/api/tickets.json/<string:number>", methods=["DELETE"])
 @authenticated(blp, tokens=True)
 @write(blp)
 @blp.arguments(CloseParams, location="query")
@@ -121,7 +121,7 @@ def close_ticket(args, number):
     return ticket_or_404(number, viewer=user)
 
 
-@blp.route(f"/api/tickets.json/{NUMBER_RULE}", methods=["POST"])
+@blp.route("/api/tickets.json/<string:number>", methods=["POST"])
 @authenticated(blp, tokens=True)
 @write(blp)
 @blp.arguments(UserParams, location="json")
