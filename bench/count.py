@@ -14,7 +14,7 @@ from sqlalchemy import event
 
 from osticket_bridge import create_app, mail
 
-from .load import HTTP
+from .load import HTTP, headers
 
 
 class StatementCounter:
@@ -115,7 +115,7 @@ def statements_per_request(db_url, api_key, targets, scenarios, mail_url):
                         path,
                         method=method,
                         data=json.dumps(body) if body is not None else None,
-                        headers={"X-API-Key": api_key, "Content-Type": "application/json"},
+                        headers=headers(api_key, method),
                         environ_base={"REMOTE_ADDR": "127.0.0.1"},
                     )
                 if response.status_code != expected:

@@ -19,7 +19,7 @@ from osticket_bridge import fixtures
 
 from . import dataset
 from .count import requests_only_app
-from .load import HTTP
+from .load import HTTP, headers
 
 # Where own time is spent, by the profiled function's file (first match wins); socket calls are database round
 # trips (the app talks to nothing else in a request).
@@ -40,14 +40,13 @@ def _requests(app, api_key, targets, scenario, count, seed=11):
     build, expected = HTTP[scenario]
     client = app.test_client()
     rng = random.Random(seed)
-    headers = {"X-API-Key": api_key, "Content-Type": "application/json"}
     for n in range(count):
         method, path, body = build(rng, targets, 20_000_000 + n)
         response = client.open(
             path,
             method=method,
             data=json.dumps(body) if body is not None else None,
-            headers=headers,
+            headers=headers(api_key, method),
             environ_base={"REMOTE_ADDR": "127.0.0.1"},
         )
         if response.status_code != expected:

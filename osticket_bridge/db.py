@@ -267,9 +267,11 @@ class Database:
         self.release = None  # Release: the detected osTicket release
         self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
         self._failed = False
+        from .osticket.apikeys import KeptKeys
         from .osticket.catalog import CatalogCache
 
         self.catalog = CatalogCache(self)
+        self.api_keys = KeptKeys()
         self._statements = {}
         try:
             self.load()
