@@ -55,9 +55,11 @@ def check_api_key(db, conn, key, ip):
     t = db.tables.api_key
     query = db.statement(
         "api_key",
-        lambda: select(t.c.id, t.c.isactive, t.c.can_create_tickets)
-        .where(t.c.apikey == bindparam("key"), t.c.ipaddr == bindparam("ip"))
-        .limit(1),
+        lambda: (
+            select(t.c.id, t.c.isactive, t.c.can_create_tickets)
+            .where(t.c.apikey == bindparam("key"), t.c.ipaddr == bindparam("ip"))
+            .limit(1)
+        ),
     )
     row = conn.execute(query, {"key": key, "ip": ip}).first()
     if row is None:
