@@ -1,8 +1,20 @@
 """Several small SELECTs of different shapes read as one statement: a write's lookups cost one round trip."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import cast, literal, null, type_coerce, union_all
+
+
+@dataclass(frozen=True)
+class Piggyback:
+    """A caller's own SELECT carried by a write's first read (one round trip for both): ``build(db)`` makes it
+    (bind parameters only, given in ``params``), and ``check(rows)`` sees its rows before the write goes on."""
+
+    name: str
+    build: Callable
+    params: dict
+    check: Callable
 
 
 @dataclass(frozen=True)
