@@ -42,6 +42,12 @@ def _reply(rng, targets, n):
     return "PUT", f"/api/tickets.json/{number}", {"user_id": user_id, "message": f"{MESSAGE} ({n})"}
 
 
+def _agent_reply(rng, targets, n):
+    number, username = rng.choice(targets["agent_tickets"])
+    body = {"ticketNumber": number, "response": f"We are looking into it ({n}).", "staffUserName": username}
+    return "POST", "/api/scp/tickets/reply.json", body
+
+
 def headers(api_key, method):
     """A request's headers, as a careful client sends them: every write carries its own Idempotency-Key."""
     sent = {"X-API-Key": api_key, "Content-Type": "application/json"}
@@ -58,6 +64,7 @@ HTTP = {
     "create": (_create(existing=True), 201),
     "create_new_user": (_create(existing=False), 201),
     "reply": (_reply, 200),
+    "agent_reply": (_agent_reply, 200),
     "ticket1": (lambda rng, t, n: ("GET", f"/api/tickets.json/{rng.choice(t['long_tickets'])}", None), 200),
     # alexsantos/osticket-api on the sample database: a ticket by internal id, a user's tickets by address
     "peer_ticket": (lambda rng, t, n: ("GET", f"/tickets/{rng.choice(t['peer_ticket_ids'])}", None), 200),
