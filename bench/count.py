@@ -96,7 +96,7 @@ def requests_only_app(db_url, mail_url):
     return app
 
 
-def _send(client, api_key, scenario, rng, targets, n):
+def send(client, api_key, scenario, rng, targets, n):
     """One request of ``scenario`` through the app (WSGI, no socket); raise if it fails."""
     build, expected = HTTP[scenario]
     method, path, body = build(rng, targets, n)
@@ -126,7 +126,7 @@ def statements_per_request(db_url, api_key, targets, scenarios, mail_url):
             rng = random.Random(7)
             for n in range(4):
                 with StatementCounter(engine) as sent, ServerCounter(engine) as server:
-                    _send(client, api_key, scenario, rng, targets, 10_000_000 + n)
+                    send(client, api_key, scenario, rng, targets, 10_000_000 + n)
             results[scenario] = {"statements": server.questions, "checkouts": server.checkouts, "sent": sent}
     finally:
         app.extensions["osticket"].dispose()
@@ -142,11 +142,11 @@ def with_delivery(db_url, api_key, targets, scenario, mail_url, requests=20, wai
     client, engine, rng = app.test_client(), app.extensions["osticket"].engine, random.Random(9)
     watch = connect(db_url)
     try:
-        _send(client, api_key, scenario, rng, targets, 11_000_000)  # warm: catalog, statements, the table known
+        send(client, api_key, scenario, rng, targets, 11_000_000)  # warm: catalog, statements, the table known
         _drained(watch, wait)
         with ServerCounter(engine) as server:
             for n in range(requests):
-                _send(client, api_key, scenario, rng, targets, 11_000_001 + n)
+                send(client, api_key, scenario, rng, targets, 11_000_001 + n)
             _drained(watch, wait)
             time.sleep(0.5)  # the loop's last claim, which finds nothing, and its connection back in the pool
     finally:
