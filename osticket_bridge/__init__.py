@@ -29,7 +29,7 @@ def create_app(config=None):
         MAX_CONTENT_LENGTH=settings["OSTICKET_MAX_BODY_BYTES"],
         JSON_SORT_KEYS=False,
     )
-    app.json.sort_keys = False
+    app.json = _json_provider(app)
     logs.configure_logging(settings["OSTICKET_LOG_LEVEL"], settings["OSTICKET_LOG_FORMAT"])
     problem = database_url_problem(settings["OSTICKET_DB_URL"])
     if problem:
@@ -59,6 +59,14 @@ def create_app(config=None):
     app.register_blueprint(widget.blp)
     security.init_app(app)
     return app
+
+
+def _json_provider(app):
+    from .api.encoding import OrjsonProvider
+
+    provider = OrjsonProvider(app)
+    provider.sort_keys = False  # answers keep the seed's field order
+    return provider
 
 
 def _replicas(settings, timeouts):

@@ -41,8 +41,7 @@ def backoff(attempts):
 class Sender:
     def __init__(self, db, outbox):
         self.outbox = outbox
-        # Same pool as the app; the connection goes back to the default isolation when returned.
-        self.engine = db.engine.execution_options(isolation_level="READ COMMITTED")
+        self.engine = db.engine  # same pool as the app
         self._thread = None
         self._pid = None
         self._start_lock = threading.Lock()
@@ -110,19 +109,23 @@ class Sender:
         metrics.outbox_backlog(*row)
 
     def deliver_due(self):
-        """Send due mails until none is left or one fails for now; return how long to pause."""
-        while not self._stopping.is_set():
-            outcome = self.deliver_one()
-            if outcome is None:
-                return POLL_SECONDS
-            if outcome > 0:  # temporary failure: the server is probably down; back off as long as the mail does
-                return outcome
+        """Send due mails, on one connection, until none is left or one fails for now; return how long to pause."""
+        with self.engine.connect() as conn:
+            while not self._stopping.is_set():
+                outcome = self.deliver_one(conn)
+                if outcome is None:
+                    return POLL_SECONDS
+                if outcome > 0:  # temporary failure: the server is probably down; back off as long as the mail does
+                    return outcome
         return 0
 
-    def deliver_one(self):
-        """Claim one due mail and try it. None: nothing due; 0: done (sent or failed); > 0: retry in that many s."""
+    def deliver_one(self, conn):
+        """Claim one due mail and try it, in a transaction of its own on ``conn``. None: nothing due; 0: done (sent
+        or failed); > 0: retry in that many s."""
         table = self.outbox.table
-        with self.engine.connect() as conn, conn.begin():
+        with conn.begin():
+            # For this transaction only: nothing to set back afterwards (a statement less than a session's level).
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             row = (
                 conn.execute(
                     select(table, func.now(6).label("now"))

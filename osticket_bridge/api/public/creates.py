@@ -23,7 +23,7 @@ from ..base import Blueprint, Params, email_field, line_field
 from ..db import connection, database
 from ..schemas import TicketSchema, Timestamp
 from ..scope import UserParams, acting_user
-from ..writes import write
+from ..writes import folded_lookup, write
 
 blp = Blueprint("creates", __name__, description="Create a ticket, a user with a portal account, a help topic")
 
@@ -161,7 +161,7 @@ def _form_values(schema, args):
 
 @blp.route("/api/tickets.json", methods=["POST"])
 @authenticated(blp, tokens=True, create=True)
-@write(blp)
+@write(blp, folds_lookup=True)
 @blp.arguments(TicketCreateParams, location="json")
 @blp.response(201, TicketSchema)
 @blp.refuses(403, 404, 409, 413, 422, 503)
@@ -189,6 +189,7 @@ def create_ticket(args):
         # An end user's token cannot silence the mails the portal would send.
         autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),
         alert=g.caller.is_end_user or _php_bool(args.get("alert", True)),
+        piggyback=folded_lookup(),
     )
     return write_ticket(database(), connection(), new)
 

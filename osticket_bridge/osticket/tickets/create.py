@@ -46,6 +46,7 @@ class NewTicket:
     fields: dict = field(default_factory=dict)
     autorespond: bool = True  # the stock API's parameters: mail the user / alert the agents, per the settings
     alert: bool = True
+    piggyback: round_trip.Piggyback | None = None  # the caller's lookup, read with the create's first read
 
 
 def create_ticket(db, conn, request):
@@ -64,8 +65,12 @@ def create_ticket(db, conn, request):
         email = check_email(request.email) if request.user_id is None else None
         phone = catalog.field(catalog.user_form_id, "phone")
         shape = (email is None, phone is not None, catalog.int_setting("max_open_tickets") > 0)
-        reads = db.statement(("create_reads", *shape), lambda: _reads(db, *shape))
-        found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone))
+        extra = request.piggyback
+        reads = db.statement(("create_reads", *shape, extra and extra.name), lambda: _reads(db, *shape, extra))
+        params = _read_params(catalog, request, email, phone)
+        found = round_trip.read(conn, reads, {**params, **extra.params} if extra else params)
+        if extra:
+            extra.check(found[extra.name])
         routed = routing.route(db, catalog, request.topic_id, found)
         topic, dept, cdata = routed.topic, routed.dept, routed.cdata
         if routed.banned:
@@ -156,10 +161,11 @@ def create_ticket(db, conn, request):
         return _answer(db, conn, catalog, ticket, user, assignee, due, answers, {**entry, "id": entry_id}, attachments)
 
 
-def _reads(db, by_id, has_phone, counts_open):
+def _reads(db, by_id, has_phone, counts_open, extra):
     """What a create reads before it writes, in one statement (round_trip): the routing's lookups, the owner (by id
-    or by address), the candidate departments' notice settings, the company and default account, and the
-    database's time. Built once per shape; ``_read_params`` gives the values."""
+    or by address), the candidate departments' notice settings, the company and default account, the database's
+    time, and the caller's ``extra`` (a Piggyback or None). Built once per shape; ``_read_params`` gives the
+    values."""
     topic_id, default_dept_id = bindparam("topic_id"), bindparam("default_dept_id")
     address, domain = (None, None) if by_id else (bindparam("email"), bindparam("domain"))
     return round_trip.union(
@@ -170,6 +176,7 @@ def _reads(db, by_id, has_phone, counts_open):
             "context": nm.context_query(db, bindparam("default_email_id"), address).add_columns(
                 func.now().label("now")
             ),
+            **({extra.name: extra.build(db)} if extra else {}),
         }
     )
 
