@@ -19,7 +19,7 @@ import uuid
 import pytest
 from world import REAL_BASELINE, REAL_REFERENCE
 
-from osticket_bridge import create_app, devdb, fixtures, mail
+from osticket_bridge import create_app, devdb, events, fixtures, mail
 
 RUN_ID = uuid.uuid4().hex[:8]
 _created = []
@@ -178,13 +178,15 @@ def make_app():
     apps = []
 
     def make(db_url, **config):
-        app = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, **config})
+        # The event loops only where a test asks for them: they would poll every test's database.
+        app = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, "OSTICKET_EVENTS": "off", **config})
         apps.append(app)
         return app
 
     yield make
     for app in apps:
         mail.stop(app)  # its mail sender thread, when mail is on
+        events.stop(app)
         app.extensions["osticket"].dispose()
 
 
@@ -200,6 +202,7 @@ def fresh_app(make_app):
     yield make
     for app in apps:
         mail.stop(app)  # its mail sender thread, when mail is on
+        events.stop(app)
         app.extensions["osticket"].dispose()
 
 

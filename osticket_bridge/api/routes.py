@@ -1,6 +1,6 @@
 """Every API blueprint, in the order they appear in the OpenAPI document."""
 
-from . import attachments, auth_routes, creates
+from . import attachments, auth_routes, creates, events
 from . import scp as scp_reads
 from . import tickets as ticket_reads
 from . import topics as topic_reads
@@ -16,4 +16,5 @@ def blueprints():
         creates.blp,
         auth_routes.blp,
         attachments.blp,
+        events.blp,
     ]

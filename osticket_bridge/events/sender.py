@@ -1,0 +1,138 @@
+"""Webhook deliveries: claimed across processes and hosts, retried with backoff, endpoints disabled after days.
+
+A due delivery is claimed with SELECT ... FOR UPDATE SKIP LOCKED and stays locked while its request is made, so
+two processes never send it at once; its outcome is written in the same transaction. At-least-once: a process that
+dies after the receiver answered but before the commit leaves the delivery to be sent again (same webhook-id, so
+the receiver can drop the duplicate).
+
+A failure schedules the next attempt after ``first_retry * 4 ** (attempts - 1)`` seconds (capped at
+MAX_DELAY), and postpones the endpoint's other due deliveries as long: a dead endpoint costs one request per
+backoff, not one per event. A delivery failing for ``give_up`` (3 days) is marked failed; an endpoint without a
+success for ``disable_after`` is disabled with a log line (`osticket-bridge webhooks enable` would be the way
+back: for now `add` it again).
+"""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import func, literal_column, select, update
+
+from . import payload, webhooks
+
+log = logging.getLogger(__name__)
+
+MAX_DELAY = 6 * 3600
+
+
+@dataclass(frozen=True)
+class Policy:
+    first_retry: float = 10.0
+    give_up: float = 3 * 86400
+    disable_after: float = 5 * 86400
+    timeout: float = webhooks.TIMEOUT
+    allow_private: bool = False
+
+    def backoff(self, attempts):
+        return min(self.first_retry * 4 ** (attempts - 1), MAX_DELAY)
+
+
+class Deliveries:
+    def __init__(self, engine, tables, policy):
+        self.engine = engine.execution_options(isolation_level="READ COMMITTED")
+        self.t = tables
+        self.policy = policy
+        self.counts = {"delivered": 0, "failed": 0, "retried": 0}
+
+    def deliver_due(self, stop=lambda: False):
+        """Send due deliveries until none is left; return how many were attempted."""
+        attempted = 0
+        while not stop() and self.deliver_one():
+            attempted += 1
+        return attempted
+
+    def deliver_one(self):
+        """Claim one due delivery and make its request; False when none is due."""
+        d, h, e = self.t.webhook_delivery, self.t.webhook, self.t.event
+        with self.engine.connect() as conn, conn.begin():
+            row = (
+                conn.execute(
+                    select(
+                        d.c.id,
+                        d.c.webhook_id,
+                        d.c.attempts,
+                        d.c.created,
+                        h.c.url,
+                        h.c.secret,
+                        h.c.active,
+                        h.c.failing_since,
+                        e.c.id.label("event_id"),
+                        e.c.type,
+                        e.c.created.label("event_created"),
+                        e.c.data,
+                        func.now(6).label("now"),
+                    )  # fmt: skip
+                    .select_from(d.join(h, h.c.id == d.c.webhook_id).join(e, e.c.id == d.c.event_id))
+                    .where(d.c.status == "pending", d.c.next_attempt <= func.now(6), h.c.active == 1)
+                    .order_by(d.c.next_attempt, d.c.id)
+                    .limit(1)
+                    .with_for_update(of=d, skip_locked=True)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return False
+            document = payload.document(
+                {"id": row["event_id"], "type": row["type"], "created": row["event_created"], "data": row["data"]}
+            )
+            body = payload.encode(document)
+            outcome = webhooks.post(
+                row["url"], row["secret"], document["id"], body, self.policy.allow_private, self.policy.timeout
+            )
+            self._record(conn, row, outcome)
+            return True
+
+    def _record(self, conn, row, outcome):
+        d, h = self.t.webhook_delivery, self.t.webhook
+        attempts = row["attempts"] + 1
+        where = f"webhook #{row['webhook_id']} ({row['url']}) event evt_{row['event_id']} attempt {attempts}"
+        if outcome.ok:
+            conn.execute(
+                update(d)
+                .where(d.c.id == row["id"])
+                .values(status="delivered", attempts=attempts, last_code=outcome.code, last_error=None,
+                        delivered=func.now(6))
+            )  # fmt: skip
+            if row["failing_since"] is not None:
+                conn.execute(update(h).where(h.c.id == row["webhook_id"]).values(failing_since=None))
+            self.counts["delivered"] += 1
+            log.info("%s: delivered (%s)", where, outcome.code)
+            return
+        values = {"attempts": attempts, "last_code": outcome.code, "last_error": outcome.error}
+        if (row["now"] - row["created"]).total_seconds() >= self.policy.give_up:
+            conn.execute(update(d).where(d.c.id == row["id"]).values(status="failed", **values))
+            self.counts["failed"] += 1
+            log.error("%s: failed, given up after %d attempts: %s", where, attempts, outcome.error)
+        else:
+            delay = self.policy.backoff(attempts)
+            later = func.timestampadd(literal_column("MICROSECOND"), int(delay * 1e6), func.now(6))
+            conn.execute(update(d).where(d.c.id == row["id"]).values(next_attempt=later, **values))
+            # The endpoint's other due deliveries wait as long: a dead endpoint is not called once per event.
+            conn.execute(
+                update(d)
+                .where(d.c.webhook_id == row["webhook_id"], d.c.status == "pending", d.c.next_attempt < later)
+                .values(next_attempt=later)
+            )
+            self.counts["retried"] += 1
+            log.warning("%s: failed (%s); next try in %gs", where, outcome.error, delay)
+        self._note_failing(conn, row, where)
+
+    def _note_failing(self, conn, row, where):
+        h = self.t.webhook
+        since = row["failing_since"]
+        if since is None:
+            conn.execute(update(h).where(h.c.id == row["webhook_id"]).values(failing_since=func.now(6)))
+        elif (row["now"] - since).total_seconds() >= self.policy.disable_after:
+            reason = f"disabled: no successful delivery since {since:%Y-%m-%d %H:%M:%S}"
+            conn.execute(update(h).where(h.c.id == row["webhook_id"]).values(active=0, disabled_reason=reason))
+            log.error("%s: webhook %s", where, reason)
