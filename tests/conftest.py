@@ -13,10 +13,12 @@ Session-scoped databases are for reading only; tests that write take a fresh_* c
 """
 
 import contextlib
+import logging
 import os
 import uuid
 
 import pytest
+from events_helpers import Receiver
 from world import REAL_BASELINE, REAL_REFERENCE
 
 from osticket_bridge import create_app, devdb, events, fixtures, mail
@@ -228,3 +230,30 @@ def real_reference_app(make_app, reference_db):
     if not REAL_REFERENCE:
         _dump_path("OSTICKET_REFERENCE_DUMP")
     return make_app(reference_db)
+
+
+@pytest.fixture
+def bridge_logs(caplog):
+    """Call after create_app (which sets the bridge's log handlers): the bridge's records from then on."""
+    logger = logging.getLogger("osticket_bridge")  # does not propagate to caplog's root handler
+
+    def watch():
+        logger.addHandler(caplog.handler)
+        return caplog
+
+    yield watch
+    logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def receiver():
+    """Make webhook receivers (events_helpers.Receiver), closed when the test ends."""
+    made = []
+
+    def make(**options):
+        made.append(Receiver(**options))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()

@@ -24,6 +24,7 @@ GOLDEN_ORDER = (
     "assign_ticket_to_staff", "staff_reply_with_status", "user_reply_reopens", "close_ticket", "reopen_ticket",
     "close_ticket_by_staff", "reopen_ticket_by_staff",
 )  # fmt: skip
+GOLDEN_EVENTS = 18  # what they make (test_events_feed.EXPECTED lists them)
 WRITES = re.compile(r"^\[\d+\] ((?:INSERT|UPDATE|DELETE|REPLACE)\b.*)$")
 NOISE = re.compile(r"^\w+ (?:INTO )?`?ost_(?:session|syslog)\b")
 
@@ -79,19 +80,6 @@ class Receiver:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    made = []
-
-    def make(**options):
-        made.append(Receiver(**options))
-        return made[-1]
-
-    yield make
-    for r in made:
-        r.close()
 
 
 def golden_statements(op):

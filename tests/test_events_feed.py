@@ -4,7 +4,7 @@ a row committed after a later one is still delivered; a restart loses and duplic
 import time
 
 import pytest
-from events_helpers import GOLDEN_ORDER, loops, replay, rows
+from events_helpers import GOLDEN_EVENTS, GOLDEN_ORDER, loops, replay, rows
 from security_helpers import SECRET, bearer
 from sqlalchemy import text
 
@@ -87,7 +87,7 @@ def test_the_pull_feed_pages_in_order_filters_by_type_and_refuses_end_users(fres
         after = body["next"]
     stored = rows(fresh_real_baseline_db, "SELECT id, type FROM ost_bridge_event ORDER BY id")
     assert [e["id"] for e in seen] == [f"evt_{r['id']}" for r in stored]
-    assert len(stored) == sum(len(types) for _, types in EXPECTED)
+    assert len(stored) == sum(len(types) for _, types in EXPECTED) == GOLDEN_EVENTS
     notes = client.get("/api/events", query_string={"types": "ticket.note"}, headers=key).get_json()["events"]
     assert [e["type"] for e in notes] == ["ticket.note", "ticket.note"]
 
