@@ -9,7 +9,7 @@ import json
 import threading
 import time
 
-from flask import Response, current_app, g, request, stream_with_context
+from flask import Response, current_app, g, request
 from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from ..events import EXTENSION, payload, reflect_tables
 from ..osticket.tickets import sees_ticket
 from .auth import authenticated
 from .base import Blueprint, Params
-from .db import connection, database
+from .db import close_connection, connection, database
 
 blp = Blueprint("events", __name__, description="Every change to a ticket, wherever it was made")
 
@@ -101,22 +101,22 @@ def stream():
     heartbeat = current_app.config["OSTICKET_EVENTS_HEARTBEAT_SECONDS"]
 
     def generate():
-        try:
-            yield f"retry: {RETRY_MS}\n\n"
-            last, ends = after, time.monotonic() + STREAM_SECONDS
-            while time.monotonic() < ends and not events.stopping:
-                for row, visible in reader.after(last):
-                    last = row["id"]
-                    if visible:
-                        document = payload.public_document(row)
-                        yield f"id: {document['id']}\nevent: {row['type']}\ndata: {json.dumps(document)}\n\n"
-                if events.wait_newer(last, heartbeat) <= last:
-                    yield ": heartbeat\n\n"
-        finally:
-            limit.release()
+        yield f"retry: {RETRY_MS}\n\n"
+        last, ends = after, time.monotonic() + STREAM_SECONDS
+        while time.monotonic() < ends and not events.stopping:
+            for row, visible in reader.after(last):
+                last = row["id"]
+                if visible:
+                    document = payload.public_document(row)
+                    yield f"id: {document['id']}\nevent: {row['type']}\ndata: {json.dumps(document)}\n\n"
+            if events.wait_newer(last, heartbeat) <= last:
+                yield ": heartbeat\n\n"
 
+    close_connection()  # the stream reads on the events' own pool: it holds none of the requests' connections
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    return Response(stream_with_context(generate()), mimetype="text/event-stream", headers=headers)
+    response = Response(generate(), mimetype="text/event-stream", headers=headers)
+    response.call_on_close(limit.release)  # finished, or the client went away (even before the first byte)
+    return response
 
 
 def _limit():
