@@ -14,7 +14,7 @@ from flask_smorest import abort
 from .api.auth import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
 from .tokens import signer_from_settings
 
-CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type"]
+CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type", "Last-Event-ID"]  # the widget's live stream
 CORS_EXPOSED_HEADERS = [
     "X-Total-Count", "Link", "X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
 ]  # fmt: skip
