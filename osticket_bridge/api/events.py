@@ -11,7 +11,7 @@ import time
 
 from flask import Response, current_app, g, request
 from flask_smorest import abort
-from marshmallow import fields, validate
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..events import EXTENSION, payload, reflect_tables
@@ -41,6 +41,18 @@ class FeedParams(Params):
     )
 
 
+class EventSchema(Schema):
+    id = fields.String(metadata={"example": "evt_42"})
+    type = fields.String(metadata={"example": "ticket.response"})
+    created = fields.String(metadata={"example": "2026-12-06 09:13:00", "description": "osTicket's time of the change"})
+    data = fields.Dict(metadata={"description": "the ticket, and the entry or the change (docs/events.md)"})
+
+
+class EventPageSchema(Schema):
+    events = fields.List(fields.Nested(EventSchema))
+    next = fields.String(metadata={"description": "the cursor of the following page (`after=`)"})
+
+
 def _tables():
     tables = current_app.extensions.get(_TABLES)
     if tables is None:
@@ -62,7 +74,8 @@ def _cursor(value, name):
 @blp.route("/api/events")
 @authenticated(blp)
 @blp.arguments(FeedParams, location="query")
-@blp.alt_response(422, response="UNPROCESSABLE_CONTENT")
+@blp.response(200, EventPageSchema)
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def list_events(params):
     """Events in order after the cursor, with `next` for the following page (an empty page keeps `after`)."""
     after = _cursor(params["after"], "after") if params.get("after") else 0
@@ -82,7 +95,9 @@ def list_events(params):
 
 @blp.route("/api/events/stream")
 @authenticated(blp, tokens=True)
+@blp.response(200, {"type": "string"}, content_type="text/event-stream", description="events as they happen")
 @blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
 def stream():
     """The token's user's events as text/event-stream: their own, Cc'd and organization-shared tickets' messages,
     replies and status changes (never notes); heartbeats; resumes after Last-Event-ID."""
