@@ -26,7 +26,7 @@ from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
 from osticket_bridge.db import make_engine
 from osticket_bridge.mail.sink import Sink
 
-from . import count, dataset, downloads, profile, report
+from . import count, dataset, downloads, events, profile, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
 
 DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
@@ -87,6 +87,7 @@ def parse(argv):
                    "Redis for the rate limits: " + ", ".join(PAIRED))  # fmt: skip
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/3", help="the pair's OSTICKET_RATELIMIT_STORAGE")
     p.add_argument("--downloads", action="store_true", help="also: worker RSS during 10 downloads of 20 MB at once")
+    p.add_argument("--events", action="store_true", help="also: COMMIT-to-webhook delay at 10 changes a second")
     return p.parse_args(argv)
 
 
@@ -288,6 +289,8 @@ def main(argv=None):
             run(args, db_url, started, sink.url)
         if args.downloads:
             downloads.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
+        if args.events:
+            events.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
     finally:
         if args.keep or args.database:
             log(f"kept database {name} (reuse it with BENCH_ARGS='--database {name}')")

@@ -34,6 +34,7 @@ SETTINGS = {
     "OSTICKET_EVENTS_RETENTION_DAYS": (7, int),
     "OSTICKET_EVENTS_HEARTBEAT_SECONDS": (15.0, float),
     "OSTICKET_EVENTS_MAX_STREAMS": (2, int),  # per process: each open stream holds one of its threads
+    "OSTICKET_EVENTS_STREAM_SECONDS": (300.0, float),
     "OSTICKET_WEBHOOK_ALLOW_PRIVATE": (False, lambda raw: raw.strip().lower() in ("1", "true", "yes", "on")),
     "OSTICKET_WEBHOOK_FIRST_RETRY_SECONDS": (10.0, float),
     "OSTICKET_WEBHOOK_GIVE_UP_SECONDS": (3 * 86400.0, float),

@@ -36,7 +36,14 @@ UNAUTHENTICATED = {"/healthz", "/readyz", "/api/auth/login", "/api/auth/guest"}
 def fuzz_app(make_app, db_server, _fixtures_template):
     """An app on its own copy of the demo fixtures: the run creates tickets, users and topics."""
     url = fixtures.clone_database(db_server, _fixtures_template, _name("fuzz"))
-    return make_app(url, OSTICKET_TOKEN_SECRET=SECRET, OSTICKET_LOG_LEVEL="WARNING")
+    # The live stream answers for a tenth of a second (the fuzzer reads each answer to its end), any number at once.
+    return make_app(
+        url,
+        OSTICKET_TOKEN_SECRET=SECRET,
+        OSTICKET_LOG_LEVEL="WARNING",
+        OSTICKET_EVENTS_STREAM_SECONDS=0.1,
+        OSTICKET_EVENTS_MAX_STREAMS=1000,
+    )
 
 
 @pytest.fixture(scope="module")

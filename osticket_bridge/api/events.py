@@ -2,7 +2,7 @@
 
 docs/events.md describes both. The stream holds one of the worker's threads while it is open, so a process
 serves at most OSTICKET_EVENTS_MAX_STREAMS of them at once (the others get a 503 and reconnect later), and
-each one ends after STREAM_SECONDS (the browser reconnects with Last-Event-ID).
+each one ends after OSTICKET_EVENTS_STREAM_SECONDS (the browser reconnects with Last-Event-ID).
 """
 
 import json
@@ -14,7 +14,7 @@ from flask_smorest import abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from ..events import EXTENSION, payload, reflect_tables
+from ..events import EXTENSION, payload
 from ..osticket.tickets import sees_ticket
 from .auth import authenticated
 from .base import Blueprint, Params
@@ -23,10 +23,8 @@ from .db import close_connection, connection, database
 blp = Blueprint("events", __name__, description="Every change to a ticket, wherever it was made")
 
 MAX_LIMIT = 500
-STREAM_SECONDS = 300
 STREAM_BATCH = 100
 RETRY_MS = 2000
-_TABLES = "osticket_event_tables"
 
 
 class FeedParams(Params):
@@ -53,15 +51,12 @@ class EventPageSchema(Schema):
     next = fields.String(metadata={"description": "the cursor of the following page (`after=`)"})
 
 
-def _tables():
-    tables = current_app.extensions.get(_TABLES)
-    if tables is None:
-        db = database()
-        tables = reflect_tables(connection(), db.prefix)
-        if tables is None:
-            abort(503, message="the event tables are missing (`osticket-bridge create-tables`)")
-        current_app.extensions[_TABLES] = tables
-    return tables
+def _events():
+    """This process's Events (events/__init__.py); 503 when the event tables are missing."""
+    events = current_app.extensions.get(EXTENSION)
+    if events is None:
+        abort(503, message="the event tables are missing (`osticket-bridge create-tables`)")
+    return events
 
 
 def _cursor(value, name):
@@ -83,7 +78,7 @@ def list_events(params):
     unknown = sorted(set(types) - set(payload.TYPES))
     if unknown:
         abort(422, message=f"unknown event types: {', '.join(unknown)}", errors={"query": {"types": unknown}})
-    e = _tables().event
+    e = _events().tables.event
     query = select(e.c.id, e.c.type, e.c.created, e.c.data).where(e.c.id > after)
     if types:
         query = query.where(e.c.type.in_(types))
@@ -104,27 +99,26 @@ def stream():
     caller = g.caller
     if not caller.is_end_user:
         abort(403, message="the stream is for end-user tokens; servers read /api/events or receive webhooks")
-    events = current_app.extensions.get(EXTENSION)
-    if events is None:
-        abort(503, message="live events are off on this server", headers={"Retry-After": "60"})
+    events = _events()
     resume = request.headers.get("Last-Event-ID")
-    after = _cursor(resume, "Last-Event-ID") if resume else events.newest_id
+    after = _cursor(resume, "Last-Event-ID") if resume else events.note_newest()
     limit = _limit()
     if not limit.acquire(blocking=False):
         abort(503, message="too many open streams on this server; try again shortly", headers={"Retry-After": "5"})
     reader = _Reader(database(), events, caller)
     heartbeat = current_app.config["OSTICKET_EVENTS_HEARTBEAT_SECONDS"]
+    lifetime = current_app.config["OSTICKET_EVENTS_STREAM_SECONDS"]
 
     def generate():
         yield f"retry: {RETRY_MS}\n\n"
-        last, ends = after, time.monotonic() + STREAM_SECONDS
+        last, ends = after, time.monotonic() + lifetime
         while time.monotonic() < ends and not events.stopping:
             for row, visible in reader.after(last):
                 last = row["id"]
                 if visible:
                     document = payload.public_document(row)
                     yield f"id: {document['id']}\nevent: {row['type']}\ndata: {json.dumps(document)}\n\n"
-            if events.wait_newer(last, heartbeat) <= last:
+            if events.wait_newer(last, min(heartbeat, max(0.0, ends - time.monotonic()))) <= last:
                 yield ": heartbeat\n\n"
 
     close_connection()  # the stream reads on the events' own pool: it holds none of the requests' connections

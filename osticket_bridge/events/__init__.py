@@ -57,6 +57,7 @@ class Events:
 
     def __init__(self, db, tables, config):
         self.db = db
+        self.looping = config["OSTICKET_EVENTS"].strip().lower() not in ("off", "0", "false", "no")
         self.engine = make_engine(db.url, pool_size=2)
         self.tables = tables
         self.poll = config["OSTICKET_EVENTS_POLL_SECONDS"]
@@ -74,6 +75,8 @@ class Events:
 
     def ensure_running(self):
         """Start the loops in this process unless they run already (a forked worker starts its own)."""
+        if not self.looping:
+            return
         with self._start_lock:
             if self._pid == os.getpid() and all(t.is_alive() for t in self._threads):
                 return
@@ -135,6 +138,7 @@ class Events:
         return self.poll
 
     def note_newest(self):
+        """Read the newest event id; wake the streams (and the sender) when it moved. Returns it."""
         with self.engine.connect() as conn:
             newest = conn.execute(select(func.coalesce(func.max(self.tables.event.c.id), 0))).scalar()
         if newest != self.newest_id:
@@ -142,6 +146,7 @@ class Events:
                 self.newest_id = newest
                 self.newest.notify_all()
             self._wake_sender.set()  # another process ingested: its deliveries may be ours to send
+        return newest
 
     def send_once(self):
         self.deliveries.deliver_due(lambda: self._stopping.is_set())
@@ -149,6 +154,14 @@ class Events:
 
     def wait_newer(self, than, timeout):
         """Block until an event newer than ``than`` is known (or ``timeout`` seconds pass); the newest id."""
+        if not self.looping:  # no feed loop in this process (OSTICKET_EVENTS=off): look for ourselves
+            deadline = time.monotonic() + timeout
+            while True:
+                self.note_newest()
+                left = deadline - time.monotonic()
+                if self.newest_id > than or left <= 0 or self.stopping:
+                    return self.newest_id
+                self._stopping.wait(min(self.poll, left))
         with self.newest:
             self.newest.wait_for(lambda: self.newest_id > than or self._stopping.is_set(), timeout)
             return self.newest_id
@@ -215,10 +228,9 @@ def purge(conn, tables, days):
 
 
 def init_app(app):
-    """Attach the event loops once the database answers (unless OSTICKET_EVENTS=off or the tables are missing)."""
+    """Attach the events once the database answers (unless the tables are missing) and start the loops (unless
+    OSTICKET_EVENTS=off: then the pull feed and the streams still answer, from what other processes store)."""
     db = app.extensions["osticket"]
-    if app.config["OSTICKET_EVENTS"].strip().lower() in ("off", "0", "false", "no"):
-        return
     db.when_ready(lambda: _attach(app, db))
 
     @app.before_request

@@ -8,8 +8,7 @@ the receiver can drop the duplicate).
 A failure schedules the next attempt after ``first_retry * 4 ** (attempts - 1)`` seconds (capped at
 MAX_DELAY), and postpones the endpoint's other due deliveries as long: a dead endpoint costs one request per
 backoff, not one per event. A delivery failing for ``give_up`` (3 days) is marked failed; an endpoint without a
-success for ``disable_after`` is disabled with a log line (`osticket-bridge webhooks enable` would be the way
-back: for now `add` it again).
+success for ``disable_after`` is disabled with a log line (`osticket-bridge webhooks enable` turns it back on).
 """
 
 import logging
