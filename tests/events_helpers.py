@@ -141,7 +141,7 @@ def rows(db_url, sql, **params):
         engine.dispose()
 
 
-def wait_for(condition, seconds=10.0, what="the condition"):
+def wait_for(condition, seconds=20.0, what="the condition"):
     """Poll ``condition()`` until it is truthy; its value, or a failure naming ``what``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
