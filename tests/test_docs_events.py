@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from events_helpers import FAST, SECRET, add_webhook, loops, wait_for
 from security_helpers import DEMO_KEY
-from test_readme import curl_lines, run_curl_lines
+from test_docs_pages import curl_lines, run_curl_lines
 
 PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "events.md"
 

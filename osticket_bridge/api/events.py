@@ -15,8 +15,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..events import EXTENSION, payload
-from ..osticket.tickets import sees_ticket
-from .auth import authenticated
+from ..osticket.tickets.reads import sees_ticket
+from .auth.callers import authenticated
 from .base import Blueprint, Params
 from .db import close_connection, connection, database
 
@@ -70,7 +70,7 @@ def _cursor(value, name):
 @authenticated(blp)
 @blp.arguments(FeedParams, location="query")
 @blp.response(200, EventPageSchema)
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@blp.refuses(422)
 def list_events(params):
     """Events in order after the cursor, with `next` for the following page (an empty page keeps `after`)."""
     after = _cursor(params["after"], "after") if params.get("after") else 0
@@ -91,8 +91,7 @@ def list_events(params):
 @blp.route("/api/events/stream")
 @authenticated(blp, tokens=True)
 @blp.response(200, {"type": "string"}, content_type="text/event-stream", description="events as they happen")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@blp.refuses(403, 422)
 def stream():
     """The token's user's events as text/event-stream: their own, Cc'd and organization-shared tickets' messages,
     replies and status changes (never notes); heartbeats; resumes after Last-Event-ID."""

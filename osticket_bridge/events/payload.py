@@ -10,7 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import and_, select
 
-from ..osticket.threads import ENTRY_HIDDEN
+from ..osticket.catalog.cache import cached_catalog
+from ..osticket.threads.entries import ENTRY_HIDDEN
 
 ENTRY_TYPES = {"M": "ticket.message", "R": "ticket.response", "N": "ticket.note"}
 EVENT_TYPES = {
@@ -85,7 +86,7 @@ def _change_events(db, conn, ids):
     if not ids:
         return []
     ev, th = db.tables.thread_event, db.tables.thread
-    catalog = db.catalog.get(conn)
+    catalog = cached_catalog(db, conn)
     names = {event_id: name for name, event_id in catalog.events.items()}
     name_column = ev.c.event_id if db.tables.has("thread_event", "event_id") else ev.c.state  # 1.10: state
     rows = conn.execute(
@@ -119,7 +120,7 @@ def _tickets(db, conn, ticket_ids):
         return {}
     tb = db.tables
     t, u, ue, fe, fv = tb.ticket, tb.user, tb.user_email, tb.form_entry, tb.form_entry_values
-    catalog = db.catalog.get(conn)
+    catalog = cached_catalog(db, conn)
     subject = catalog.field(catalog.ticket_form_id, "subject")
     joined = t.outerjoin(u, u.c.id == t.c.user_id).outerjoin(ue, ue.c.id == u.c.default_email_id)
     columns = [t.c.ticket_id, t.c.number, t.c.status_id, t.c.dept_id, t.c.topic_id, t.c.user_id, ue.c.address]
