@@ -11,7 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from golden import GOLDEN_DIR, HOW_TO_GET
+from golden import GOLDEN_DIR, HOW_TO_GET, load_golden
 from sqlalchemy import create_engine, text
 
 from osticket_bridge import events
@@ -104,6 +104,29 @@ def replay(db_url, *ops):
             for op in ops:
                 for statement in golden_statements(op):
                     conn.exec_driver_sql(statement.replace("%", "%%"))
+    finally:
+        engine.dispose()
+
+
+def apply_diff(db_url, op, directory):
+    """Write the rows osTicket wrote in a recorded operation (its golden diff: inserted rows, updated columns), one
+    autocommitted statement per row, where no statement log was recorded (osTicket 1.10.4)."""
+    golden = load_golden(op, directory)
+    engine = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SET SESSION sql_mode = ''")
+            for table, diff in golden["tables"].items():
+                for row in diff["inserted"]:
+                    columns = ", ".join(f"`{c}`" for c in row)
+                    values = ", ".join(f":{c}" for c in row)
+                    conn.execute(text(f"INSERT INTO `{table}` ({columns}) VALUES ({values})"), row)
+                for change in diff["updated"]:
+                    sets = ", ".join(f"`{c}` = :new_{c}" for c in change["changes"])
+                    where = " AND ".join(f"`{c}` = :pk_{c}" for c in change["pk"])
+                    params = {f"new_{c}": v["new"] for c, v in change["changes"].items()}
+                    params.update({f"pk_{c}": v for c, v in change["pk"].items()})
+                    conn.execute(text(f"UPDATE `{table}` SET {sets} WHERE {where}"), params)
     finally:
         engine.dispose()
 

@@ -1,10 +1,12 @@
 """The event feed: osTicket's own changes (its recorded statements replayed) become events, in order, once each;
 a row committed after a later one is still delivered; a restart loses and duplicates nothing; GET /api/events."""
 
+import json
 import time
 
 import pytest
-from events_helpers import GOLDEN_EVENTS, GOLDEN_ORDER, loops, replay, rows
+from events_helpers import GOLDEN_EVENTS, GOLDEN_ORDER, apply_diff, loops, replay, rows
+from golden import GOLDEN_110_DIR
 from security_helpers import SECRET, bearer
 from sqlalchemy import text
 
@@ -24,6 +26,33 @@ EXPECTED = [
     ("close_ticket_by_staff", ["ticket.note", "ticket.status"]),  # "Status Changed" note, then Closed
     ("reopen_ticket_by_staff", ["ticket.status"]),
 ]
+
+
+# osTicket 1.10.4 (its thread events name themselves in ost_thread_event.state): its recorded operations, in order.
+EXPECTED_110 = [
+    ("create_ticket_api", ["ticket.created", "ticket.message"]),
+    ("create_ticket_api_new_user", ["ticket.created", "ticket.message"]),
+    ("user_reply", ["ticket.message"]),
+    ("staff_reply_with_status", ["ticket.response", "ticket.status"]),
+    ("close_ticket", ["ticket.status"]),
+    ("reopen_ticket", ["ticket.status"]),
+]
+
+
+def test_osticket_110s_rows_become_the_same_events(fresh_baseline_110_db, fresh_app):
+    app = fresh_app(fresh_baseline_110_db)
+    feed = loops(app).feed
+    feed.ingest()
+    for op, types in EXPECTED_110:
+        apply_diff(fresh_baseline_110_db, op, GOLDEN_110_DIR)
+        before = len(rows(fresh_baseline_110_db, "SELECT id FROM ost_bridge_event"))
+        assert feed.ingest() == len(types), op
+        got = rows(fresh_baseline_110_db, "SELECT type, data FROM ost_bridge_event WHERE id > :n", n=before)
+        assert sorted(r["type"] for r in got) == sorted(types), op
+        if op == "staff_reply_with_status":
+            [status] = [json.loads(r["data"]) for r in got if r["type"] == "ticket.status"]
+            assert status["status"]["name"] == "Resolved" and status["change"]["by"] == "alice"
+            assert status["ticket"]["subject"] == "Golden A: question about my invoice"
 
 
 def api_key(db_url):

@@ -88,7 +88,8 @@ def _change_events(db, conn, ids):
     ev, th = db.tables.thread_event, db.tables.thread
     catalog = cached_catalog(db, conn)
     names = {event_id: name for name, event_id in catalog.events.items()}
-    name_column = ev.c.event_id if db.tables.has("thread_event", "event_id") else ev.c.state  # 1.10: state
+    by_id = db.tables.has("thread_event", "event_id")  # 1.11+: ost_event's id; 1.10: the name, in ``state``
+    name_column = ev.c.event_id if by_id else ev.c.state
     rows = conn.execute(
         select(ev, name_column.label("name"), th.c.object_id.label("ticket_id"))
         .select_from(ev.join(th, and_(th.c.id == ev.c.thread_id, th.c.object_type == "T")))
@@ -96,7 +97,7 @@ def _change_events(db, conn, ids):
     ).mappings()
     events = []
     for row in rows:
-        name = names.get(row["name"]) if name_column is ev.c.event_id else row["name"]
+        name = names.get(row["name"]) if by_id else row["name"]
         try:
             detail = json.loads(row["data"] or "null")
         except ValueError:
