@@ -2,7 +2,7 @@
 
 import os
 
-# name -> (default, parser). Every entry is documented in README.md.
+# name -> (default, parser). Every entry is documented in docs/deployment.md (the events' in docs/events.md).
 SETTINGS = {
     "OSTICKET_DB_URL": ("", str),
     "OSTICKET_TABLE_PREFIX": ("ost_", str),
@@ -27,7 +27,7 @@ SETTINGS = {
     "OSTICKET_NUMBER_LOCK_WAIT": (5, int),
     "OSTICKET_NUMBER_LOCK_WAITERS": (3, int),  # gunicorn.conf.py's threads - 1
     "OSTICKET_IDEMPOTENCY_HOURS": (24, int),
-    # The event feed and webhooks (docs/events.md)
+    # The event feed and webhooks (docs/events.md, "Operators")
     "OSTICKET_EVENTS": ("on", str),
     "OSTICKET_EVENTS_POLL_SECONDS": (1.0, float),
     "OSTICKET_EVENTS_GAP_SECONDS": (300.0, float),

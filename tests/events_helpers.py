@@ -7,9 +7,9 @@ import hmac
 import json
 import re
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import faults
 import pytest
 from golden import GOLDEN_DIR, HOW_TO_GET, load_golden
 from sqlalchemy import create_engine, text
@@ -165,18 +165,8 @@ def rows(db_url, sql, **params):
 
 
 def wait_for(condition, seconds=20.0, what="the condition"):
-    """Poll ``condition()`` until it is truthy; its value, or a failure naming ``what``."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"{what} did not happen within {seconds}s")
-
-
-def event_types(db_url):
-    return [r["type"] for r in rows(db_url, "SELECT type FROM ost_bridge_event ORDER BY id")]
+    """faults.wait_for with the event tests' defaults (a loaded machine replays osTicket's statements slowly)."""
+    return faults.wait_for(condition, seconds, what)
 
 
 FAST = {

@@ -9,19 +9,9 @@ from sqlalchemy import delete, func, insert, select, update
 
 from ..config import load_settings
 from ..db import Database
+from ..mail.commands import db_options
 from . import Tables, describe, lag, payload, policy_from, purge, reflect_tables, webhooks
 from .feed import subscribed
-
-_db_options = [
-    click.option("--url", envvar="OSTICKET_DB_URL", required=True, help="SQLAlchemy URL (default: OSTICKET_DB_URL)"),
-    click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True),
-]
-
-
-def db_options(command):
-    for option in reversed(_db_options):
-        command = option(command)
-    return command
 
 
 @contextlib.contextmanager
