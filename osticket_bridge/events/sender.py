@@ -53,41 +53,33 @@ class Deliveries:
         """Claim one due delivery and make its request; False when none is due."""
         d, h, e = self.t.webhook_delivery, self.t.webhook, self.t.event
         with self.engine.connect() as conn, conn.begin():
-            row = (
+            # Only the delivery row is locked (the subquery's rows are not): other processes go on delivering the
+            # same endpoint's and the same event's other deliveries.
+            claimed = (
                 conn.execute(
-                    select(
-                        d.c.id,
-                        d.c.webhook_id,
-                        d.c.attempts,
-                        d.c.created,
-                        h.c.url,
-                        h.c.secret,
-                        h.c.active,
-                        h.c.failing_since,
-                        e.c.id.label("event_id"),
-                        e.c.type,
-                        e.c.created.label("event_created"),
-                        e.c.data,
-                        func.now(6).label("now"),
-                    )  # fmt: skip
-                    .select_from(d.join(h, h.c.id == d.c.webhook_id).join(e, e.c.id == d.c.event_id))
-                    .where(d.c.status == "pending", d.c.next_attempt <= func.now(6), h.c.active == 1)
+                    select(d.c.id, d.c.webhook_id, d.c.event_id, d.c.attempts, d.c.created, func.now(6).label("now"))
+                    .where(
+                        d.c.status == "pending",
+                        d.c.next_attempt <= func.now(6),
+                        d.c.webhook_id.in_(select(h.c.id).where(h.c.active == 1)),
+                    )
                     .order_by(d.c.next_attempt, d.c.id)
                     .limit(1)
-                    .with_for_update(of=d, skip_locked=True)
+                    .with_for_update(skip_locked=True)
                 )
                 .mappings()
                 .first()
             )
-            if row is None:
+            if claimed is None:
                 return False
-            document = payload.document(
-                {"id": row["event_id"], "type": row["type"], "created": row["event_created"], "data": row["data"]}
-            )
-            body = payload.encode(document)
+            hook = conn.execute(select(h.c.url, h.c.secret, h.c.failing_since).where(h.c.id == claimed["webhook_id"]))
+            event = conn.execute(select(e).where(e.c.id == claimed["event_id"])).mappings().one()
+            row = {**claimed, **hook.mappings().one()}
+            document = payload.document(event)
             outcome = webhooks.post(
-                row["url"], row["secret"], document["id"], body, self.policy.allow_private, self.policy.timeout
-            )
+                row["url"], row["secret"], document["id"], payload.encode(document), self.policy.allow_private,
+                self.policy.timeout,
+            )  # fmt: skip
             self._record(conn, row, outcome)
             return True
 
