@@ -7,21 +7,23 @@ import threading
 
 import pytest
 from events_helpers import FAST, GOLDEN_ORDER, replay, rows, wait_for
+from live import serving
 from security_helpers import SECRET, bearer
-from werkzeug.serving import make_server
+from sqlalchemy import text
+
+from osticket_bridge.db import make_engine
 
 CAROL_TICKET = "386142"  # the baseline's user 1 (Carol) opens it in create_ticket_api
 
 
 @pytest.fixture
 def served(fresh_real_baseline_db, fresh_app):
+    """(app, port, API key header) of a bridge served live, its feed started."""
     app = fresh_app(fresh_real_baseline_db, OSTICKET_TOKEN_SECRET=SECRET, **FAST)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    wait_for(lambda: len(rows(fresh_real_baseline_db, "SELECT source FROM ost_bridge_event_position")) == 2)
-    key = rows(fresh_real_baseline_db, "SELECT apikey FROM ost_api_key WHERE isactive = 1 LIMIT 1")[0]["apikey"]
-    yield app, server.server_port, {"X-API-Key": key}
-    server.shutdown()
+    with serving(app) as base:
+        wait_for(lambda: len(rows(fresh_real_baseline_db, "SELECT source FROM ost_bridge_event_position")) == 2)
+        key = rows(fresh_real_baseline_db, "SELECT apikey FROM ost_api_key WHERE isactive = 1 LIMIT 1")[0]["apikey"]
+        yield app, int(base.rpartition(":")[2]), {"X-API-Key": key}
 
 
 class Stream:
@@ -119,3 +121,36 @@ def test_another_users_stream_sees_only_their_own_ticket(served, fresh_real_base
         carol.close()
     assert {e["data"]["ticket"]["number"] for e in carol.events} == {CAROL_TICKET}
     assert CAROL_TICKET not in {e["data"]["ticket"]["number"] for e in stranger.events}
+
+
+def test_a_collaborator_sees_the_tickets_events_once_added(served, fresh_real_baseline_db):
+    app, port, key = served
+    client = app.test_client()
+    replay(fresh_real_baseline_db, "create_ticket_api", "create_ticket_api_new_user")  # Carol's, then Dave's
+    dave = rows(fresh_real_baseline_db, "SELECT user_id FROM ost_ticket WHERE user_id <> 1")[0]["user_id"]
+    token = client.post("/api/auth/token", json={"user_id": dave}, headers=key).get_json()["token"]
+    before = Stream(port, {**bearer(token), "Last-Event-ID": "evt_0"})
+    try:
+        wait_for(lambda: len(before.events) == 2, what="Dave's own two events")
+    finally:
+        before.close()
+    assert CAROL_TICKET not in {e["data"]["ticket"]["number"] for e in before.events}
+    # osTicket adds Dave as a collaborator (Cc) of Carol's ticket: its thread now shows him that ticket.
+    engine = make_engine(fresh_real_baseline_db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO ost_thread_collaborator SET flags = 3, thread_id = 1, user_id = :u, role = 'M', "
+                    "created = NOW(), updated = NOW()"
+                ),
+                {"u": dave},
+            )
+    finally:
+        engine.dispose()
+    after = Stream(port, {**bearer(token), "Last-Event-ID": "evt_0"})
+    try:
+        wait_for(lambda: len(after.events) == 4, what="Carol's ticket's events too")
+    finally:
+        after.close()
+    assert CAROL_TICKET in {e["data"]["ticket"]["number"] for e in after.events}
