@@ -14,8 +14,8 @@ import time
 import pytest
 from events_helpers import FAST, add_webhook, rows, wait_for
 from live import serving
-from sqlalchemy import create_engine, text
 from security_helpers import SECRET, bearer
+from sqlalchemy import create_engine, text
 from test_events_stream import Stream
 
 from osticket_bridge import fixtures
