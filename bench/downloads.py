@@ -27,7 +27,7 @@ BLOCK = 64 * 1024
 def add_file(db_url, size):
     """Store ``size`` pseudo-random bytes as an attachment of the first thread entry; return (id, sha256)."""
     data = hashlib.shake_256(b"osticket-bridge bench").digest(size)
-    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING"})
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_EVENTS": "off"})
     db = app.extensions["osticket"]
     try:
         with db.engine.begin() as conn:
