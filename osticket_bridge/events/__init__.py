@@ -66,12 +66,12 @@ class Events:
         self.deliveries = Deliveries(self.engine, tables, policy_from(config))
         self.newest = threading.Condition()
         self.newest_id = 0
-        self.ingested = 0
         self._threads = []
         self._pid = None
         self._start_lock = threading.Lock()
         self._stopping = threading.Event()
         self._wake_sender = threading.Event()
+        self._last_metrics = self._last_purge = time.monotonic()
 
     def ensure_running(self):
         """Start the loops in this process unless they run already (a forked worker starts its own)."""
@@ -83,8 +83,11 @@ class Events:
             self._stopping.clear()
             self._pid = os.getpid()
             self._threads = [
-                threading.Thread(target=self._loop, args=(self.feed_once,), name="osticket-bridge-feed", daemon=True),
-                threading.Thread(target=self._loop, args=(self.send_once,), name="osticket-bridge-hooks", daemon=True),
+                threading.Thread(target=self._loop, args=(step, wait), name=name, daemon=True)
+                for step, wait, name in (
+                    (self.feed_once, self._stopping.wait, "osticket-bridge-feed"),
+                    (self.send_once, self._sender_wait, "osticket-bridge-hooks"),
+                )
             ]
             for thread in self._threads:
                 thread.start()
@@ -103,18 +106,10 @@ class Events:
     def stopping(self):
         return self._stopping.is_set()
 
-    def _loop(self, step):
-        last_metrics = last_purge = time.monotonic()
+    def _loop(self, step, wait):
         while not self._stopping.is_set():
             try:
                 pause = step()
-                if time.monotonic() - last_metrics >= METRICS_SECONDS:
-                    last_metrics = time.monotonic()
-                    if step == self.feed_once:
-                        self.log_metrics()
-                if step == self.feed_once and time.monotonic() - last_purge >= PURGE_SECONDS:
-                    last_purge = time.monotonic()
-                    self.purge()
             except SQLAlchemyError as exc:
                 log.warning("events: cannot reach the database (%s); trying again in %ss", exc.__class__.__name__,
                             ERROR_PAUSE)  # fmt: skip
@@ -122,19 +117,25 @@ class Events:
             except Exception:  # a bug must not end the loop for the life of the worker
                 log.exception("events: unexpected error; trying again in %ss", ERROR_PAUSE)
                 pause = ERROR_PAUSE
-            if step == self.send_once:
-                self._wake_sender.wait(pause)
-                self._wake_sender.clear()
-            else:
-                self._stopping.wait(pause)
+            wait(pause)
+
+    def _sender_wait(self, pause):
+        self._wake_sender.wait(pause)  # a new event (here or in another process) ends the pause
+        self._wake_sender.clear()
 
     def feed_once(self):
-        """One poll: ingest (unless another process does), then tell this process's streams what is new."""
-        stored = self.feed.ingest()
-        if stored:
-            self.ingested += stored
+        """One poll: ingest (unless another process does), tell this process's streams what is new; the metrics line
+        every minute and the purge every hour."""
+        if self.feed.ingest():
             self._wake_sender.set()
         self.note_newest()
+        now = time.monotonic()
+        if now - self._last_metrics >= METRICS_SECONDS:
+            self._last_metrics = now
+            self.log_metrics()
+        if now - self._last_purge >= PURGE_SECONDS:
+            self._last_purge = now
+            self.purge()
         return self.poll
 
     def note_newest(self):
@@ -171,7 +172,7 @@ class Events:
             state = lag(conn, self.db, self.tables)
         log.info(
             "events: ingested %d, webhooks delivered %d, retried %d, failed %d in this process; %s",
-            self.ingested, self.deliveries.counts["delivered"], self.deliveries.counts["retried"],
+            self.feed.stored, self.deliveries.counts["delivered"], self.deliveries.counts["retried"],
             self.deliveries.counts["failed"], describe(state),
         )  # fmt: skip
 

@@ -35,6 +35,7 @@ class Feed:
         self.t = tables
         self.gap_seconds = gap_seconds
         self.batch = batch
+        self.stored = 0  # events this process stored (the metrics line)
 
     def ingest(self):
         """Read what is new and store its events. Returns the number stored, or None if another process ingests."""
@@ -60,7 +61,8 @@ class Feed:
                     .where(pos.c.source == source)
                     .values(last_id=position["last_id"], gaps=gaps, updated=func.now(6))
                 )
-            return stored
+        self.stored += stored  # committed
+        return stored
 
     def _exists(self, conn):
         pos = self.t.event_position
