@@ -29,7 +29,6 @@ from osticket_bridge.mail.sink import Sink
 from . import count, dataset, downloads, events, profile, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
 
-DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
 RESULTS = os.path.join(ROOT, "bench", "results")
 FLOORS = ("ticket1", "ticket", "list", "topics", "create")  # scenarios with a raw-SQL floor
 SCENARIOS = ("ticket1", "ticket", "list", "topics", "create", "create_new_user", "reply")
@@ -59,7 +58,7 @@ def parse(argv):
     p.add_argument("--users", type=int, default=20_000, help="users to build (default 20000)")
     p.add_argument(
         "--db-url",
-        default=os.environ.get("OSTICKET_BENCH_SERVER_URL", DEFAULT_SERVER),
+        default=os.environ.get("OSTICKET_BENCH_SERVER_URL", dataset.DEFAULT_SERVER),
         help="server URL without database (default OSTICKET_BENCH_SERVER_URL, else %(default)s)",
     )
     p.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")

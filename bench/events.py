@@ -15,15 +15,14 @@ import json
 import os
 import threading
 import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from sqlalchemy import text
 
-from osticket_bridge import fixtures
 from osticket_bridge.db import make_engine
 from osticket_bridge.events import webhooks
 
+from . import dataset
 from .server import ROOT, Server, Settings
 
 DRAIN_SECONDS = 15
@@ -122,21 +121,13 @@ def measure(db_url, settings=None, rate=10.0, seconds=20.0, log=print):
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench.events", description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--db-url", default=os.environ.get("OSTICKET_BENCH_SERVER_URL", "mysql+pymysql://root@127.0.0.1:3306/")
-    )
+    dataset.server_url_option(p)
     p.add_argument("--rate", type=float, default=10.0, help="changes per second (default 10)")
     p.add_argument("--seconds", type=float, default=20.0, help="how long (default 20)")
     args = p.parse_args(argv)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    name = f"osticket_bench_ev_{uuid.uuid4().hex[:8]}"
-    db_url = fixtures.create_database(args.db_url, name)
-    try:
-        fixtures.load_fixtures(db_url, demo=True)
-        fixtures.create_bridge_tables(db_url)
+    with dataset.demo_database(args.db_url, "ev") as db_url:
         measure(db_url, rate=args.rate, seconds=args.seconds)
-    finally:
-        fixtures.drop_database(args.db_url, name)
 
 
 if __name__ == "__main__":
