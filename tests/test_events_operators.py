@@ -2,6 +2,7 @@
 
 from click.testing import CliRunner
 from events_helpers import GOLDEN_ORDER, SECRET, add_webhook, loops, replay, rows
+from test_metrics import scrape, value
 
 from osticket_bridge.cli import main
 
@@ -14,7 +15,10 @@ def test_check_reports_the_lag_metrics_are_logged_and_delivered_events_purged(
     target = receiver()
     delivered_hook = add_webhook(fresh_real_baseline_db, target.url, types="ticket.created")
     add_webhook(fresh_real_baseline_db, "http://127.0.0.1:9/nobody-listens", SECRET, types="ticket.message")
-    machinery = loops(fresh_app(fresh_real_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True))
+    app = fresh_app(fresh_real_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True)
+    key = {"X-API-Key": rows(fresh_real_baseline_db, "SELECT apikey FROM ost_api_key LIMIT 1")[0]["apikey"]}
+    before = scrape(app.test_client(), **key)
+    machinery = loops(app)
     machinery.feed.ingest()
     replay(fresh_real_baseline_db, *GOLDEN_ORDER[:2])
     check = CliRunner().invoke(main, ["check", *url]).output
@@ -28,6 +32,15 @@ def test_check_reports_the_lag_metrics_are_logged_and_delivered_events_purged(
     machinery.log_metrics()
     # One failure postponed the endpoint's other delivery as well: one retry counted.
     assert "events: ingested 4, webhooks delivered 2, retried 1, failed 0 in this process; feed 0 entries" in logs.text
+    after = scrape(app.test_client(), **key)
+
+    def grew(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert grew("events_stored_total", type="ticket.created") == grew("events_stored_total", type="ticket.message") == 2
+    assert grew("webhook_attempts_total", outcome="delivered") == 2
+    assert grew("webhook_attempts_total", outcome="retried") == 1
+    assert value(after, "webhook_deliveries_pending") == 2 and value(after, "events_feed_behind_rows") == 0
 
     purged = CliRunner().invoke(main, ["events", "purge", "--days", "0", *url])
     assert purged.exit_code == 0 and "events deleted: 2" in purged.output  # the tickets' creations, delivered

@@ -13,7 +13,7 @@ import time
 from sqlalchemy import MetaData, Table, func, inspect, literal_column, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import bridge_tables
+from .. import bridge_tables, metrics
 from ..db import make_engine
 from .feed import Feed
 from .sender import Deliveries, Policy
@@ -170,6 +170,9 @@ class Events:
     def log_metrics(self):
         with self.engine.connect() as conn:
             state = lag(conn, self.db, self.tables)
+        behind = state["behind"]
+        if behind["E"] is not None:
+            metrics.events_backlog(behind["E"][0] + behind["V"][0], state["pending"])
         log.info(
             "events: ingested %d, webhooks delivered %d, retried %d, failed %d in this process; %s",
             self.feed.stored, self.deliveries.counts["delivered"], self.deliveries.counts["retried"],

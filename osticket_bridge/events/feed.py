@@ -20,6 +20,7 @@ import logging
 
 from sqlalchemy import func, insert, select, update
 
+from .. import metrics
 from . import payload
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ class Feed:
                 continue
             event_id = result.inserted_primary_key[0]
             stored += 1
+            metrics.event_stored(event.type)
             wanted = [hook_id for hook_id, types in hooks if subscribed(types, event.type)]
             if wanted:
                 conn.execute(

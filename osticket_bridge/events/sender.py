@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, literal_column, select, update
 
+from .. import metrics
 from . import payload, webhooks
 
 log = logging.getLogger(__name__)
@@ -97,12 +98,15 @@ class Deliveries:
             if row["failing_since"] is not None:
                 conn.execute(update(h).where(h.c.id == row["webhook_id"]).values(failing_since=None))
             self.counts["delivered"] += 1
+            waited = (row["now"] - row["created"]).total_seconds() if attempts == 1 else None
+            metrics.webhook_attempt("delivered", waited)
             log.info("%s: delivered (%s)", where, outcome.code)
             return
         values = {"attempts": attempts, "last_code": outcome.code, "last_error": outcome.error}
         if (row["now"] - row["created"]).total_seconds() >= self.policy.give_up:
             conn.execute(update(d).where(d.c.id == row["id"]).values(status="failed", **values))
             self.counts["failed"] += 1
+            metrics.webhook_attempt("failed")
             log.error("%s: failed, given up after %d attempts: %s", where, attempts, outcome.error)
         else:
             delay = self.policy.backoff(attempts)
@@ -115,6 +119,7 @@ class Deliveries:
                 .values(next_attempt=later)
             )
             self.counts["retried"] += 1
+            metrics.webhook_attempt("retried")
             log.warning("%s: failed (%s); next try in %gs", where, outcome.error, delay)
         self._note_failing(conn, row, where)
 
