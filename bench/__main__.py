@@ -26,10 +26,9 @@ from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
 from osticket_bridge.db import make_engine
 from osticket_bridge.mail.sink import Sink
 
-from . import count, dataset, downloads, instances, profile, report
+from . import count, dataset, downloads, events, instances, profile, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
 
-DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
 RESULTS = os.path.join(ROOT, "bench", "results")
 FLOORS = ("ticket1", "ticket", "list", "topics", "create")  # scenarios with a raw-SQL floor
 SCENARIOS = ("ticket1", "ticket", "list", "topics", "create", "create_new_user", "reply", "agent_reply")
@@ -61,7 +60,7 @@ def parse(argv):
     p.add_argument("--users", type=int, default=20_000, help="users to build (default 20000)")
     p.add_argument(
         "--db-url",
-        default=os.environ.get("OSTICKET_BENCH_SERVER_URL", DEFAULT_SERVER),
+        default=os.environ.get("OSTICKET_BENCH_SERVER_URL", dataset.DEFAULT_SERVER),
         help="server URL without database (default OSTICKET_BENCH_SERVER_URL, else %(default)s)",
     )
     p.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
@@ -90,6 +89,7 @@ def parse(argv):
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/3", help="the pair's OSTICKET_RATELIMIT_STORAGE")
     p.add_argument("--baseline", help="an earlier run's bench/results/bench-*.json: no scenario may be slower at p99")
     p.add_argument("--downloads", action="store_true", help="also: worker RSS during 10 downloads of 20 MB at once")
+    p.add_argument("--events", action="store_true", help="also: COMMIT-to-webhook delay at 10 changes a second")
     p.add_argument("--instances", type=int, default=1, help="N > 1: only the throughput of 1, then N instances "
                    "behind HAProxy, each in a network namespace (root; bench/instances.py)")  # fmt: skip
     return p.parse_args(argv)
@@ -120,7 +120,7 @@ def drive(spec):
 
 def available(db_url, scenarios):
     """The scenarios whose route the app serves, and notes about the others."""
-    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING"})
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_EVENTS": "off"})
     adapter = app.url_map.bind("localhost")
     found, notes = [], []
     for scenario in scenarios:
@@ -305,6 +305,8 @@ def main(argv=None):
             run(args, db_url, started, sink.url)
         if args.downloads:
             downloads.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
+        if args.events:
+            events.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
     finally:
         if args.keep or args.database:
             log(f"kept database {name} (reuse it with BENCH_ARGS='--database {name}')")

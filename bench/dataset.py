@@ -9,12 +9,15 @@ Shape: every 10th ticket has 10 entries, the others 4 or 5 (5 on average); every
 belongs to one of a few "heavy" users, so their lists fill a page of 50; a third of the tickets are closed.
 """
 
+import contextlib
 import datetime
 import json
+import os
 import queue
 import random
 import threading
 import time
+import uuid
 
 from pymysql.converters import escape_string
 
@@ -377,6 +380,26 @@ def fill(db_url, tickets, users, dump=None, log=print):
         builder.build(log)
     finally:
         builder.conn.close()
+
+
+DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
+
+
+def server_url_option(parser):
+    parser.add_argument("--db-url", default=os.environ.get("OSTICKET_BENCH_SERVER_URL", DEFAULT_SERVER))
+
+
+@contextlib.contextmanager
+def demo_database(server_url, kind):
+    """A throwaway database with schema_fixtures/ (demo data) and the bridge's tables, dropped afterwards."""
+    name = f"osticket_bench_{kind}_{uuid.uuid4().hex[:8]}"
+    db_url = fixtures.create_database(server_url, name)
+    try:
+        fixtures.load_fixtures(db_url, demo=True)
+        fixtures.create_bridge_tables(db_url)
+        yield db_url
+    finally:
+        fixtures.drop_database(server_url, name)
 
 
 def api_key(db_url, ip="127.0.0.1"):

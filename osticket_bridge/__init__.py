@@ -2,7 +2,7 @@
 
 from flask import Flask
 
-from . import bridge_tables, logs, mail, metrics, replicas, security, widget
+from . import bridge_tables, events, logs, mail, metrics, replicas, security, widget
 from .config import database_url_problem, load_settings
 from .db import Database, Timeouts
 from .osticket.tickets import numbers
@@ -55,6 +55,7 @@ def create_app(config=None):
     database.secret_salt = settings.get("OSTICKET_SECRET_SALT", "")
     logs.init_app(app)
     mail.init_app(app)
+    events.init_app(app)
     _register_api(app)
     app.register_blueprint(widget.blp)
     security.init_app(app)

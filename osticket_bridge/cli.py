@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import __version__, bridge_tables, devdb, fixtures, idempotency, replicas
 from .config import URL_EXAMPLE, database_url_problem
 from .db import DEFAULT_TIMEOUTS, SUPPORTED_RANGE, diagnose, make_engine, schema_message
+from .events import commands as event_commands
 from .mail import commands as mail_commands
 
 
@@ -29,6 +30,8 @@ def main():
 
 
 main.add_command(mail_commands.mail)
+main.add_command(event_commands.webhooks_group)
+main.add_command(event_commands.events_group)
 
 
 def fail(message, code=1):
@@ -81,6 +84,7 @@ def check(url, prefix, replica_url="", replica_max_lag=5.0):
         click.echo(number_index_status(url, prefix))
         click.echo(bridge_tables_status(url, prefix))
         click.echo(mail_commands.status_line(url, prefix))
+        click.echo(event_commands.status_line(url, prefix))
         for line in replica_lines(replica_url, replica_max_lag):
             click.echo(line)
     if problems:
@@ -112,7 +116,7 @@ def bridge_tables_status(url, prefix):
 @url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 def create_tables(url, prefix):
-    """Create the bridge's own tables (outbox, idempotency keys) beside osTicket's, if missing."""
+    """Create the bridge's own tables (outbox, idempotency keys, events, webhooks) beside osTicket's, if missing."""
     with connected(url, transaction=True) as conn:
         created = bridge_tables.create_all(conn, prefix)
     click.echo("created: " + ", ".join(created) if created else "bridge tables: already present")

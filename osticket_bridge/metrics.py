@@ -46,6 +46,18 @@ OUTBOX_AGE = Gauge(
     PREFIX + "mail_outbox_oldest_seconds", "Age of the oldest queued mail (0: none)", multiprocess_mode="livemax"
 )
 OUTBOX_FAILED = Gauge(PREFIX + "mail_outbox_failed", "Mails given up on (failed)", multiprocess_mode="livemax")
+EVENTS_STORED = Counter(PREFIX + "events_stored_total", "Events the feed stored, by type", ["type"])
+WEBHOOK_ATTEMPTS = Counter(PREFIX + "webhook_attempts_total", "Webhook delivery attempts, by outcome", ["outcome"])
+WEBHOOK_DELAY = Histogram(
+    PREFIX + "webhook_delay_seconds", "From an event's storing to its delivery (first attempts that succeeded)",
+    buckets=LATENCY_BUCKETS,
+)  # fmt: skip
+FEED_BEHIND = Gauge(
+    PREFIX + "events_feed_behind_rows", "Rows of osTicket's thread tables not read yet", multiprocess_mode="livemax"
+)
+WEBHOOKS_PENDING = Gauge(
+    PREFIX + "webhook_deliveries_pending", "Webhook deliveries waiting (retries included)", multiprocess_mode="livemax"
+)
 REPLICA_LAG = Gauge(
     PREFIX + "replica_lag_seconds", "A read replica's lag (-1: down or not replicating)", ["replica"],
     multiprocess_mode="livemax",
@@ -106,6 +118,21 @@ def outbox_backlog(queued, oldest_seconds, failed):
     OUTBOX_DEPTH.set(queued)
     OUTBOX_AGE.set(oldest_seconds)
     OUTBOX_FAILED.set(failed)
+
+
+def event_stored(event_type):
+    EVENTS_STORED.labels(event_type).inc()
+
+
+def webhook_attempt(outcome, delay_seconds=None):
+    WEBHOOK_ATTEMPTS.labels(outcome).inc()
+    if delay_seconds is not None:
+        WEBHOOK_DELAY.observe(delay_seconds)
+
+
+def events_backlog(behind_rows, pending):
+    FEED_BEHIND.set(behind_rows)
+    WEBHOOKS_PENDING.set(pending)
 
 
 def replica_state(name, lag, in_rotation):

@@ -15,8 +15,9 @@ from .api.auth.callers import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, cli
 from .replicas import GTID_HEADER
 from .tokens import signer_from_settings
 
-# A browser echoes a write's GTID_HEADER on its next reads (read-your-writes with replicas, replicas.py).
-CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type", GTID_HEADER]
+# A browser echoes a write's GTID_HEADER on its next reads (read-your-writes with replicas, replicas.py); the
+# widget's live stream sends Last-Event-ID.
+CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type", GTID_HEADER, "Last-Event-ID"]
 CORS_EXPOSED_HEADERS = [
     "X-Total-Count", "Link", "X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
     GTID_HEADER,

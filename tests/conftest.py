@@ -13,14 +13,16 @@ Session-scoped databases are for reading only; tests that write take a fresh_* c
 """
 
 import contextlib
+import logging
 import os
 import uuid
 
 import clock
 import pytest
+from events_helpers import Receiver
 from world import REAL_BASELINE, REAL_REFERENCE
 
-from osticket_bridge import create_app, devdb, fixtures, mail
+from osticket_bridge import create_app, devdb, events, fixtures, mail
 
 RUN_ID = uuid.uuid4().hex[:8]
 _created = []
@@ -196,13 +198,15 @@ def make_app():
     apps = []
 
     def make(db_url, **config):
-        app = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, **config})
+        # The event loops only where a test asks for them: they would poll every test's database.
+        app = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, "OSTICKET_EVENTS": "off", **config})
         apps.append(app)
         return app
 
     yield make
     for app in apps:
         mail.stop(app)  # its mail sender thread, when mail is on
+        events.stop(app)
         app.extensions["osticket"].dispose()
 
 
@@ -218,6 +222,7 @@ def fresh_app(make_app):
     yield make
     for app in apps:
         mail.stop(app)  # its mail sender thread, when mail is on
+        events.stop(app)
         app.extensions["osticket"].dispose()
 
 
@@ -243,3 +248,30 @@ def real_reference_app(make_app, reference_db):
     if not REAL_REFERENCE:
         _dump_path("OSTICKET_REFERENCE_DUMP")
     return make_app(reference_db)
+
+
+@pytest.fixture
+def bridge_logs(caplog):
+    """Call after create_app (which sets the bridge's log handlers): the bridge's records from then on."""
+    logger = logging.getLogger("osticket_bridge")  # does not propagate to caplog's root handler
+
+    def watch():
+        logger.addHandler(caplog.handler)
+        return caplog
+
+    yield watch
+    logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def receiver():
+    """Make webhook receivers (events_helpers.Receiver), closed when the test ends."""
+    made = []
+
+    def make(**options):
+        made.append(Receiver(**options))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()

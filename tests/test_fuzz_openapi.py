@@ -60,7 +60,15 @@ def fuzz_app(make_app, db_server, _fixtures_template):
     """An app on its own copy of the demo fixtures: the run creates tickets, users and topics."""
     url = fixtures.clone_database(db_server, _fixtures_template, _name("fuzz"))
     # No rate limits: every generated request reaches the route (tests/test_security_http.py tests the limits).
-    return make_app(url, OSTICKET_TOKEN_SECRET=SECRET, OSTICKET_LOG_LEVEL="WARNING", RATELIMIT_ENABLED=False)
+    # The live stream answers for a tenth of a second (the fuzzer reads each answer to its end), any number at once.
+    return make_app(
+        url,
+        OSTICKET_TOKEN_SECRET=SECRET,
+        OSTICKET_LOG_LEVEL="WARNING",
+        RATELIMIT_ENABLED=False,
+        OSTICKET_EVENTS_STREAM_SECONDS=0.1,
+        OSTICKET_EVENTS_MAX_STREAMS=1000,
+    )
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Every API blueprint, in the order they appear in the OpenAPI document."""
 
-from . import attachments
+from . import attachments, events
 from .auth import routes as auth_routes
 from .public import creates
 from .public import tickets as ticket_reads
@@ -18,4 +18,5 @@ def blueprints():
         creates.blp,
         auth_routes.blp,
         attachments.blp,
+        events.blp,
     ]

@@ -60,6 +60,7 @@
       reply: "Reply",
       sendReply: "Send reply",
       replySent: "Your reply was sent.",
+      ticketUpdated: "This ticket was just updated.",
       closeTicket: "Close ticket",
       reopenTicket: "Reopen ticket",
       ticketClosed: "The ticket is closed.",
@@ -116,6 +117,7 @@
       reply: "Réponse",
       sendReply: "Envoyer la réponse",
       replySent: "Votre réponse a été envoyée.",
+      ticketUpdated: "Ce ticket vient d’être mis à jour.",
       closeTicket: "Fermer le ticket",
       reopenTicket: "Rouvrir le ticket",
       ticketClosed: "Le ticket est fermé.",
@@ -338,6 +340,9 @@ input[type=file]{min-height:0;padding:.375rem}
     #notice;
     #error;
     #header;
+    #live = null; // AbortController of the event stream, open while a ticket is on screen
+    #lastEventId = "";
+    #shown = null; // the ticket on screen: {number, entries (ids), status}, redrawn when an event tells more
 
     constructor() {
       super();
@@ -370,6 +375,8 @@ input[type=file]{min-height:0;padding:.375rem}
 
     disconnectedCallback() {
       clearTimeout(this.#refreshTimer);
+      this.#live?.abort();
+      this.#live = null;
     }
 
     attributeChangedCallback(name, old, value) {
@@ -407,6 +414,74 @@ input[type=file]{min-height:0;padding:.375rem}
       if (was) {
         this.#say(this.#t("signedOut"));
         this.dispatchEvent(new CustomEvent("osticket-signed-out", { bubbles: true, composed: true }));
+      }
+    }
+
+    // ---------------------------------------------------------------- live events
+
+    /** Keep GET /api/events/stream open while a ticket is shown (fetch streaming: EventSource cannot send the
+     * token); reconnect after a pause, resuming after the last event seen. */
+    async #listen() {
+      if (!this.#api || !window.ReadableStream || !window.TextDecoderStream) return;
+      const live = (this.#live = new AbortController());
+      this.#lastEventId = "";
+      while (!live.signal.aborted && this.#token) {
+        try {
+          const headers = { Accept: "text/event-stream", Authorization: `Bearer ${this.#token}` };
+          if (this.#lastEventId) headers["Last-Event-ID"] = this.#lastEventId;
+          const response = await fetch(this.#api + "/api/events/stream", {
+            headers,
+            signal: live.signal,
+            credentials: "omit",
+            cache: "no-store",
+          });
+          if (response.ok && response.body) await this.#readEvents(response.body);
+        } catch {
+          // offline, aborted, or the server went away: try again below
+        }
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      }
+    }
+
+    async #readEvents(body) {
+      const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let data = "";
+          for (const line of block.split("\n")) {
+            if (line.startsWith("id: ")) this.#lastEventId = line.slice(4);
+            else if (line.startsWith("data: ")) data += line.slice(6);
+          }
+          if (data) this.#onEvent(JSON.parse(data));
+        }
+      }
+    }
+
+    /** An event telling something the ticket on screen does not show yet (an entry, a status) redraws it, keeping
+     * the reply being typed; every event is re-dispatched as "osticket-event" for the page. */
+    async #onEvent(event) {
+      this.dispatchEvent(new CustomEvent("osticket-event", { detail: event, bubbles: true, composed: true }));
+      const said = event.data || {};
+      const shown = this.#shown;
+      if (!shown || said.ticket?.number !== shown.number) return;
+      if (said.entry ? shown.entries.has(said.entry.id) : (said.status || said.ticket.status)?.name === shown.status) {
+        return;
+      }
+      const number = shown.number;
+      try {
+        const { data } = await this.#call("GET", `/api/tickets.json/${encodeURIComponent(number)}`);
+        if (this.#shown?.number !== number) return;
+        this.#renderTicket(data, null);
+        this.#say(this.#t("ticketUpdated"));
+      } catch {
+        // the next event, or the user, will try again
       }
     }
 
@@ -507,9 +582,15 @@ input[type=file]{min-height:0;padding:.375rem}
       this.#error.textContent = "";
     }
 
-    /** Start a screen: header (with Sign out when signed in), fresh content; returns the content element. */
-    #start(render) {
+    /** Start a screen: header (with Sign out when signed in), fresh content; returns the content element.
+     * Only a ticket's screen (``ticket``: its number) keeps the live event stream open. */
+    #start(render, ticket = null) {
       this.#screen = render;
+      if (ticket === null || ticket !== this.#shown?.number) {
+        this.#live?.abort();
+        this.#live = null;
+      }
+      this.#shown = null;
       this.#clearMessages();
       const title = h("p", { class: "title", part: "title", text: this.#t("title") });
       const signOut =
@@ -855,7 +936,12 @@ input[type=file]{min-height:0;padding:.375rem}
 
     #renderTicket(ticket, focus = "heading") {
       const number = ticket.ticket_number;
-      const main = this.#start(() => this.#showTicket(number));
+      const old = this.#shown?.number === number ? this.#main.querySelector("textarea") : null;
+      const draft = old?.value || "";
+      const typing = Boolean(old) && this.shadowRoot.activeElement === old;
+      const main = this.#start(() => this.#showTicket(number), number);
+      this.#shown = { number, entries: new Set((ticket.threads || []).map((e) => e.id)), status: ticket.ticket_status };
+      if (!this.#live && this.getAttribute("live") !== "off") this.#listen();
       const closed = isClosed(ticket);
       const heading = this.#heading(ticket.subject || this.#t("numbered", { number }));
       const row = (term, value) => value && [h("dt", {}, term), h("dd", {}, value)];
@@ -890,6 +976,7 @@ input[type=file]{min-height:0;padding:.375rem}
         );
       }
       const reply = h("textarea", { name: "reply", rows: "4", part: "input textarea", required: true });
+      if (focus === null) reply.value = draft || ""; // a live refresh keeps what the user was typing
       const files = this.#files();
       const send = h("button", { type: "submit", class: "primary", part: "button button-primary" }, this.#t("sendReply"));
       const form = h(
@@ -938,6 +1025,7 @@ input[type=file]{min-height:0;padding:.375rem}
         h("div", { class: "actions" }, toggle, this.#backButton(number)),
       );
       this.#focus({ heading, reply, toggle }[focus]);
+      if (focus === null && typing) reply.focus();
     }
   }
 
