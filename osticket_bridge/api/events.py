@@ -92,7 +92,7 @@ def list_events(params):
 @authenticated(blp, tokens=True)
 @blp.response(200, {"type": "string"}, content_type="text/event-stream", description="events as they happen")
 @blp.refuses(403, 422)
-def stream():
+def stream_events():
     """The token's user's events as text/event-stream: their own, Cc'd and organization-shared tickets' messages,
     replies and status changes (never notes); heartbeats; resumes after Last-Event-ID."""
     caller = g.caller
