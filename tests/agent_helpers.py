@@ -1,0 +1,75 @@
+"""An agent's actions: the operations recorded on the peer kits (tests/recordings/record_agent.py) and the same
+starting states for the bridge's comparison tests.
+
+Every operation acts on ticket A of the golden run (carol's, Billing, topic 12) as alice (staff 2: Support with
+All Access; extended access to Billing with All Access and to Sales with Expanded Access). A refusal's set-up
+gives alice a poorer role for Billing.
+"""
+
+import pathlib
+from dataclasses import dataclass, field
+
+from update_helpers import DESK_110, DESK_118, execute, history_before, replay
+
+RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
+RELEASE_DIRS = {"1.18": RECORDINGS / "1.18.1" / "agent", "1.10": RECORDINGS / "1.10.4" / "agent"}
+DESKS = {"1.18": DESK_118, "1.10": DESK_110}
+BOTH = ("1.18", "1.10")
+LIMITED = "UPDATE ost_staff_dept_access SET role_id = 3 WHERE staff_id = 2 AND dept_id = 4"  # no ticket.close
+# ostadmin may be assigned Billing's tickets (1.18.1's baseline has it; 1.10.4's not)
+ADMIN_IN_BILLING = "INSERT IGNORE INTO ost_staff_dept_access (staff_id, dept_id, role_id, flags) VALUES (1, 4, 1, 1)"
+TEAM = "INSERT INTO ost_team_member (team_id, staff_id, flags) VALUES (1, 1, 0)"  # ostadmin in Level I Support
+VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
+
+
+@dataclass(frozen=True)
+class Operation:
+    kind: str  # record_agent.php's operation
+    vars: dict
+    resolved: bool = False  # ticket A after alice's resolving reply (else open, unassigned, after carol's message)
+    setup: tuple = ()
+    refused: bool = False
+    agent: str = "alice"
+    releases: tuple = BOTH
+    extra: dict = field(default_factory=dict)
+
+
+NOTE = "<p>Called her: the second charge is a pre-authorisation.</p>"
+OPERATIONS = {
+    "note": Operation("note", {"title": "Phone call", "note": NOTE}),
+    "assign_agent": Operation(
+        "assign",
+        {"target": "agents", "assignee": ["s1"], "comments": "<p>Please approve the refund.</p>"},
+        setup=(ADMIN_IN_BILLING,),
+    ),
+    "assign_team": Operation(
+        "assign", {"target": "teams", "assignee": ["t1"], "comments": "<p>Level I, over to you.</p>"}, setup=(TEAM,)
+    ),
+    "claim": Operation("claim", {}),
+    "transfer": Operation("transfer", {"dept": ["2"], "comments": "<p>Sales handles plan changes.</p>"}),
+    # Maintenance: a department alice has no access to
+    "transfer_unreachable": Operation("transfer", {"dept": ["3"], "comments": ""}),
+    "resolve": Operation("status", {"status_id": 2, "comments": "<p>Refund issued.</p>"}),
+    "reopen": Operation("status", {"status_id": 1, "comments": "<p>She called back.</p>"}, resolved=True),
+    "close_refused": Operation("status", {"status_id": 3, "comments": ""}, setup=(LIMITED,), refused=True),
+    "transfer_refused": Operation("transfer", {"dept": ["2"]}, setup=(VIEW_ONLY,), refused=True),
+    "assign_refused": Operation("assign", {"target": "agents", "assignee": ["s1"]}, setup=(VIEW_ONLY,), refused=True),
+    "reply_refused": Operation("reply", {"response": "<p>No.</p>"}, setup=(VIEW_ONLY,), refused=True),
+    "priority": Operation(
+        "field", {"fid": "priority", "post": {"priority": 4, "comments": "<p>Card blocked.</p>"}}, releases=("1.18",)
+    ),
+    "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
+}
+
+
+def prepare(db_url, release, op):
+    """Bring a fresh copy of the release's install to the operation's starting state; return ticket A's number."""
+    desk = DESKS[release]
+    if op.resolved:
+        history = desk.history_a if release == "1.10" else history_before(desk.history_a, "user_reply_reopens")
+    else:
+        history = desk.history_a[:2]  # created, carol's message
+    replay(db_url, *history, desk=desk)
+    for sql in op.setup:
+        execute(db_url, sql)
+    return desk.ticket_a
