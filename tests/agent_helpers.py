@@ -8,6 +8,7 @@ gives alice a poorer role for Billing.
 
 import pathlib
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from update_helpers import DESK_110, DESK_118, execute, history_before, replay
 
@@ -73,3 +74,35 @@ def prepare(db_url, release, op):
     for sql in op.setup:
         execute(db_url, sql)
     return desk.ticket_a
+
+
+def due_in_a_month():
+    """A due date a month ahead at 17:00 (the recording's 2027-03-01 lay ahead when it was made)."""
+    return (datetime.now() + timedelta(days=30)).strftime("%Y-%m-%d 17:00")
+
+
+def api_call(op):
+    """(route, JSON body) of the bridge's call doing what ``op`` recorded, as alice, comments in HTML."""
+    v = op.vars
+    body = {"staffUserName": op.agent, "format": "html"}
+    if op.kind == "note":
+        return "note", {**body, "title": v["title"], "note": v["note"]}
+    if op.kind == "reply":
+        return "reply", {**body, "response": v["response"]}
+    if op.kind == "assign":
+        return "assign", {**body, "assignee": v["assignee"][0], "comments": v.get("comments", "")}
+    if op.kind == "claim":
+        return "assign", {**body, "assignee": "s2"}
+    if op.kind == "transfer":
+        return "transfer", {**body, "deptId": int(v["dept"][0]), "comments": v.get("comments", "")}
+    if op.kind == "status":
+        return "status", {**body, "statusId": v["status_id"], "comments": v["comments"]}
+    post = dict(v["post"])
+    if v["fid"] == "priority":
+        return "update", {**body, "priorityId": post["priority"], "comments": post.get("comments", "")}
+    return "update", {**body, "duedate": due_in_a_month()}
+
+
+def act(client, number, op, key):
+    route, body = api_call(op)
+    return client.post(f"/api/scp/tickets/{route}.json", headers=key, json={"ticketNumber": number, **body})

@@ -1,6 +1,6 @@
 """Every API blueprint, in the order they appear in the OpenAPI document."""
 
-from . import attachments, auth_routes, creates
+from . import agent_routes, attachments, auth_routes, creates
 from . import scp as scp_reads
 from . import tickets as ticket_reads
 from . import topics as topic_reads
@@ -13,6 +13,7 @@ def blueprints():
         ticket_reads.blp,
         scp_reads.blp,
         ticket_updates.blp,
+        agent_routes.blp,
         creates.blp,
         auth_routes.blp,
         attachments.blp,

@@ -78,8 +78,9 @@ def _new_ticket_alerts(db, conn, catalog, facts, values):
     return mails
 
 
-def _assignment_alert(db, conn, catalog, facts):
-    """Ticket::onAssign for a topic's auto-assignment: no comments, no note, assigner "SYSTEM"."""
+def _assignment_alert(db, conn, catalog, facts, assigner=None, note_id=0):
+    """Ticket::onAssign: an assignment by ``assigner`` (an agent's row; None: a topic's auto-assignment, "SYSTEM")
+    to the ticket's agent or team, with the comments of the note ``note_id`` (threaded on it)."""
     if not _on(catalog, "assigned_alert_active") or not _alert_members(db, conn, catalog, facts.dept):
         return []
     recipients = []
@@ -92,17 +93,27 @@ def _assignment_alert(db, conn, catalog, facts):
     sender = facts.accounts["dept"]
     if not recipients or template is None or sender is None:
         return []
-    values = _values(db, conn, catalog, facts, comments="")
-    values.update(nm.person("assigner", AUTO_ASSIGNER, AUTO_ASSIGNER))
+    values = _values(db, conn, catalog, facts, comments=_entry_markup(facts.entry) if note_id else "")
+    if assigner is None:
+        values.update(nm.person("assigner", AUTO_ASSIGNER, AUTO_ASSIGNER))
+    else:
+        values.update(nm.agent_person(catalog, "assigner", assigner))
     assignee = nm.agents(db, conn, [facts.ticket["staff_id"]])
     if assignee:
         values.update(nm.agent_person(catalog, "assignee", assignee[0]))
     else:
         values.update(nm.person("assignee", _team_name(db, conn, facts.ticket["team_id"]), ""))
     alerts = _staff_alerts(
-        db, conn, catalog, facts, "assigned.alert", template, values, sender, recipients, threaded=False
+        db, conn, catalog, facts, "assigned.alert", template, values, sender, recipients, entry_id=note_id,
+        threaded=bool(note_id),
     )  # fmt: skip
     return alerts[0]
+
+
+def agent_assignment(db, conn, catalog, ticket_id, staff_id, note_id):
+    """An agent's assignment (assign.json): the assignment alert, by the agent, with the comments' note."""
+    facts = nm.load_facts(db, conn, catalog, ticket_id, note_id)
+    return _assignment_alert(db, conn, catalog, facts, nm.agents(db, conn, [staff_id])[0], note_id)
 
 
 def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
