@@ -8,8 +8,8 @@ gives alice a poorer role for Billing.
 
 import pathlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
+from golden import DATE
 from update_helpers import DESK_110, DESK_118, execute, history_before, replay
 
 RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
@@ -35,6 +35,7 @@ class Operation:
     extra: dict = field(default_factory=dict)
 
 
+NOW_COLUMNS = ("created", "updated", "timestamp", "lastupdate")  # what osTicket stamps with NOW()
 NOTE = "<p>Called her: the second charge is a pre-authorisation.</p>"
 OPERATIONS = {
     "note": Operation("note", {"title": "Phone call", "note": NOTE}),
@@ -76,9 +77,13 @@ def prepare(db_url, release, op):
     return desk.ticket_a
 
 
-def due_in_a_month():
-    """A due date a month ahead at 17:00 (the recording's 2027-03-01 lay ahead when it was made)."""
-    return (datetime.now() + timedelta(days=30)).strftime("%Y-%m-%d 17:00")
+def recorded_clock(recording):
+    """The time osTicket acted at in a recording: the latest time it stamped a row with (None: it wrote nothing)."""
+    stamped = []
+    for diff in recording["tables"].values():
+        stamped += [row.get(c) for row in diff["inserted"] for c in NOW_COLUMNS]
+        stamped += [u["changes"][c]["new"] for u in diff["updated"] for c in NOW_COLUMNS if c in u["changes"]]
+    return max((t for t in stamped if t and DATE.match(t) and not t.startswith("0000")), default=None)
 
 
 def api_call(op):
@@ -100,7 +105,7 @@ def api_call(op):
     post = dict(v["post"])
     if v["fid"] == "priority":
         return "update", {**body, "priorityId": post["priority"], "comments": post.get("comments", "")}
-    return "update", {**body, "duedate": due_in_a_month()}
+    return "update", {**body, "duedate": post["duedate"]}
 
 
 def act(client, number, op, key):
