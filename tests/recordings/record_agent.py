@@ -13,7 +13,6 @@ format, tests/golden.py), the mails osTicket sent to tests/recordings/<release>/
 
 import json
 import pathlib
-import shutil
 import subprocess
 import sys
 
@@ -21,7 +20,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from agent_helpers import OPERATIONS, RELEASE_DIRS, prepare  # noqa: E402
-from golden import snapshot, table_diff  # noqa: E402
+from golden import snapshot, store_recording, table_diff  # noqa: E402
 
 
 def record(release, kit, database, op):
@@ -39,16 +38,8 @@ def record(release, kit, database, op):
     assert output["ok"] == (not spec.refused), output
     tables = table_diff(old, new)
     tables.pop("ost_session", None)
-    recording = {"operation": op, "meta": {"osticket": release, "script": "tests/recordings/record_agent.py",
-                 "output": output}, "tables": tables}  # fmt: skip
-    folder = RELEASE_DIRS[release]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{op}.json").write_text(json.dumps(recording, indent=1) + "\n")
-    mails = folder / "mail" / op
-    shutil.rmtree(mails, ignore_errors=True)
-    for sent in sorted(pathlib.Path(kit, "mail").glob("*.eml")):
-        mails.mkdir(parents=True, exist_ok=True)
-        shutil.copy(sent, mails / sent.name)
+    meta = {"osticket": release, "script": "tests/recordings/record_agent.py", "output": output}
+    store_recording(RELEASE_DIRS[release], op, meta, tables, kit)
     print(op, output, {t: {k: len(v) for k, v in d.items()} for t, d in tables.items()})
 
 
