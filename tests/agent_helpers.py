@@ -19,7 +19,16 @@ BOTH = ("1.18", "1.10")
 LIMITED = "UPDATE ost_staff_dept_access SET role_id = 3 WHERE staff_id = 2 AND dept_id = 4"  # no ticket.close
 # ostadmin may be assigned Billing's tickets (1.18.1's baseline has it; 1.10.4's not)
 ADMIN_IN_BILLING = "INSERT IGNORE INTO ost_staff_dept_access (staff_id, dept_id, role_id, flags) VALUES (1, 4, 1, 1)"
-TEAM = "INSERT INTO ost_team_member (team_id, staff_id, flags) VALUES (1, 1, 0)"  # ostadmin in Level I Support
+TEAM = "INSERT INTO ost_team_member (team_id, staff_id, flags) VALUES (1, 1, 1)"  # ostadmin in Level I, alerts on
+TEAM_ALERTS = "UPDATE ost_config SET value = '1' WHERE `key` = 'assigned_alert_team_members'"
+ADMIN_HAS_IT = "UPDATE ost_ticket SET staff_id = 1 WHERE ticket_id = 1"  # ticket A assigned to ostadmin
+
+
+def alerts_on(kind):
+    """The help desk's alerts of this kind on (note, transfer), to the ticket's assigned agent."""
+    return f"UPDATE ost_config SET value = '1' WHERE `key` IN ('{kind}_alert_active', '{kind}_alert_assigned')"
+
+
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
 
 
@@ -45,9 +54,21 @@ OPERATIONS = {
         setup=(ADMIN_IN_BILLING,),
     ),
     "assign_team": Operation(
-        "assign", {"target": "teams", "assignee": ["t1"], "comments": "<p>Level I, over to you.</p>"}, setup=(TEAM,)
+        "assign",
+        {"target": "teams", "assignee": ["t1"], "comments": "<p>Level I, over to you.</p>"},
+        setup=(TEAM, TEAM_ALERTS),
     ),
     "claim": Operation("claim", {}),
+    # the alerts osTicket's defaults leave off, on: the note alert and the transfer alert reach the assignee
+    "note_alert": Operation("note", {"title": "Phone call", "note": NOTE}, setup=(ADMIN_HAS_IT, alerts_on("note"))),
+    "transfer_alert": Operation(
+        "transfer",
+        {"dept": ["2"], "comments": "<p>Sales handles plan changes.</p>"},
+        setup=(ADMIN_HAS_IT, alerts_on("transfer")),
+    ),
+    "resolve_alert": Operation(
+        "status", {"status_id": 2, "comments": "<p>Refund issued.</p>"}, setup=(ADMIN_HAS_IT, alerts_on("note"))
+    ),
     "transfer": Operation("transfer", {"dept": ["2"], "comments": "<p>Sales handles plan changes.</p>"}),
     # Maintenance: a department alice has no access to
     "transfer_unreachable": Operation("transfer", {"dept": ["3"], "comments": ""}),

@@ -110,12 +110,6 @@ def _assignment_alert(db, conn, catalog, facts, assigner=None, note_id=0):
     return alerts[0]
 
 
-def agent_assignment(db, conn, catalog, ticket_id, staff_id, note_id):
-    """An agent's assignment (assign.json): the assignment alert, by the agent, with the comments' note."""
-    facts = nm.load_facts(db, conn, catalog, ticket_id, note_id)
-    return _assignment_alert(db, conn, catalog, facts, nm.agents(db, conn, [staff_id])[0], note_id)
-
-
 def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
     """Ticket::postMessage from the portal: the message auto-response to the poster, the activity notice to the
     other participants (``recipients``: the entry's, the poster left out), then the new-message alert."""

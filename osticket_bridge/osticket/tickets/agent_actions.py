@@ -10,7 +10,8 @@ from .. import search
 from ..catalog import file_rules
 from ..catalog.cache import cached_catalog
 from ..errors import Conflict, Invalid, NotFound
-from ..notices import recipients as notices
+from ..notices import agent_alerts
+from ..notices.recipients import queue
 from ..people import authority
 from ..release import is_110
 from ..text import plain_text
@@ -44,6 +45,9 @@ def post_note(db, conn, number, username, title, note, message_format="text", ip
     body, stored = body_and_files(db, conn, note, fmt, message_format, uploads, file_rules.reply_limits(catalog))
     entry_id = log_note(db, conn, ticket, agent, title, body, fmt, ip)
     files.attach(db, conn, entry_id, stored, body, panel_uploads_110=is_110(db))
+    is_open = state(catalog, ticket["status_id"]) == "open"
+    mails = agent_alerts.note(db, conn, catalog, ticket["ticket_id"], entry_id, title, ticket["staff_id"], is_open)
+    queue(db, conn, mails)
 
 
 def log_note(db, conn, ticket, agent, title, body, fmt, ip=""):
@@ -92,8 +96,7 @@ def assign(db, conn, number, username, assignee, comments="", message_format="te
     log_event(db, conn, catalog, ticket, "assigned", Actor.agent(agent["staff_id"], agent["username"]), data)
     _drop_referral(db, conn, ticket, "S" if kind == "s" else "E", target)
     note_id = log_note(db, conn, ticket, agent, f"Ticket Assigned to {name}", body, fmt, ip) if body else 0
-    mails = notices.agent_assignment(db, conn, catalog, ticket["ticket_id"], agent["staff_id"], note_id)
-    notices.queue(db, conn, mails)
+    queue(db, conn, agent_alerts.assignment(db, conn, catalog, ticket["ticket_id"], agent["staff_id"], note_id))
 
 
 def _claim(db, conn, catalog, ticket, agent, body, fmt, ip):
@@ -130,9 +133,11 @@ def transfer(db, conn, number, username, dept_id, comments="", message_format="t
     log_event(db, conn, catalog, ticket, "transferred", Actor.agent(agent["staff_id"], agent["username"]), data)
     _drop_referral(db, conn, ticket, "D", dept_id)
     body = comments_body(catalog, comments, message_format)
+    note_id = 0
     if body:
         title = f"Ticket transferred from {old_name} to {dept['name']}"
-        log_note(db, conn, ticket, agent, title, body, entry_format(catalog), ip)
+        note_id = log_note(db, conn, ticket, agent, title, body, entry_format(catalog), ip)
+    queue(db, conn, agent_alerts.transfer(db, conn, catalog, ticket["ticket_id"], agent["staff_id"], note_id))
 
 
 def change_status(db, conn, number, username, status_id, comments="", message_format="text", ip=""):
@@ -146,8 +151,12 @@ def change_status(db, conn, number, username, status_id, comments="", message_fo
     actor = Actor.agent(agent["staff_id"], agent["username"])
     ticket = set_status(db, conn, catalog, ticket, status_id, actor, agent, timezone=agent["timezone"])
     body = comments_body(catalog, comments, message_format)
-    if body:
-        log_note(db, conn, ticket, agent, "Status Changed", body, entry_format(catalog), ip)
+    if body:  # Ticket::setStatus logs the comments with alerts, as the ticket now is
+        title = "Status Changed"
+        note_id = log_note(db, conn, ticket, agent, title, body, entry_format(catalog), ip)
+        is_open = status["state"] == "open"
+        ids = (ticket["ticket_id"], note_id, title, ticket["staff_id"], is_open)
+        queue(db, conn, agent_alerts.note(db, conn, catalog, *ids))
 
 
 def _parse_assignee(assignee):
