@@ -29,6 +29,10 @@ def alerts_on(kind):
     return f"UPDATE ost_config SET value = '1' WHERE `key` IN ('{kind}_alert_active', '{kind}_alert_assigned')"
 
 
+PREMIUM_SLA = (
+    "INSERT INTO ost_sla (id, schedule_id, flags, grace_period, name, notes, created, updated) "
+    "VALUES (2, 0, 3, 8, 'Premium', '', NOW(), NOW())"
+)
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
 
 
@@ -81,6 +85,13 @@ OPERATIONS = {
     "priority": Operation(
         "field", {"fid": "priority", "post": {"priority": 4, "comments": "<p>Card blocked.</p>"}}, releases=("1.18",)
     ),
+    "topic": Operation("field", {"fid": "topic", "post": {"topic_id": 13}}, releases=("1.18",)),
+    "sla": Operation("field", {"fid": "sla", "post": {"sla_id": 2}}, setup=(PREMIUM_SLA,), releases=("1.18",)),
+    "subject": Operation(
+        "field",
+        {"fid": 20, "post": {"subject": "Duplicate charge on invoice 1001", "comments": "<p>Clearer.</p>"}},
+        releases=("1.18",),
+    ),
     "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
 }
 
@@ -124,9 +135,9 @@ def api_call(op):
     if op.kind == "status":
         return "status", {**body, "statusId": v["status_id"], "comments": v["comments"]}
     post = dict(v["post"])
-    if v["fid"] == "priority":
-        return "update", {**body, "priorityId": post["priority"], "comments": post.get("comments", "")}
-    return "update", {**body, "duedate": post["duedate"]}
+    comments = post.pop("comments", "")
+    names = {"priority": "priorityId", "sla_id": "slaId", "topic_id": "topicId"}  # else a field's own name
+    return "update", {**body, **{names.get(k, k): value for k, value in post.items()}, "comments": comments}
 
 
 def act(client, number, op, key):

@@ -115,6 +115,12 @@ BAD_REQUESTS = [
     ("update", {}, 422),
     ("update", {"priorityId": 99}, 422),
     ("update", {"priorityId": 2}, 409),  # already Normal
+    ("update", {"topicId": 12}, 409),  # already Billing Questions
+    ("update", {"topicId": 99}, 422),
+    ("update", {"slaId": 99}, 422),
+    ("update", {"nosuchfield": "x"}, 422),  # no Ticket Details field of that name
+    ("update", {"message": "x"}, 422),  # the first message is no editable field
+    ("update", {"subject": ""}, 422),
     ("update", {"duedate": "2020-01-01 10:00"}, 422),  # in the past
     ("update", {"duedate": "tomorrow"}, 422),
     ("note", {"title": "x"}, 422),

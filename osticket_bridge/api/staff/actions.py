@@ -9,6 +9,7 @@ from ..attachments import request_uploads
 from ..auth.callers import authenticated, client_ip
 from ..base import Blueprint, Params
 from ..db import connection, database
+from ..public.creates import form_values
 from ..public.updates import MAX_TEXT, ReplyEnvelopeSchema, TicketNumber, attachments_field, format_field
 from ..writes import write
 
@@ -49,7 +50,11 @@ class StatusParams(AgentParams):
 
 
 class UpdateParams(AgentParams):
+    """Also any Ticket Details text field by its name, e.g. "subject"."""
+
     priorityId = fields.Integer(validate=validate.Range(min=1))
+    slaId = fields.Integer(validate=validate.Range(min=1))
+    topicId = fields.Integer(validate=validate.Range(min=1))
     duedate = fields.String(
         validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$", error="YYYY-MM-DD HH:MM"),
         metadata={"description": "YYYY-MM-DD HH:MM in the agent's time zone (else the help desk's)"},
@@ -125,10 +130,12 @@ def change_status(args):
 
 @_route("/api/scp/tickets/update.json", UpdateParams, "ticket updated successfully", 501)
 def update_ticket(args):
-    """Edit the priority and/or the due date (osTicket 1.11+); needs ticket.edit."""
+    """Edit the priority, SLA plan, help topic, due date and Ticket Details text fields (osTicket 1.11+); needs
+    ticket.edit."""
     field_edits.update_fields(
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(),
         priority_id=args.get("priorityId"), duedate=args.get("duedate"), comments=args.get("comments", ""),
+        sla_id=args.get("slaId"), topic_id=args.get("topicId"), answers=form_values(UpdateParams, args),
         **_common(args),
     )  # fmt: skip
     return _done("ticket updated successfully")

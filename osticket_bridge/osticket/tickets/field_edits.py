@@ -1,24 +1,30 @@
-"""An agent's inline field edits on a ticket (osTicket 1.18's ajax editField + Ticket::updateField): the priority
-and the due date, each its own "edited" event, the comments an internal note titled "<field label> updated"."""
+"""An agent's inline field edits on a ticket (osTicket 1.18's ajax editField + Ticket::updateField): the priority,
+the SLA plan, the help topic, the due date and the Ticket Details text fields, each its own "edited" event, the
+comments an internal note titled "<first field's label> updated"."""
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
-from ..catalog.sla import database_zone, first_zone
+from .. import search
+from ..catalog.sla import database_zone, due_date, first_zone
+from ..catalog.topics import TOPIC_ACTIVE, TOPIC_ARCHIVED
 from ..errors import Conflict, FieldError, Invalid, Unsupported
 from ..people import authority
 from ..release import is_110
 from ..threads.events import Actor, log_event
 from .agent_actions import acting_on, comments_body, log_note
 from .replies import entry_format
+from .status import reload
 
 DUE_FORMAT = "%Y-%m-%d %H:%M"
+SLA_ACTIVE = 0x1  # ost_sla.flags
 
 
 def update_fields(db, conn, number, username, priority_id=None, duedate=None, comments="", message_format="text",
-                  ip=""):  # fmt: skip
-    """Set the priority and/or the due date (``duedate``: "YYYY-MM-DD HH:MM" in the agent's time zone)."""
+                  ip="", sla_id=None, topic_id=None, answers=None):  # fmt: skip
+    """Set the priority, SLA plan, help topic, due date (``duedate``: "YYYY-MM-DD HH:MM" in the agent's time zone)
+    and Ticket Details text fields (``answers``: {field name: text})."""
     if is_110(db):
         raise Unsupported("field edits follow osTicket 1.10's whole-ticket edit form, which the bridge does not do yet")
     catalog, ticket, agent = acting_on(db, conn, number, username, authority.EDIT)
@@ -26,11 +32,18 @@ def update_fields(db, conn, number, username, priority_id=None, duedate=None, co
     edits = []
     if priority_id is not None:
         edits.append(_priority(db, conn, catalog, ticket, priority_id))
+    if sla_id is not None:
+        edits.append(_sla(db, conn, catalog, ticket, agent, sla_id))
+    if topic_id is not None:
+        edits.append(_topic(db, conn, ticket, topic_id))
     if duedate is not None:
         edits.append(_duedate(db, conn, catalog, ticket, agent, duedate))
+    for name, value in (answers or {}).items():
+        edits.append(_answer(db, conn, catalog, ticket, name, value))
     if not edits:
-        raise Invalid("send priorityId and/or duedate")
+        raise Invalid("send one or more of priorityId, slaId, topicId, duedate and Ticket Details fields by name")
     t = db.tables.ticket
+    ticket = reload(db, conn, ticket)  # the events name the ticket's new help topic
     for _, data in edits:
         log_event(db, conn, catalog, ticket, "edited", actor, data)
     body = comments_body(catalog, comments, message_format)
@@ -94,3 +107,62 @@ def _duedate(db, conn, catalog, ticket, agent, text):
     t = db.tables.ticket
     conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(duedate=new))
     return "Due Date", {"duedate": [old, new]}
+
+
+def _sla(db, conn, catalog, ticket, agent, sla_id):
+    """The SLA plan, and the due date it gives counted from the (re)opening (Ticket::updateEstDueDate)."""
+    s = db.tables.sla
+    flags = conn.execute(select(s.c.flags).where(s.c.id == sla_id)).scalar()
+    if flags is None or not flags & SLA_ACTIVE:
+        raise FieldError("slaId", f"there is no active SLA plan {sla_id}")
+    if sla_id == ticket["sla_id"]:
+        raise Conflict("the ticket already has that SLA plan")
+    start = ticket["reopened"] or ticket["created"]
+    due = due_date(
+        db, conn, catalog, sla_id=sla_id, dept_id=ticket["dept_id"], start=start, timezone=agent["timezone"]
+    )  # fmt: skip
+    t = db.tables.ticket
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(sla_id=sla_id, est_duedate=due))
+    return "SLA Plan", {"sla_id": [ticket["sla_id"], sla_id]}
+
+
+def _topic(db, conn, ticket, topic_id):
+    """The help topic (an active one); the department stays, as in the panel's inline edit."""
+    ht = db.tables.help_topic
+    flags = conn.execute(select(ht.c.flags).where(ht.c.topic_id == topic_id)).scalar()
+    if flags is None or flags & (TOPIC_ACTIVE | TOPIC_ARCHIVED) != TOPIC_ACTIVE:
+        raise FieldError("topicId", f"there is no active help topic {topic_id}")
+    if topic_id == ticket["topic_id"]:
+        raise Conflict("the ticket already has that help topic")
+    t = db.tables.ticket
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(topic_id=topic_id))
+    return "Help Topic", {"topic_id": [ticket["topic_id"], topic_id]}
+
+
+def _answer(db, conn, catalog, ticket, name, value):
+    """A Ticket Details text field by name: its answer, its cache column, the ticket's search row for the subject."""
+    field = catalog.field(catalog.ticket_form_id, name) if catalog.ticket_form_id else None
+    if field is None or name in ("priority", "message"):
+        raise FieldError(name, "no Ticket Details field of that name is editable here")
+    if field["type"] != "text" or not isinstance(value, str) or not value.strip() or len(value) > 10_000:
+        raise FieldError(name, "only short text fields can be edited through the API, with a non-empty text")
+    value = value.strip()
+    t = db.tables
+    e, v = t.form_entry, t.form_entry_values
+    entry_id = conn.execute(
+        select(e.c.id).where(
+            e.c.object_type == "T", e.c.object_id == ticket["ticket_id"], e.c.form_id == field["form_id"]
+        )
+    ).scalar()
+    old = conn.execute(select(v.c.value).where(v.c.entry_id == entry_id, v.c.field_id == field["id"])).scalar()
+    if entry_id is None or old == value:
+        raise Conflict(f"{name} already has that value" if entry_id else f"ticket {ticket['number']} has no {name}")
+    where = (v.c.entry_id == entry_id, v.c.field_id == field["id"])
+    if conn.execute(update(v).where(*where).values(value=value)).rowcount == 0:
+        conn.execute(insert(v).values(entry_id=entry_id, field_id=field["id"], value=value))
+    if t.has("ticket__cdata", name):
+        cd = t.ticket__cdata
+        conn.execute(update(cd).where(cd.c.ticket_id == ticket["ticket_id"]).values({name: value}))
+    if name == "subject":  # the ticket's own search row: number and subject
+        search.index(db, conn, "T", ticket["ticket_id"], f"{ticket['number']} {value}", value)
+    return field["label"], {"0": old, "1": value, "fields": {str(field["id"]): [old, value]}}
