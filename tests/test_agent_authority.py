@@ -170,3 +170,17 @@ def test_field_edits_on_osticket_110_are_not_done_yet(fresh_app, fresh_baseline_
     with diff_of(fresh_baseline_110_db) as diff:
         response = act(client, "update", number=DESK_110.ticket_a, priorityId=4)
     assert response.status_code == 501 and diff == {}
+
+
+def test_a_ticket_another_agent_has_locked_takes_no_note(desk):
+    db_url, client = desk
+    execute(
+        db_url,
+        "INSERT INTO ost_lock (lock_id, staff_id, expire, code, created) "
+        "VALUES (7, 1, NOW() + INTERVAL 5 MINUTE, 'x', NOW())",
+    )
+    execute(db_url, "UPDATE ost_ticket SET lock_id = 7 WHERE ticket_id = 1")
+    with diff_of(db_url) as diff:
+        assert act(client, "note", **NOTE).status_code == 409
+    assert diff == {}
+    assert act(client, "note", staff="ostadmin", **NOTE).status_code == 200  # the lock's holder

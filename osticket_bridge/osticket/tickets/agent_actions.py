@@ -19,7 +19,7 @@ from ..threads import files
 from ..threads.entries import ENTRY_BALANCED, ZERO_DATE
 from ..threads.events import Actor, log_event
 from .reads import find_ticket
-from .replies import agent_poster, body_and_files, entry_body, entry_format
+from .replies import agent_poster, body_and_files, check_lock, entry_body, entry_format
 from .status import reload, set_status, state, usable_status
 
 TEAM_ENABLED = 0x1  # ost_team.flags
@@ -41,6 +41,7 @@ def acting_on(db, conn, number, username, permission=None):
 def post_note(db, conn, number, username, title, note, message_format="text", ip="", uploads=()):
     """Post Internal Note: any agent who may see the ticket (the panel asks no role permission for it)."""
     catalog, ticket, agent = acting_on(db, conn, number, username)
+    check_lock(db, conn, ticket, agent)  # the panel's note form needs the lock: another agent's refuses it
     fmt = entry_format(catalog)
     body, stored = body_and_files(db, conn, note, fmt, message_format, uploads, file_rules.reply_limits(catalog))
     entry_id = log_note(db, conn, ticket, agent, title, body, fmt, ip)

@@ -90,7 +90,7 @@ def post_reply(
     authority.authorize(db, conn, catalog, agent, ticket, authority.REPLY)
     if status_id is not None:
         usable_status(catalog, status_id, ("open", "closed"))
-    own_lock = _check_lock(db, conn, ticket, agent)
+    own_lock = check_lock(db, conn, ticket, agent)
     if reply_to not in REPLY_TO:
         raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
     fmt = entry_format(catalog)
@@ -258,7 +258,7 @@ def _last_message_id(db, conn, thread_id):
     return conn.execute(query).scalar() or 0
 
 
-def _check_lock(db, conn, ticket, agent):
+def check_lock(db, conn, ticket, agent):
     """Refuse when another agent holds an unexpired lock; return the id of the agent's own lock, if any."""
     if not ticket["lock_id"]:
         return None
