@@ -92,6 +92,7 @@ OPERATIONS = {
         {"fid": 20, "post": {"subject": "Duplicate charge on invoice 1001", "comments": "<p>Clearer.</p>"}},
         releases=("1.18",),
     ),
+    "edit_110": Operation("edit110", {"fields": {"priority": 4}, "note": "<p>Card blocked.</p>"}, releases=("1.10",)),
     "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
 }
 
@@ -134,6 +135,8 @@ def api_call(op):
         return "transfer", {**body, "deptId": int(v["dept"][0]), "comments": v.get("comments", "")}
     if op.kind == "status":
         return "status", {**body, "statusId": v["status_id"], "comments": v["comments"]}
+    if op.kind == "edit110":
+        return "update", {**body, "priorityId": v["fields"]["priority"], "comments": v["note"]}
     post = dict(v["post"])
     comments = post.pop("comments", "")
     names = {"priority": "priorityId", "sla_id": "slaId", "topic_id": "topicId"}  # else a field's own name

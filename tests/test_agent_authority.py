@@ -164,12 +164,14 @@ def test_the_due_date_is_read_in_the_agent_s_zone(desk):
     assert changes["duedate"]["new"] == stored.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def test_field_edits_on_osticket_110_are_not_done_yet(fresh_app, fresh_baseline_110_db):
+def test_on_osticket_110_only_the_priority_and_text_fields_are_edited(fresh_app, fresh_baseline_110_db):
     replay(fresh_baseline_110_db, *DESK_110.history_a[:2], desk=DESK_110)
     client = fresh_app(fresh_baseline_110_db).test_client()
     with diff_of(fresh_baseline_110_db) as diff:
-        response = act(client, "update", number=DESK_110.ticket_a, priorityId=4)
-    assert response.status_code == 501 and diff == {}
+        for change in ({"topicId": 13}, {"slaId": 1}, {"duedate": "2099-01-01 10:00"}):
+            assert act(client, "update", number=DESK_110.ticket_a, **change).status_code == 501
+    assert diff == {}
+    assert act(client, "update", number=DESK_110.ticket_a, subject="Duplicate charge").status_code == 200
 
 
 def test_a_ticket_another_agent_has_locked_takes_no_note(desk):

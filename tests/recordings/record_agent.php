@@ -95,6 +95,32 @@ case 'field':
     elseif (!$ticket->updateField($form, $errors))
         $errors['err'] = $errors['err'] ?: 'Unable to update field';
     break;
+case 'edit110':
+    // 1.10's "Edit Ticket" form (scp/tickets.php a=update: the role's ticket.edit, Ticket::update), every field
+    // posted with its current value but those in $vars['fields'] (by field name), and the reason in $vars['note'].
+    $role = role_of($ticket, $thisstaff);
+    if (!$role || !$role->hasPerm(TicketModel::PERM_EDIT))
+        refuse('Permission Denied. You are not allowed to edit tickets');
+    $post = array('a' => 'update', 'topicId' => $ticket->getTopicId(), 'slaId' => $ticket->getSLAId(),
+        'source' => $ticket->getSource(), 'user_id' => $ticket->getOwnerId(), 'duedate' => '', 'time' => '',
+        'note' => $vars['note'], 'forms' => array());
+    foreach (DynamicFormEntry::forTicket($ticket->getId()) as $f) {
+        $post['forms'][] = $f->getId();
+        foreach ($f->getFields() as $field) {
+            $name = $field->get('name');
+            if (isset($vars['fields'][$name]))
+                $value = $vars['fields'][$name];
+            elseif ($answer = $field->getAnswer())
+                $value = $answer->getIdValue() ?: $answer->getValue();
+            else
+                $value = null;
+            $post[$field->getFormName()] = $value;
+        }
+    }
+    $_POST = $post;
+    if (!$ticket->update($post, $errors))
+        $errors['err'] = $errors['err'] ?: 'Unable to update this ticket';
+    break;
 default:
     $errors['err'] = "unknown operation $op";
 }

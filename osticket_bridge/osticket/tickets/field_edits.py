@@ -24,9 +24,11 @@ SLA_ACTIVE = 0x1  # ost_sla.flags
 def update_fields(db, conn, number, username, priority_id=None, duedate=None, comments="", message_format="text",
                   ip="", sla_id=None, topic_id=None, answers=None):  # fmt: skip
     """Set the priority, SLA plan, help topic, due date (``duedate``: "YYYY-MM-DD HH:MM" in the agent's time zone)
-    and Ticket Details text fields (``answers``: {field name: text})."""
-    if is_110(db):
-        raise Unsupported("field edits follow osTicket 1.10's whole-ticket edit form, which the bridge does not do yet")
+    and Ticket Details text fields (``answers``: {field name: text}). osTicket 1.10 edits through its whole "Edit
+    Ticket" form (Ticket::update): there the priority and the text fields, one event, the note "Ticket Updated"."""
+    v110 = is_110(db)
+    if v110 and (sla_id, topic_id, duedate) != (None, None, None):
+        raise Unsupported("on osTicket 1.10 only priorityId and Ticket Details fields are edited through the API")
     catalog, ticket, agent = acting_on(db, conn, number, username, authority.EDIT)
     actor = Actor.agent(agent["staff_id"], agent["username"])
     edits = []
@@ -42,11 +44,17 @@ def update_fields(db, conn, number, username, priority_id=None, duedate=None, co
         edits.append(_answer(db, conn, catalog, ticket, name, value))
     if not edits:
         raise Invalid("send one or more of priorityId, slaId, topicId, duedate and Ticket Details fields by name")
+    body = comments_body(catalog, comments, message_format)
+    if v110:
+        fields = {k: v for _, data in edits for k, v in data["fields"].items()}
+        log_event(db, conn, catalog, ticket, "edited", actor, {"fields": fields})
+        if body:
+            log_note(db, conn, ticket, agent, "Ticket Updated", body, entry_format(catalog), ip)
+        return
     t = db.tables.ticket
     ticket = reload(db, conn, ticket)  # the events name the ticket's new help topic
     for _, data in edits:
         log_event(db, conn, catalog, ticket, "edited", actor, data)
-    body = comments_body(catalog, comments, message_format)
     if body:
         log_note(db, conn, ticket, agent, f"{edits[0][0]} updated", body, entry_format(catalog), ip)
     conn.execute(
