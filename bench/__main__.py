@@ -26,7 +26,7 @@ from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
 from osticket_bridge.db import make_engine
 from osticket_bridge.mail.sink import Sink
 
-from . import count, dataset, downloads, profile, report
+from . import count, dataset, downloads, instances, profile, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
 
 DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
@@ -87,6 +87,8 @@ def parse(argv):
                    "Redis for the rate limits: " + ", ".join(PAIRED))  # fmt: skip
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/3", help="the pair's OSTICKET_RATELIMIT_STORAGE")
     p.add_argument("--downloads", action="store_true", help="also: worker RSS during 10 downloads of 20 MB at once")
+    p.add_argument("--instances", type=int, default=1, help="N > 1: only the throughput of 1, then N instances "
+                   "behind HAProxy, each in a network namespace (root; bench/instances.py)")  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -272,6 +274,8 @@ def run(args, db_url, started, mail_url):
 
 def main(argv=None):
     args = parse(argv)
+    if args.instances > 1:
+        return instances.run(args, drive, log)
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     os.makedirs(RESULTS, exist_ok=True)
     name = args.database or f"osticket_bench_{uuid.uuid4().hex[:8]}"

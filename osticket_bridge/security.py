@@ -12,11 +12,14 @@ from flask_limiter import Limiter
 from flask_smorest import abort
 
 from .api.auth.callers import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
+from .replicas import GTID_HEADER
 from .tokens import signer_from_settings
 
-CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type"]
+# A browser echoes a write's GTID_HEADER on its next reads (read-your-writes with replicas, replicas.py).
+CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type", GTID_HEADER]
 CORS_EXPOSED_HEADERS = [
     "X-Total-Count", "Link", "X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
+    GTID_HEADER,
 ]  # fmt: skip
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # The Swagger UI page (api/docs.py): every script and style comes from this server; Swagger UI sets inline styles.
