@@ -186,3 +186,14 @@ def test_a_ticket_another_agent_has_locked_takes_no_note(desk):
         assert act(client, "note", **NOTE).status_code == 409
     assert diff == {}
     assert act(client, "note", staff="ostadmin", **NOTE).status_code == 200  # the lock's holder
+
+
+def test_a_note_carries_its_attachments_as_a_reply_does(desk):
+    db_url, client = desk
+    files = [{"call.txt": "data:text/plain;base64,Q2FsbGVkIGF0IDk6MDAK"}]
+    with diff_of(db_url) as diff:
+        assert act(client, "note", attachments=files, **NOTE).status_code == 200
+    (note,) = diff["ost_thread_entry"]["inserted"]
+    (attached,) = diff["ost_attachment"]["inserted"]
+    assert (note["type"], attached["type"], attached["object_id"]) == ("N", "H", note["id"])
+    assert [f["name"] for f in diff["ost_file"]["inserted"]] == ["call.txt"]
