@@ -74,6 +74,8 @@ OPERATIONS = {
         "status", {"status_id": 2, "comments": "<p>Refund issued.</p>"}, setup=(ADMIN_HAS_IT, alerts_on("note"))
     ),
     "transfer": Operation("transfer", {"dept": ["2"], "comments": "<p>Sales handles plan changes.</p>"}),
+    # a resolved ticket: the transfer reopens it
+    "transfer_resolved": Operation("transfer", {"dept": ["2"], "comments": ""}, resolved=True),
     # Maintenance: a department alice has no access to
     "transfer_unreachable": Operation("transfer", {"dept": ["3"], "comments": ""}),
     "resolve": Operation("status", {"status_id": 2, "comments": "<p>Refund issued.</p>"}),

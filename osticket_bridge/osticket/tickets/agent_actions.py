@@ -20,7 +20,7 @@ from ..threads.entries import ENTRY_BALANCED, ZERO_DATE
 from ..threads.events import Actor, log_event
 from .reads import find_ticket
 from .replies import agent_poster, body_and_files, check_lock, entry_body, entry_format
-from .status import reload, set_status, state, usable_status
+from .status import reload, reopen_status_id, set_status, state, usable_status
 
 TEAM_ENABLED = 0x1  # ost_team.flags
 DEPT_ASSIGN_MEMBERS_ONLY, DEPT_ASSIGN_PRIMARY_ONLY = 0x1, 0x10  # ost_department.flags
@@ -117,8 +117,6 @@ def _claim(db, conn, catalog, ticket, agent, body, fmt, ip):
 def transfer(db, conn, number, username, dept_id, comments="", message_format="text", ip=""):
     """Transfer to another department (any active one: the agent may lose access to the ticket by it)."""
     catalog, ticket, agent = acting_on(db, conn, number, username, authority.TRANSFER)
-    if state(catalog, ticket["status_id"]) != "open":
-        raise Conflict(f"ticket {number} is not open: reopen it before transferring it")
     d = db.tables.department
     dept = conn.execute(select(d.c.id, d.c.name, d.c.flags).where(d.c.id == dept_id)).mappings().first()
     if dept is None or dept["flags"] & DEPT_ARCHIVED:
@@ -130,8 +128,12 @@ def transfer(db, conn, number, username, dept_id, comments="", message_format="t
     if ticket["staff_id"] and dept["flags"] & DEPT_ASSIGN_MEMBERS_ONLY and not _is_member(db, conn, dept_id, ticket):
         values["staff_id"] = 0  # the new department does not allow its current agent
     ticket = _save(db, conn, ticket, values)
+    actor = Actor.agent(agent["staff_id"], agent["username"])
+    if state(catalog, ticket["status_id"]) == "closed":  # Ticket::transfer reopens a closed ticket
+        reopened = reopen_status_id(catalog, ticket)
+        ticket = set_status(db, conn, catalog, ticket, reopened, actor, timezone=agent["timezone"])
     data = None if is_110(db) else {"dept": dept["name"]}
-    log_event(db, conn, catalog, ticket, "transferred", Actor.agent(agent["staff_id"], agent["username"]), data)
+    log_event(db, conn, catalog, ticket, "transferred", actor, data)
     _drop_referral(db, conn, ticket, "D", dept_id)
     body = comments_body(catalog, comments, message_format)
     note_id = 0
