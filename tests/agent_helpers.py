@@ -63,6 +63,7 @@ OPERATIONS = {
         setup=(TEAM, TEAM_ALERTS),
     ),
     "claim": Operation("claim", {}),
+    "claim_comments": Operation("claim", {"assignee": ["s2"], "comments": "<p>Mine: I know this customer.</p>"}),
     # the alerts osTicket's defaults leave off, on: the note alert and the transfer alert reach the assignee
     "note_alert": Operation("note", {"title": "Phone call", "note": NOTE}, setup=(ADMIN_HAS_IT, alerts_on("note"))),
     "transfer_alert": Operation(
@@ -132,7 +133,7 @@ def api_call(op):
     if op.kind == "assign":
         return "assign", {**body, "assignee": v["assignee"][0], "comments": v.get("comments", "")}
     if op.kind == "claim":
-        return "assign", {**body, "assignee": "s2"}
+        return "assign", {**body, "assignee": "s2", "comments": v.get("comments", "")}
     if op.kind == "transfer":
         return "transfer", {**body, "deptId": int(v["dept"][0]), "comments": v.get("comments", "")}
     if op.kind == "status":
