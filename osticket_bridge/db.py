@@ -41,8 +41,10 @@ REQUIRED_COLUMNS = {
     "help_topic_form": "id topic_id form_id sort extra",
     "department": "id pid sla_id manager_id flags name ispublic path",
     "sla": "id flags grace_period name",
-    "staff": "staff_id dept_id username firstname lastname email isactive onvacation assigned_only timezone",
-    "staff_dept_access": "staff_id dept_id",
+    "staff": "staff_id dept_id role_id username firstname lastname email isactive onvacation assigned_only timezone "
+    "extra",
+    "staff_dept_access": "staff_id dept_id role_id",
+    "role": "id permissions",
     "team": "team_id flags name",
     "team_member": "team_id staff_id",
     "organization": "id name status domain",

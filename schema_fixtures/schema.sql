@@ -371,6 +371,18 @@ CREATE TABLE `ost_help_topic_form` (
 
 -- ---------------------------------------------------------------- agents and teams
 
+CREATE TABLE `ost_role` (
+  `id` int(11) unsigned NOT NULL AUTO_INCREMENT,
+  `flags` int(10) unsigned NOT NULL DEFAULT 1,
+  `name` varchar(64) DEFAULT NULL,
+  `permissions` text DEFAULT NULL,
+  `notes` text DEFAULT NULL,
+  `created` datetime NOT NULL,
+  `updated` datetime NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
+
 CREATE TABLE `ost_staff` (
   `staff_id` int(11) unsigned NOT NULL AUTO_INCREMENT,
   `dept_id` int(10) unsigned NOT NULL DEFAULT 0,

@@ -147,7 +147,7 @@ class CreatedTopicSchema(Schema):
     updated = Timestamp()
 
 
-def _form_values(schema, args):
+def form_values(schema, args):
     """Form answers by field name: phone, notes and every key the schema does not know (custom fields)."""
     raw = {**request.args.to_dict(), **request.form.to_dict()}
     body = request.get_json(silent=True)
@@ -185,7 +185,7 @@ def create_ticket(args):
         message_format=args["format"],
         ip=str(args["ip"]) if "ip" in args else client_ip(),
         attachments=request_uploads(args),
-        fields=_form_values(TicketCreateParams, args),
+        fields=form_values(TicketCreateParams, args),
         # An end user's token cannot silence the mails the portal would send.
         autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),
         alert=g.caller.is_end_user or _php_bool(args.get("alert", True)),
@@ -219,7 +219,7 @@ def create_user(args):
         notes=args.get("notes"),
         timezone=args.get("timezone"),
         username=args.get("username"),
-        fields={k: v for k, v in _form_values(UserCreateParams, args).items() if k not in ("phone", "notes")},
+        fields={k: v for k, v in form_values(UserCreateParams, args).items() if k not in ("phone", "notes")},
     )
 
 

@@ -81,13 +81,15 @@ def page_of(args):
     return Page(args["limit"], args["offset"], args.get("status"), args.get("updated_since"))
 
 
-def list_headers(page, total):
-    """X-Total-Count and a Link header with the next/prev pages of the same request."""
+def list_headers(page, total, paged=False):
+    """X-Total-Count and a Link header with the next/prev pages of the same request (by offset, or with ``paged``
+    by page number)."""
     links = []
     query = request.args.to_dict()
     for rel, offset in (("prev", page.offset - page.limit), ("next", page.offset + page.limit)):
         if (rel == "prev" and page.offset > 0) or (rel == "next" and offset < total):
-            query.update(limit=page.limit, offset=max(offset, 0))
+            where = {"page": offset // page.limit + 1} if paged else {"offset": max(offset, 0)}
+            query.update(limit=page.limit, **where)
             links.append(f'<{request.base_url}?{urlencode(query)}>; rel="{rel}"')
     headers = {"X-Total-Count": str(total)}
     if links:

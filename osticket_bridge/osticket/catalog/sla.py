@@ -34,9 +34,9 @@ def due_date(db, conn, catalog, *, sla_id, dept_id, start, timezone=None):
     """
     if not sla_id or start is None:
         return None
-    db_zone = _db_zone(db, conn)
+    db_zone = database_zone(db, conn)
     plan = _plan(
-        db, conn, catalog, sla_id, dept_id, _zone(timezone, catalog.setting("default_timezone"), default=db_zone)
+        db, conn, catalog, sla_id, dept_id, first_zone(timezone, catalog.setting("default_timezone"), default=db_zone)
     )
     if plan is None:
         return None
@@ -77,7 +77,7 @@ def _plan(db, conn, catalog, sla_id, dept_id, fallback_zone):
     return plan
 
 
-def _zone(*names, default):
+def first_zone(*names, default):
     for name in names:
         if name:
             try:
@@ -87,7 +87,7 @@ def _zone(*names, default):
     return default
 
 
-def _db_zone(db, conn):
+def database_zone(db, conn):
     """The DB server's zone (OsticketConfig::getDbTimezone), looked up once per process and server."""
     key = str(db.engine.url)
     if key not in _db_zones:
@@ -101,7 +101,7 @@ def _db_zone(db, conn):
             sign = -1 if name[0] == "-" else 1
             fixed = fixed_offset(sign * timedelta(hours=int(hours), minutes=int(minutes or 0)))
             name = None
-        _db_zones[key] = _zone(name, default=fixed)
+        _db_zones[key] = first_zone(name, default=fixed)
     return _db_zones[key]
 
 
@@ -137,10 +137,10 @@ def _load_schedule(db, conn, candidates, fallback_zone):
         .order_by(e.c.id)
     )
     for row in conn.execute(query).mappings():
-        entry = Entry.from_row(row, _zone(row["zone"], default=fallback_zone))
+        entry = Entry.from_row(row, first_zone(row["zone"], default=fallback_zone))
         entries.setdefault(row["schedule_id"], []).append(entry)
     return Schedule(
-        _zone(chosen["timezone"], default=fallback_zone),
+        first_zone(chosen["timezone"], default=fallback_zone),
         entries.get(chosen["id"], []),
         [entries.get(i, []) for i in holiday_ids],
     )

@@ -78,8 +78,9 @@ def _new_ticket_alerts(db, conn, catalog, facts, values):
     return mails
 
 
-def _assignment_alert(db, conn, catalog, facts):
-    """Ticket::onAssign for a topic's auto-assignment: no comments, no note, assigner "SYSTEM"."""
+def _assignment_alert(db, conn, catalog, facts, assigner=None, note_id=0):
+    """Ticket::onAssign: an assignment by ``assigner`` (an agent's row; None: a topic's auto-assignment, "SYSTEM")
+    to the ticket's agent or team, with the comments of the note ``note_id`` (threaded on it)."""
     if not _on(catalog, "assigned_alert_active") or not _alert_members(db, conn, catalog, facts.dept):
         return []
     recipients = []
@@ -92,15 +93,19 @@ def _assignment_alert(db, conn, catalog, facts):
     sender = facts.accounts["dept"]
     if not recipients or template is None or sender is None:
         return []
-    values = _values(db, conn, catalog, facts, comments="")
-    values.update(nm.person("assigner", AUTO_ASSIGNER, AUTO_ASSIGNER))
+    values = _values(db, conn, catalog, facts, comments=_entry_markup(facts.entry) if note_id else "")
+    if assigner is None:
+        values.update(nm.person("assigner", AUTO_ASSIGNER, AUTO_ASSIGNER))
+    else:
+        values.update(nm.agent_person(catalog, "assigner", assigner))
     assignee = nm.agents(db, conn, [facts.ticket["staff_id"]])
     if assignee:
         values.update(nm.agent_person(catalog, "assignee", assignee[0]))
     else:
         values.update(nm.person("assignee", _team_name(db, conn, facts.ticket["team_id"]), ""))
     alerts = _staff_alerts(
-        db, conn, catalog, facts, "assigned.alert", template, values, sender, recipients, threaded=False
+        db, conn, catalog, facts, "assigned.alert", template, values, sender, recipients, entry_id=note_id,
+        threaded=bool(note_id),
     )  # fmt: skip
     return alerts[0]
 

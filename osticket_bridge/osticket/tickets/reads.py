@@ -148,12 +148,13 @@ def agent_tickets(db, conn, agent, page):
     return _list_objects(db, conn, catalog, page, True, ("agent_tickets",), assigned, {"staff_id": agent["staff_id"]})
 
 
-def ticket_index(db, conn, page):
-    """(rows of number/created/updated/closed, total) of every listable ticket, newest first."""
+def ticket_index(db, conn, page, conditions=()):
+    """(rows of number/created/updated/closed, total) of every listable ticket meeting ``conditions``, newest
+    first."""
     catalog = cached_catalog(db, conn)
     t = db.tables.ticket
     query = select(t.c.number, t.c.created, t.c.updated, t.c.closed)
-    return _page(db, conn, catalog, query, t, page, [])
+    return _page(db, conn, catalog, query, t, page, list(conditions))
 
 
 def _list_objects(db, conn, catalog, page, staff_view, shape, visible, params):

@@ -9,11 +9,10 @@ from sqlalchemy import delete, func, insert, select, update
 from .. import search
 from ..catalog import file_rules
 from ..catalog.cache import cached_catalog
-from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from ..names import display_name
 from ..notices import recipients as notices
-from ..people.agent_access import can_access_ticket
-from ..people.staff import find_agent
+from ..people import authority
 from ..release import is_110
 from ..text import clean_body, php_json, plain_text
 from ..threads import files
@@ -52,7 +51,7 @@ def post_message(db, conn, number, user, message, ip="", uploads=(), message_for
     if ticket.get("ticket_pid") and ticket["flags"] & TICKET_MERGED:  # merges came with 1.14
         raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
     fmt = entry_format(catalog)
-    body, stored = _body_and_files(db, conn, message, fmt, message_format, uploads, file_rules.message_limits(catalog))
+    body, stored = body_and_files(db, conn, message, fmt, message_format, uploads, file_rules.message_limits(catalog))
     recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
     flags = _flags(db, fmt, recipients)
     if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
@@ -87,20 +86,15 @@ def post_reply(
     ticket = find_ticket(db, conn, number, for_update=True)
     if ticket is None:
         raise NotFound(f"no ticket {number}")
-    agent = find_agent(db, conn, username)
-    if agent is None:
-        raise Forbidden(f"no agent has the username {username!r}")
-    if not agent["isactive"]:
-        raise Forbidden(f"agent {agent['username']} is not active")
-    if not can_access_ticket(db, conn, agent, ticket, state(catalog, ticket["status_id"]) == "open"):
-        raise Forbidden(f"agent {agent['username']} has no access to ticket {number}")
+    agent = authority.acting_agent(db, conn, username)
+    authority.authorize(db, conn, catalog, agent, ticket, authority.REPLY)
     if status_id is not None:
         usable_status(catalog, status_id, ("open", "closed"))
-    own_lock = _check_lock(db, conn, ticket, agent)
+    own_lock = check_lock(db, conn, ticket, agent)
     if reply_to not in REPLY_TO:
         raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
     fmt = entry_format(catalog)
-    body, stored = _body_and_files(db, conn, response, fmt, message_format, uploads, file_rules.reply_limits(catalog))
+    body, stored = body_and_files(db, conn, response, fmt, message_format, uploads, file_rules.reply_limits(catalog))
     recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
     poster = agent_poster(catalog, agent)
     # osTicket 1.10 links no reply to the message it answers (pid 0).
@@ -154,7 +148,7 @@ def entry_body(value, fmt, given="text"):
     return body
 
 
-def _body_and_files(db, conn, value, fmt, given, uploads, limits):
+def body_and_files(db, conn, value, fmt, given, uploads, limits):
     """The stored body and its files: uploads checked against the field's rules, images embedded in an HTML
     body taken out as inline files, all stored, and the body's cid: references pointed at the files' keys."""
     html_in = fmt == "html" and given == "html"
@@ -264,7 +258,7 @@ def _last_message_id(db, conn, thread_id):
     return conn.execute(query).scalar() or 0
 
 
-def _check_lock(db, conn, ticket, agent):
+def check_lock(db, conn, ticket, agent):
     """Refuse when another agent holds an unexpired lock; return the id of the agent's own lock, if any."""
     if not ticket["lock_id"]:
         return None
