@@ -35,6 +35,7 @@ REAL = {
     "number": ("482915", "731604", "265378", "918273", "350628"),
     "email": ("priya.raman@example.net", "tomas.ibarra@example.org", "lena.fischer@example.com"),
     "staffUserName": ("dana", "eve"),
+    "assignee": ("s2", "s3", "t1"),
 }
 REAL["ticketNumber"] = REAL["ticket_number"] = REAL["number"]
 REAL["clientUserMail"] = REAL["email"]
@@ -50,6 +51,11 @@ IDS = {
     "staff_id": (0, 1, 2, 3),
     "team_id": (0, 1),
     "status_id": (0, 1),
+    "statusId": (1, 2, 3),
+    "reply_status_id": (1, 2, 3),
+    "deptId": (1, 2, 3, 4),
+    "slaId": (1,),
+    "teamId": (1,),
 }
 IDS["priority"] = IDS["priorityId"]
 USER_NOT_NAMED = ("email", "user_id")  # a public route's user: a query string cannot say one of them is required
@@ -131,6 +137,12 @@ OPERATION_IDS = {
     "POST /api/auth/token": "issueToken", "POST /api/auth/login": "logIn", "POST /api/auth/guest": "guestToken",
     "GET /api/attachments/{attachment_id}/{name}": "downloadAttachment",
     "GET /api/events": "listEvents", "GET /api/events/stream": "streamEvents",
+    "POST /api/scp/tickets/note.json": "postNote", "POST /api/scp/tickets/assign.json": "assignTicket",
+    "POST /api/scp/tickets/transfer.json": "transferTicket", "POST /api/scp/tickets/status.json": "changeStatus",
+    "POST /api/scp/tickets/update.json": "updateTicket", "GET /api/scp/tickets/search.json": "searchTickets",
+    "GET /api/scp/departments.json": "listDepartments", "GET /api/scp/staff.json": "listStaff",
+    "GET /api/scp/teams.json": "listTeams", "GET /api/scp/priorities.json": "listPriorities",
+    "GET /api/scp/statuses.json": "listStatuses", "GET /api/scp/slas.json": "listSlas",
 }  # fmt: skip
 
 

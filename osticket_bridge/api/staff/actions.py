@@ -99,7 +99,7 @@ def post_note(args):
 
 
 @_route("/api/scp/tickets/assign.json", AssignParams, "ticket assigned successfully")
-def assign(args):
+def assign_ticket(args):
     """Assign to an agent or a team, or claim (the agent's own id); needs ticket.assign."""
     agent_actions.assign(
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(), args["assignee"],
@@ -109,7 +109,7 @@ def assign(args):
 
 
 @_route("/api/scp/tickets/transfer.json", TransferParams, "ticket transferred successfully")
-def transfer(args):
+def transfer_ticket(args):
     """Transfer to another department; needs ticket.transfer."""
     agent_actions.transfer(
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(), args["deptId"],

@@ -90,32 +90,32 @@ def _list_route(path, summary):
 
 
 @_list_route("/api/scp/departments.json", "Departments: id, parentId, name, path, public, active.")
-def departments(db, conn):
+def list_departments(db, conn):
     return references.departments(db, conn)
 
 
 @_list_route(
     "/api/scp/staff.json", 'Agents: id, assignee ("s<id>"), username, name, email, deptId, active, onVacation.'
 )
-def staff(db, conn):
+def list_staff(db, conn):
     return references.staff(db, conn)
 
 
 @_list_route("/api/scp/teams.json", 'Teams: id, assignee ("t<id>"), name, active, members (agent ids).')
-def teams(db, conn):
+def list_teams(db, conn):
     return references.teams(db, conn)
 
 
 @_list_route("/api/scp/priorities.json", "Priorities: id, name, key, urgency (1 most urgent), public.")
-def priorities(db, conn):
+def list_priorities(db, conn):
     return references.priorities(cached_catalog(db, conn))
 
 
 @_list_route("/api/scp/statuses.json", "Ticket statuses: id, name, state (open, closed, ...), enabled.")
-def statuses(db, conn):
+def list_statuses(db, conn):
     return references.statuses(cached_catalog(db, conn))
 
 
 @_list_route("/api/scp/slas.json", "SLA plans: id, name, gracePeriodHours, active.")
-def slas(db, conn):
+def list_slas(db, conn):
     return references.slas(db, conn)

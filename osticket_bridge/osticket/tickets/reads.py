@@ -149,8 +149,7 @@ def agent_tickets(db, conn, agent, page):
 
 
 def ticket_index(db, conn, page, conditions=()):
-    """(rows of number/created/updated/closed, total) of every listable ticket meeting ``conditions``, newest
-    first."""
+    """(rows of number/created/updated/closed, total) of the listable tickets meeting ``conditions``, newest first."""
     catalog = cached_catalog(db, conn)
     t = db.tables.ticket
     query = select(t.c.number, t.c.created, t.c.updated, t.c.closed)
