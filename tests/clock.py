@@ -7,8 +7,11 @@ database made from a recorded install runs at its recording's clock: ``pin`` it,
 app's, the test's own) gets that time, moving on from the pin as real time does, through MariaDB's and MySQL's
 session ``timestamp`` (NOW() and friends follow it; SYSDATE() does not, which is how the real time is read).
 
-OSTICKET_TEST_CLOCK_SHIFT_DAYS runs every other database that many days from today (negative: in the past), to
-show that no test depends on the calendar: ``OSTICKET_TEST_CLOCK_SHIFT_DAYS=400 make test``.
+OSTICKET_TEST_CLOCK_SHIFT_DAYS runs every other database of the test server that many days from today (negative: in
+the past), to show that no test depends on the calendar: ``OSTICKET_TEST_CLOCK_SHIFT_DAYS=400 make test``. Servers a
+test starts itself (a replica pair, other hosts) keep the real clock: replication measures its lag by it. A test that
+counts a request's statements on a dying connection marks itself ``real_clock``: the shift's own statement at
+checkout would meet the dead connection first.
 """
 
 import os
@@ -21,6 +24,14 @@ from sqlalchemy.pool import Pool
 
 _offsets = {}  # database name -> seconds the database's clock runs behind the real one
 _SHIFT = int(float(os.environ.get("OSTICKET_TEST_CLOCK_SHIFT_DAYS") or 0) * 86400)
+_shifted = set()  # (host, port) of the test server, whose other databases run _SHIFT seconds away
+paused = False  # a real_clock test is running
+
+
+def shift(server_url):
+    """The other databases of this server run OSTICKET_TEST_CLOCK_SHIFT_DAYS away from today."""
+    url = make_url(server_url)
+    _shifted.add((url.host or "localhost", url.port or 3306))
 
 
 def pin(db_url, at):
@@ -43,7 +54,9 @@ def _database(dbapi_connection):
 
 @event.listens_for(Pool, "checkout")
 def _set_clock(dbapi_connection, _record, _proxy):
-    offset = _offsets.get(_database(dbapi_connection), -_SHIFT)
+    offset = _offsets.get(_database(dbapi_connection))
+    if offset is None and not paused and (dbapi_connection.host, dbapi_connection.port) in _shifted:
+        offset = -_SHIFT
     if not offset:
         return
     try:

@@ -44,11 +44,24 @@ def db_server():
                 url = stack.enter_context(devdb.throwaway_server())
             except devdb.NoServer as exc:
                 pytest.exit(str(exc), returncode=1)
+        clock.shift(url)
         try:
             yield url
         finally:
             for name in _created:
                 fixtures.drop_database(url, name)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_clock: runs at the real clock under OSTICKET_TEST_CLOCK_SHIFT_DAYS")
+
+
+@pytest.fixture(autouse=True)
+def _real_clock(request):
+    """A ``real_clock`` test's connections keep the real clock (clock.py)."""
+    clock.paused = request.node.get_closest_marker("real_clock") is not None
+    yield
+    clock.paused = False
 
 
 def _dump_path(variable):

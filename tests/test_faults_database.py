@@ -66,6 +66,7 @@ def test_server_stopped_and_restarted_while_serving(private_db, bridge):
     print(f"restart: serving again {time.monotonic() - back:.2f} s after the server answered")
 
 
+@pytest.mark.real_clock
 def test_a_pooled_connection_killed_at_rest_is_replaced_unseen_and_one_killed_just_after_use_answers_503(
     private_db, fresh_app
 ):
