@@ -13,9 +13,10 @@ from . import file_rules, files, forms, notices, numbers, round_trip, sla, threa
 from . import notice_mail as nm
 from . import ticket_routing as routing
 from .create_user import check_email, domain_pattern, new_user
-from .errors import Conflict, FieldError, Forbidden
+from .errors import FieldError
 from .events import Actor, log_event
 from .release import is_110
+from .rules import on_create
 from .text import clean_body, clean_title, plain_text, storable
 from .users import user_query
 
@@ -60,20 +61,34 @@ def create_ticket(db, conn, request):
         shape = (email is None, phone is not None, catalog.int_setting("max_open_tickets") > 0)
         reads = db.statement(("create_reads", *shape), lambda: _reads(db, *shape))
         found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone))
-        routed = routing.route(db, catalog, request.topic_id, found)
+        owner = found["owner"][0] if found["owner"] else None
+        v110 = is_110(db)
+        values = on_create.filter_values(
+            catalog, request, owner["email"] if owner else email, owner["name"] if owner else request.name, subject
+        )
+        banned = owner["banned"] if owner else bool(found.get("ban"))
+        decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, v110)
+        decided = decisions.values
+        topic_id, dept_id = decided.get("topicId"), decided.get("deptId")
+        # The forms are those of the topic asked for: osTicket sets them up before the filters run.
+        form_topic = routing.topic_of(db, request.topic_id, found["topic"])
+        if topic_id or dept_id:  # the filter names rows the first read did not fetch
+            found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone, topic_id, dept_id))
+        routed = routing.route(db, catalog, topic_id or request.topic_id, found, dept_id, decided.get("slaId"))
         topic, dept, cdata = routed.topic, routed.dept, routed.cdata
-        if routed.banned:
-            raise Forbidden(f"ticket denied: {email} is banned")
         context = found["context"][0]
         now = context["now"]
-        priority = routing.pick_priority(catalog, request.priority_id, topic)
-        entries = _form_entries(db, conn, catalog, topic, {**request.fields, "subject": subject, "priority": priority})
+        priority = routing.pick_priority(catalog, decided.get("priorityId") or request.priority_id, topic)
+        entries = _form_entries(
+            db, conn, catalog, form_topic, {**request.fields, "subject": subject, "priority": priority}
+        )
         pending = forms.Pending()
-        owner = found["owner"][0] if found["owner"] else None
+        on_create.check_open_limit(db, catalog, request, owner)
         user = _owner(db, conn, catalog, routed, pending, request, email, owner, context)
-        status_id = routing.initial_status(catalog, topic)
-        assignee = routing.auto_assignee(db, conn, topic, user["org_id"])
+        status_id = routing.initial_status(catalog, topic, decided.get("statusId"))
+        assignee = routing.auto_assignee(db, conn, topic, user["org_id"], decided, catalog.statuses[status_id])
 
+        closed = now if catalog.statuses[status_id]["state"] == "closed" else None
         t = db.tables
         ticket = dict(
             user_id=user["id"],
@@ -81,15 +96,15 @@ def create_ticket(db, conn, request):
             dept_id=dept["id"],
             sla_id=routed.sla_id,
             topic_id=topic["topic_id"] if topic else 0,
-            staff_id=assignee.id if assignee and assignee.kind == "staff" else 0,
-            team_id=assignee.id if assignee and assignee.kind == "team" else 0,
+            staff_id=assignee.staff_id if assignee else 0,
+            team_id=assignee.team_id if assignee else 0,
             ip_address=request.ip or "",
             source="API",
         )
         numbers.before_insert(db, conn)
         # Rows as execute() parameters, not .values(): SQLAlchemy then reuses its compiled INSERT.
         ticket_id = conn.execute(
-            insert(t.ticket), {**ticket, "created": now, "lastupdate": now, "updated": now}
+            insert(t.ticket), {**ticket, "created": now, "lastupdate": now, "updated": now, "closed": closed}
         ).inserted_primary_key[0]
         thread_id = conn.execute(
             insert(t.thread), dict(object_id=ticket_id, object_type="T", lastmessage=now, created=now)
@@ -105,14 +120,22 @@ def create_ticket(db, conn, request):
 
         snapshot = dict(thread_id=thread_id, staff_id=0, team_id=0, dept_id=dept["id"], topic_id=ticket["topic_id"])
         log_event(db, conn, catalog, snapshot, "created", Actor.api_user(user["id"]), now=now)
-        v110 = is_110(db)
+        if not v110:
+            on_create.log_filter_events(db, conn, catalog, snapshot, decisions, now)
+        status = catalog.statuses[status_id]
+        if status["state"] == "closed":  # a filter's closed status: Ticket::setStatus closes it
+            named = {"status": [status_id, status["name"]]}
+            log_event(db, conn, catalog, snapshot, "closed", Actor.system(), named, now=now)
         # osTicket 1.10 sets the first status without an event (its ticket has none until then).
-        if status_id != catalog.default_status_id() and not v110:
+        elif status_id != catalog.default_status_id() and not v110:
             log_event(db, conn, catalog, snapshot, "edited", Actor.system(), {"status": status_id}, now=now)
-        if assignee:
-            assigned = {**snapshot, "staff_id": ticket["staff_id"], "team_id": ticket["team_id"]}
-            actor = Actor.system() if v110 else FILTER_ACTOR  # 1.10 names the auto-assignment's actor SYSTEM
-            log_event(db, conn, catalog, assigned, "assigned", actor, {assignee.kind: assignee.id}, now=now)
+        actor = Actor.system() if v110 else FILTER_ACTOR  # 1.10 names the auto-assignment's actor SYSTEM
+        if assignee and assignee.staff_id:
+            assigned = {**snapshot, "staff_id": assignee.staff_id}
+            log_event(db, conn, catalog, assigned, "assigned", actor, {"staff": assignee.staff_id}, now=now)
+        if assignee and assignee.team_id:
+            assigned = {**snapshot, "staff_id": assignee.staff_id, "team_id": assignee.team_id}
+            log_event(db, conn, catalog, assigned, "assigned", actor, {"team": assignee.team_id}, now=now)
 
         stored = files.store(db, conn, [*uploads, *embedded], now=now)
         body = files.reference_stored(body, stored)
@@ -146,7 +169,8 @@ def create_ticket(db, conn, request):
             db, catalog, {**dept_row, **context}, ticket, user, topic,
             cached.get("subject") or subject, {"body": body, "format": fmt, "poster": user["name"]},
         )  # fmt: skip
-        notices.queue(db, conn, notices.new_ticket(db, conn, catalog, facts, request.autorespond, request.alert))
+        autorespond = request.autorespond and decided.get("autorespond", True)
+        notices.queue(db, conn, notices.new_ticket(db, conn, catalog, facts, autorespond, request.alert))
         return _answer(db, conn, catalog, ticket, user, assignee, due, answers, {**entry, "id": entry_id}, attachments)
 
 
@@ -168,10 +192,12 @@ def _reads(db, by_id, has_phone, counts_open):
     )
 
 
-def _read_params(catalog, request, email, phone):
+def _read_params(catalog, request, email, phone, topic_id=None, dept_id=None):
+    """The values of ``_reads``; a filter's topic and department (``topic_id``, ``dept_id``) replace the request's
+    topic and the default department among the candidates."""
     params = {
-        "topic_id": routing.wanted_topic_id(catalog, request.topic_id),
-        "default_dept_id": catalog.int_setting("default_dept_id"),
+        "topic_id": topic_id or routing.wanted_topic_id(catalog, request.topic_id),
+        "default_dept_id": dept_id or catalog.int_setting("default_dept_id"),
         "default_email_id": catalog.int_setting("default_email_id"),
         "user_form_id": catalog.user_form_id,
         "phone_field_id": phone["id"] if phone else None,
@@ -192,7 +218,9 @@ def _owner_query(db, by_id, has_phone, counts_open):
     if has_phone:
         phone = tickets.phone_answer(db, u.c.id, bindparam("user_form_id"), bindparam("phone_field_id"))
     query = query.add_columns(
-        exists().where(t.email.c.email == t.user_email.c.address).label("is_system"), phone.label("phone")
+        exists().where(t.email.c.email == t.user_email.c.address).label("is_system"),
+        phone.label("phone"),
+        routing.ban_query(db, t.user_email.c.address).exists().label("banned"),
     )
     if counts_open:
         tk, open_ids = t.ticket, bindparam("open_status_ids", expanding=True)
@@ -323,9 +351,6 @@ def _owner(db, conn, catalog, routed, pending, request, email, found, context):
         field = catalog.field(catalog.user_form_id, "phone")
         phone = next((a.value for a in user["answers"] if field and a.field["id"] == field["id"]), None)
         return {**user, "is_system": bool(context["address_is_system"]), "phone": phone}
-    limit = catalog.int_setting("max_open_tickets")
-    if limit > 0 and found["open_tickets"] >= limit:
-        raise Conflict("you've reached the maximum open tickets allowed")
     return {
         "id": found["id"], "name": found["name"], "email": found["email"], "org_id": found["org_id"],
         "is_system": bool(found["is_system"]), "phone": found["phone"],

@@ -1,0 +1,118 @@
+"""The rules Ticket::create applies before it writes (the ban list, the ticket filters, the open-ticket limit)
+and the thread events osTicket 1.18 writes for a filter's edits.
+
+A refusal leaves osTicket's "Ticket denied" warning in ost_syslog (in a transaction of its own: the create's
+is rolled back) and raises Forbidden or Conflict.
+"""
+
+from sqlalchemy import select
+
+from ..errors import Conflict, Forbidden
+from ..events import Actor, log_event
+from . import filters, syslog
+
+FILTER_ACTOR = Actor("Ticket Filter", None, "S")
+DENIED = "This help desk is for use by authorized users only"
+# action type -> the "type" an 1.18 "edited" event names
+EVENT_TYPES = {"dept": "Department", "pri": "Priority", "sla": "SLA", "team": "Team", "agent": "Agent",
+               "topic": "Topic", "status": "Ticket Status"}  # fmt: skip
+
+
+def filter_values(catalog, request, email, name, subject):
+    """What osTicket's filters read of an API create (Ticket::filterTicketData): the user's name and address, the
+    Ticket Details form's fields as field.<id> (subject, message, priority, custom fields), the user form's fields,
+    the message as body and topicId. Values are trimmed, as TicketFilter does."""
+    supplied = {**request.fields, "subject": subject, "message": request.message or "", "email": email, "name": name}
+    if request.priority_id in catalog.priorities:
+        supplied["priority"] = catalog.priorities[request.priority_id]["priority_desc"]
+    values = {"name": name, "email": email, "body": request.message or "", "topicId": request.topic_id or ""}
+    for form_id in (catalog.ticket_form_id, catalog.user_form_id):
+        for form_field in catalog.fields.get(form_id, ()):
+            value = supplied.get(form_field["name"])
+            if value not in (None, ""):
+                values[f"field.{form_field['id']}"] = value if isinstance(value, str) else str(value)
+    return {k: v.strip() if k != "body" and isinstance(v, str) else v for k, v in values.items()}
+
+
+def screen(db, conn, catalog, request, owner, email, banned, values, v110):
+    """The filters' Decisions for this create, after the ban list; a ban or a reject action refuses it (403)."""
+    address = owner["email"] if owner else email
+    if banned:
+        _deny(db, catalog, request, f'Ticket rejected ({address}) by filter "SYSTEM BAN LIST"')
+    active = {"dept": _active_depts(db, conn, catalog), "topic": _active_topics(db, conn, catalog)}
+    target = filters.TARGETS["web" if getattr(request, "portal", False) else "api"]
+    decisions = filters.run(filters.load(db, conn, catalog, target), values, v110, active)
+    if decisions.rejected_by is not None:
+        _deny(db, catalog, request, f'Ticket rejected ({address}) by filter "{decisions.rejected_by.name}"')
+    return decisions
+
+
+def _deny(db, catalog, request, message):
+    syslog.warn_apart(db, catalog, "Ticket denied", message, request.ip)
+    raise Forbidden(f"ticket denied: {DENIED.lower()}")
+
+
+def check_open_limit(db, catalog, request, owner):
+    """core.max_open_tickets: an owner at the limit is refused (409), with osTicket's warning."""
+    limit = catalog.int_setting("max_open_tickets")
+    if owner is None or limit <= 0 or owner["open_tickets"] < limit:
+        return
+    address = owner["email"]
+    syslog.warn_apart(db, catalog, f"Ticket denied - {address}", f"Max open tickets ({limit}) reached for {address}",
+                      request.ip)  # fmt: skip
+    raise Conflict("you've reached the maximum open tickets allowed")
+
+
+def _active_depts(db, conn, catalog):
+    d = db.tables.department
+    if "flags" not in d.c or db.tables.has("help_topic", "isactive"):  # 1.10: every department is active
+        return catalog.kept("all_depts", lambda: {r.id for r in conn.execute(select(d.c.id))})
+    return catalog.kept("active_depts", lambda: {r.id for r in conn.execute(select(d.c.id, d.c.flags)) if r.flags & 4})
+
+
+def _active_topics(db, conn, catalog):
+    ht = db.tables.help_topic
+    if "isactive" in ht.c:  # 1.10
+        query = select(ht.c.topic_id).where(ht.c.isactive == 1)
+        return catalog.kept("active_topics", lambda: {r.topic_id for r in conn.execute(query)})
+    rows = select(ht.c.topic_id, ht.c.flags)
+    return catalog.kept(
+        "active_topics", lambda: {r.topic_id for r in conn.execute(rows) if r.flags & 0x2 and not r.flags & 0x4}
+    )
+
+
+def log_filter_events(db, conn, catalog, snapshot, decisions, now):
+    """1.18's "edited" event per action of each matched filter that describes one (FilterAction's
+    getEventDescription), by "Ticket Filter"; osTicket 1.10 writes none."""
+    for matched in decisions.matched:
+        for kind, config in matched.actions:
+            if kind not in EVENT_TYPES:
+                continue
+            key = filters.ACTIONS[kind][0]
+            wanted = filters._int(config.get(key))
+            if not wanted:
+                continue
+            data = {"value": _described(db, conn, catalog, kind, wanted), "filter": matched.name,
+                    "type": EVENT_TYPES[kind]}  # fmt: skip
+            log_event(db, conn, catalog, snapshot, "edited", FILTER_ACTOR, data, now=now)
+
+
+def _described(db, conn, catalog, kind, wanted):
+    """The name the event shows, false when the row is gone. A status is looked up as a team, as 1.18's
+    FA_SetStatus does (Team::lookup)."""
+    t = db.tables
+    if kind == "pri":
+        priority = catalog.priorities.get(wanted)
+        return priority["priority_desc"] if priority else False
+    table, key, columns = {
+        "dept": (t.department, "id", ("name",)),
+        "sla": (t.sla, "id", ("name",)),
+        "team": (t.team, "team_id", ("name",)),
+        "status": (t.team, "team_id", ("name",)),
+        "topic": (t.help_topic, "topic_id", ("topic",)),
+        "agent": (t.staff, "staff_id", ("firstname", "lastname")),
+    }[kind]
+    row = conn.execute(select(*(table.c[c] for c in columns)).where(table.c[key] == wanted)).first()
+    if row is None:
+        return False
+    return f"{row[0]} {row[1]}" if kind == "agent" else row[0]  # Staff::getName()->name
