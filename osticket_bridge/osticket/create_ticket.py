@@ -171,6 +171,8 @@ def create_ticket(db, conn, request):
         )  # fmt: skip
         autorespond = request.autorespond and decided.get("autorespond", True)
         notices.queue(db, conn, notices.new_ticket(db, conn, catalog, facts, autorespond, request.alert))
+        open_before = owner["open_tickets"] if owner and "open_tickets" in owner else 0
+        on_create.reached_open_limit(db, conn, catalog, request, facts, open_before, status, autorespond)
         return _answer(db, conn, catalog, ticket, user, assignee, due, answers, {**entry, "id": entry_id}, attachments)
 
 

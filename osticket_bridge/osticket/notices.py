@@ -8,6 +8,7 @@ write's transaction, a write that rolls back mails nobody.
 from sqlalchemy import or_, select
 
 from ..mail import outbox
+from ..mail.message import Mail
 from . import notice_mail as nm
 from . import templates
 from .notice_mail import ALERT, AUTO_REPLY, Envelope
@@ -359,3 +360,34 @@ def _address(formatted):
     """("Name", "address") of the "Name <address>" the thread entry's recipients store."""
     name, _, address = formatted.rpartition(" <")
     return (name, address.rstrip(">"))
+
+
+def open_limit(db, conn, catalog, facts, limit, open_tickets, notify):
+    """Ticket::onOpenLimit's mails when a create reaches core.max_open_tickets: the admin's alert for the logged
+    warning, then, with ``notify`` (the create still auto-responds) and core.overlimit_notice_active, the
+    "ticket.overlimit" notice to the owner and the admin's "Overlimit Notice"."""
+    address = facts.owner["email"]
+    mails = admin_alert(db, conn, catalog, f"Maximum Open Tickets Limit ({address})",
+                        f"Maximum open tickets ({limit}) reached for {address}")  # fmt: skip
+    if not notify or not _on(catalog, "overlimit_notice_active"):
+        return mails
+    mails += _to_owner(db, conn, catalog, facts, "ticket.overlimit", _values(db, conn, catalog, facts))
+    text = (
+        f"Maximum open tickets reached for {address}.\nOpen tickets: {open_tickets}\nMax allowed: {limit}"
+        "\n\nNotice sent to the user."
+    )
+    return mails + admin_alert(db, conn, catalog, "Overlimit Notice", text)
+
+
+def admin_alert(db, conn, catalog, subject, text):
+    """osTicket::alertAdmin: plain text to core.admin_email from the alert account (else the default one), the
+    help desk's address appended."""
+    admin = catalog.setting("admin_email")
+    em = db.tables.email
+    ids = [catalog.int_setting("alert_email_id"), catalog.int_setting("default_email_id")]
+    accounts = {r.email_id: (r.name or "", r.email) for r in conn.execute(select(em).where(em.c.email_id.in_(ids)))}
+    sender = accounts.get(ids[0]) or accounts.get(ids[1])
+    if not admin or sender is None:
+        return []
+    body = f"{text}\n\n{catalog.setting('helpdesk_url').rstrip('/')}"
+    return [Mail(kind="admin.alert", sender=sender, to=(("", admin),), subject=subject, text=body)]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from ..errors import Conflict, Forbidden
 from ..events import Actor, log_event
+from .. import notices
 from . import filters, syslog
 
 FILTER_ACTOR = Actor("Ticket Filter", None, "S")
@@ -116,3 +117,22 @@ def _described(db, conn, catalog, kind, wanted):
     if row is None:
         return False
     return f"{row[0]} {row[1]}" if kind == "agent" else row[0]  # Staff::getName()->name
+
+
+def reached_open_limit(db, conn, catalog, request, facts, open_before, status, autorespond):
+    """When this create brings its owner to core.max_open_tickets: osTicket's warning (Ticket::onOpenLimit) and
+    its mails (notices.open_limit)."""
+    limit = catalog.int_setting("max_open_tickets")
+    open_now = (open_before or 0) + (status["state"] == "open")
+    if limit <= 0 or open_now != limit:
+        return
+    address = facts.owner["email"]
+    title, message = f"Maximum Open Tickets Limit ({address})", f"Maximum open tickets ({limit}) reached for {address}"
+    syslog.warn(db, conn, catalog, title, message, request.ip)
+    notify = autorespond and not facts.owner["is_system"] and bool(facts.dept["ticket_auto_response"])
+    if facts.topic is not None and facts.topic["noautoresp"]:
+        notify = False
+    mails = notices.open_limit(db, conn, catalog, facts, limit, open_now, notify)
+    if catalog.int_setting("log_level", syslog.WARNING) < syslog.WARNING:
+        mails = mails[1:]  # osTicket alerts the admin about a warning only when it logs it
+    notices.queue(db, conn, mails)
