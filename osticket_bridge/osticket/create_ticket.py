@@ -16,7 +16,7 @@ from .create_user import check_email, domain_pattern, new_user
 from .errors import FieldError
 from .events import Actor, log_event
 from .release import is_110
-from .rules import on_create
+from .rules import on_create, organizations
 from .text import clean_body, clean_title, plain_text, storable
 from .users import user_query
 
@@ -120,6 +120,8 @@ def create_ticket(db, conn, request):
 
         snapshot = dict(thread_id=thread_id, staff_id=0, team_id=0, dept_id=dept["id"], topic_id=ticket["topic_id"])
         log_event(db, conn, catalog, snapshot, "created", Actor.api_user(user["id"]), now=now)
+        cced = organizations.add_collaborators(db, conn, catalog, snapshot, user["id"], user["org_id"], now)
+        recipients, recipient_flags = organizations.entry_recipients(db, cced)
         if not v110:
             on_create.log_filter_events(db, conn, catalog, snapshot, decisions, now)
         status = catalog.statuses[status_id]
@@ -143,7 +145,7 @@ def create_ticket(db, conn, request):
             thread_id=thread_id,
             type="M",
             user_id=user["id"],
-            flags=ENTRY_ORIGINAL | (ENTRY_BALANCED if fmt == "html" else 0),
+            flags=ENTRY_ORIGINAL | (ENTRY_BALANCED if fmt == "html" else 0) | recipient_flags,
             poster=user["name"],
             source="API",
             title=subject,
@@ -151,6 +153,7 @@ def create_ticket(db, conn, request):
             format=fmt,
             ip_address=request.ip or "",
             created=now,
+            **recipients,
         )
         entry_id = conn.execute(insert(t.thread_entry), entry).inserted_primary_key[0]
         attachments = files.attach(db, conn, entry_id, stored, body)

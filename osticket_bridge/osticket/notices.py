@@ -93,7 +93,8 @@ def _assignment_alert(db, conn, catalog, facts):
     sender = facts.accounts["dept"]
     if not recipients or template is None or sender is None:
         return []
-    values = _values(db, conn, catalog, facts, comments="")
+    # 1.10's onAssign fills in its own note when none is given
+    values = _values(db, conn, catalog, facts, comments="Ticket Assignment" if is_110(db) else "")
     values.update(nm.person("assigner", AUTO_ASSIGNER, AUTO_ASSIGNER))
     assignee = nm.agents(db, conn, [facts.ticket["staff_id"]])
     if assignee:
