@@ -41,6 +41,7 @@ class NewTicket:
     fields: dict = field(default_factory=dict)
     autorespond: bool = True  # the stock API's parameters: mail the user / alert the agents, per the settings
     alert: bool = True
+    origin: str = "api"  # "web" for an end user's portal create: ticket filters targeting Web run for it
 
 
 def create_ticket(db, conn, request):

@@ -41,7 +41,7 @@ def screen(db, conn, catalog, request, owner, email, banned, values, v110):
     if banned:
         _deny(db, catalog, request, f'Ticket rejected ({address}) by filter "SYSTEM BAN LIST"')
     active = {"dept": _active_depts(db, conn, catalog), "topic": _active_topics(db, conn, catalog)}
-    target = filters.TARGETS["web" if getattr(request, "portal", False) else "api"]
+    target = filters.TARGETS[request.origin]
     decisions = filters.run(filters.load(db, conn, catalog, target), values, v110, active)
     if decisions.rejected_by is not None:
         _deny(db, catalog, request, f'Ticket rejected ({address}) by filter "{decisions.rejected_by.name}"')
