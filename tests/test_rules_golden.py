@@ -57,8 +57,18 @@ def syslog_rows(db_url, after=0):
         engine.dispose()
 
 
+# Recorded, not built yet (docs/rules.md "Not applied yet"): expected to fail until it is.
+NOT_YET = {"filter_canned": "a filter's canned reply and its Send an e-mail action are not applied yet"}
+
+
 @pytest.mark.parametrize(
-    ("on_desk", "name"), [(d, n) for d in ("1.18", "1.10") for n in SCENARIOS], indirect=["on_desk"]
+    ("on_desk", "name"),
+    [
+        pytest.param(d, n, marks=[pytest.mark.xfail(reason=NOT_YET[n], strict=True)] if n in NOT_YET else [])
+        for d in ("1.18", "1.10")
+        for n in SCENARIOS
+    ],
+    indirect=["on_desk"],
 )
 def test_a_create_under_the_rules_writes_logs_and_mails_what_osticket_does(fresh_app, on_desk, queued, name):
     desk, db_url = on_desk

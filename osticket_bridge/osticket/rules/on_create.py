@@ -7,9 +7,9 @@ is rolled back) and raises Forbidden or Conflict.
 
 from sqlalchemy import select
 
+from .. import notices
 from ..errors import Conflict, Forbidden
 from ..events import Actor, log_event
-from .. import notices
 from . import filters, syslog
 
 FILTER_ACTOR = Actor("Ticket Filter", None, "S")
