@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, exists, func, insert, null, select
 
-from . import file_rules, files, forms, notices, numbers, round_trip, sla, threads, tickets
+from . import file_rules, files, forms, numbers, round_trip, sla, threads, tickets
 from . import notice_mail as nm
 from . import ticket_routing as routing
 from .create_user import check_email, domain_pattern, new_user
@@ -173,10 +173,7 @@ def create_ticket(db, conn, request):
             db, catalog, {**dept_row, **context}, ticket, user, topic,
             cached.get("subject") or subject, {"body": body, "format": fmt, "poster": user["name"]},
         )  # fmt: skip
-        autorespond = request.autorespond and decided.get("autorespond", True)
-        notices.queue(db, conn, notices.new_ticket(db, conn, catalog, facts, autorespond, request.alert))
-        open_before = owner["open_tickets"] if owner and "open_tickets" in owner else 0
-        on_create.reached_open_limit(db, conn, catalog, request, facts, open_before, status, autorespond)
+        on_create.after_create(db, conn, catalog, request, facts, decisions, owner, status, entry_id, now)
         return _answer(db, conn, catalog, ticket, user, assignee, due, answers, {**entry, "id": entry_id}, attachments)
 
 

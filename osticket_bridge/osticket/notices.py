@@ -228,10 +228,10 @@ def _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, reci
     return [nm.compose(catalog, facts, envelope, rendered)]
 
 
-def _to_owner(db, conn, catalog, facts, code, values, entry_id=0):
-    """An auto-response to the ticket's owner, from the department's auto-response address."""
+def _to_owner(db, conn, catalog, facts, code, values, entry_id=0, account="autoresp"):
+    """An auto-response to the ticket's owner, from the department's auto-response address (``account``)."""
     template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], code)
-    sender = facts.accounts["autoresp"]
+    sender = facts.accounts[account]
     if template is None or sender is None or not facts.owner["email"]:
         return []
     values = {
@@ -392,3 +392,10 @@ def admin_alert(db, conn, catalog, subject, text):
         return []
     body = f"{text}\n\n{catalog.setting('helpdesk_url').rstrip('/')}"
     return [Mail(kind="admin.alert", sender=sender, to=(("", admin),), subject=subject, text=body)]
+
+
+def canned_reply(db, conn, catalog, facts, response, entry_id):
+    """Ticket::postCannedReply's mail: the "ticket.autoreply" template with %{response}, from the department's
+    address, to the owner."""
+    values = _values(db, conn, catalog, facts, response=response)
+    return _to_owner(db, conn, catalog, facts, "ticket.autoreply", values, entry_id, account="dept")

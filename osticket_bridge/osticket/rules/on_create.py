@@ -7,10 +7,11 @@ is rolled back) and raises Forbidden or Conflict.
 
 from sqlalchemy import select
 
-from .. import notices
+from .. import notices, templates
 from ..errors import Conflict, Forbidden
 from ..events import Actor, log_event
-from . import filters, syslog
+from ..release import is_110
+from . import filter_mail, filters, syslog
 
 FILTER_ACTOR = Actor("Ticket Filter", None, "S")
 DENIED = "This help desk is for use by authorized users only"
@@ -119,7 +120,30 @@ def _described(db, conn, catalog, kind, wanted):
     return f"{row[0]} {row[1]}" if kind == "agent" else row[0]  # Staff::getName()->name
 
 
-def reached_open_limit(db, conn, catalog, request, facts, open_before, status, autorespond):
+def after_create(db, conn, catalog, request, facts, decisions, owner, status, message_id, now):
+    """The end of Ticket::create once the rows are written: the filters' e-mails, their canned response (which
+    takes the auto-response's place), the new-ticket notices, and the open-ticket limit's warning and notices."""
+    v110 = is_110(db)
+    decided = decisions.values
+    person = {"name": facts.owner["name"], "email": facts.owner["email"]}
+    mails = filter_mail.send_email_actions(db, conn, catalog, facts, filters.email_actions(decisions), person, v110)
+    autorespond = request.autorespond and decided.get("autorespond", True)
+    canned = decided.get("cannedResponseId")
+    response = canned and filter_mail.post_canned_reply(
+        db, conn, catalog, facts, canned, message_id, request.ip, now, v110
+    )
+    if response:
+        # Ticket::create's own checks before the canned response (the department's setting comes after it)
+        if autorespond and not (facts.topic and facts.topic["noautoresp"]) and not facts.owner["is_system"]:
+            mails += notices.canned_reply(db, conn, catalog, facts, templates.Markup(response["body"]), response["id"])
+        autorespond = False
+    notices.queue(db, conn, mails + notices.new_ticket(db, conn, catalog, facts, autorespond, request.alert))
+    open_before = owner["open_tickets"] if owner and "open_tickets" in owner else 0
+    _reached_open_limit(db, conn, catalog, request, facts, open_before, status, autorespond)
+    return response
+
+
+def _reached_open_limit(db, conn, catalog, request, facts, open_before, status, autorespond):
     """When this create brings its owner to core.max_open_tickets: osTicket's warning (Ticket::onOpenLimit) and
     its mails (notices.open_limit)."""
     limit = catalog.int_setting("max_open_tickets")
