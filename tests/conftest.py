@@ -16,6 +16,7 @@ import contextlib
 import os
 import uuid
 
+import clock
 import pytest
 from world import REAL_BASELINE, REAL_REFERENCE
 
@@ -86,14 +87,31 @@ def _baseline_template(db_server, request):
     return _dump_template(db_server, "OSTICKET_BASELINE_DUMP", "baseline")
 
 
+# When osTicket recorded each release's dumps and row diffs (the end of its golden run, and for 1.10.4 of the
+# project's own recordings too): databases made from them run at that clock (clock.py).
+RECORDED_AT = {"1.18": "2026-11-27 18:17:00", "1.10": "2026-12-01 19:30:00"}
+_recorded_at = {}  # template database -> its recording's time
+
+
 def _dump_template(db_server, variable, kind):
-    """A database loaded from the dump the variable names, with the bridge's tables (skipped without it)."""
+    """A database loaded from the dump the variable names, with the bridge's tables (skipped without it), at the
+    clock of its recording."""
     path = _dump_path(variable)
     name = _name(kind)
     url = fixtures.create_database(db_server, name)
     fixtures.load_dump(url, path)
     fixtures.create_bridge_tables(url)
+    _recorded_at[name] = RECORDED_AT["1.10" if kind.endswith("110") else "1.18"]
+    clock.pin(url, _recorded_at[name])
     return name
+
+
+def _clone(db_server, template, kind):
+    """A fresh copy of a template database, at the template's clock."""
+    url = fixtures.clone_database(db_server, template, _name(kind))
+    if template in _recorded_at:
+        clock.pin(url, _recorded_at[template])
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -128,22 +146,22 @@ def reference_110_db(db_server, _reference_110_template):
 
 @pytest.fixture
 def fresh_reference_110_db(db_server, _reference_110_template):
-    return fixtures.clone_database(db_server, _reference_110_template, _name("ref110"))
+    return _clone(db_server, _reference_110_template, "ref110")
 
 
 @pytest.fixture
 def fresh_baseline_110_db(db_server, _baseline_110_template):
-    return fixtures.clone_database(db_server, _baseline_110_template, _name("base110"))
+    return _clone(db_server, _baseline_110_template, "base110")
 
 
 @pytest.fixture
 def fresh_fixtures_db(db_server, _fixtures_template):
-    return fixtures.clone_database(db_server, _fixtures_template, _name("fx"))
+    return _clone(db_server, _fixtures_template, "fx")
 
 
 @pytest.fixture
 def fresh_reference_db(db_server, _reference_template):
-    return fixtures.clone_database(db_server, _reference_template, _name("ref"))
+    return _clone(db_server, _reference_template, "ref")
 
 
 @pytest.fixture
@@ -156,7 +174,7 @@ def fresh_real_reference_db(db_server, request):
 
 @pytest.fixture
 def fresh_baseline_db(db_server, _baseline_template):
-    return fixtures.clone_database(db_server, _baseline_template, _name("base"))
+    return _clone(db_server, _baseline_template, "base")
 
 
 @pytest.fixture
