@@ -173,8 +173,9 @@ def create_ticket(db, conn, request):
             db, catalog, {**dept_row, **context}, ticket, user, topic,
             cached.get("subject") or subject, {"body": body, "format": fmt, "poster": user["name"]},
         )  # fmt: skip
-        on_create.after_create(db, conn, catalog, request, facts, decisions, owner, status, entry_id, now)
-        return _answer(db, conn, catalog, ticket, user, assignee, due, answers, {**entry, "id": entry_id}, attachments)
+        response = on_create.after_create(db, conn, catalog, request, facts, decisions, owner, status, entry_id, now)
+        message = {**entry, "id": entry_id}
+        return _answer(db, conn, catalog, ticket, user, assignee, due, answers, message, attachments, closed, response)
 
 
 def _reads(db, by_id, has_phone, counts_open):
@@ -232,10 +233,10 @@ def _owner_query(db, by_id, has_phone, counts_open):
     return query
 
 
-def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, attachments):
+def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, attachments, closed, response):
     """The ticket object from what the create wrote (the thread's times are the ticket's ``created``); columns it
     leaves to their defaults are NULL in every osTicket release's schema (the entry's pid and staff_id 0, its
-    ``updated`` the zero date)."""
+    ``updated`` the zero date). ``response``: a filter's canned reply, the second entry."""
     by_field = {a.field["id"]: a for a in answers}
 
     def answer(name):
@@ -247,11 +248,11 @@ def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, atta
         **{name: ticket[name] for name in tickets.TICKET_COLUMNS},
         "duedate": None,
         "est_duedate": due,
-        "closed": None,
+        "closed": threads.printed(closed),
         "created": threads.printed(ticket["created"]),
         "thread_id": ticket["thread_id"],
         "lastmessage": threads.printed(ticket["created"]),
-        "lastresponse": None,
+        "lastresponse": threads.printed(ticket["created"]) if response else None,
         "user_name": user["name"],
         "user_email": user["email"],
         "staff_firstname": assignee.staff_firstname if assignee else None,
@@ -262,19 +263,15 @@ def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, atta
         "priority_value_id": priority.value_id if priority else None,
         "phone_value": user["phone"],
     }
-    message = {
-        **entry,
-        "pid": 0,
-        "staff_id": 0,
-        "editor": None,
-        "editor_type": None,
-        "created": threads.printed(entry["created"]),
-        "updated": threads.ZERO_DATE,
-        "staff_firstname": None,
-        "staff_lastname": None,
-        "user_name": user["name"],
-    }
-    return tickets.created_object(db, conn, catalog, row, threads.entry_object(catalog, message, attachments))
+    written = {"editor": None, "editor_type": None, "updated": threads.ZERO_DATE, "staff_firstname": None,
+               "staff_lastname": None}  # fmt: skip
+    message = {**entry, **written, "pid": 0, "staff_id": 0, "created": threads.printed(entry["created"]),
+               "user_name": user["name"]}  # fmt: skip
+    made = tickets.created_object(db, conn, catalog, row, threads.entry_object(catalog, message, attachments))
+    if response:
+        reply = {**response, **written, "created": threads.printed(response["created"]), "user_name": None}
+        made["threads"].append(threads.entry_object(catalog, reply, []))
+    return made
 
 
 def _subject(db, raw):
