@@ -107,3 +107,26 @@ def test_a_filter_edited_while_the_bridge_runs_applies_within_the_cache(fresh_ba
     execute(fresh_baseline_db, "UPDATE ost_filter SET isactive = 0 WHERE id = 60")
     time.sleep(0.01)
     assert post_ticket(client, body).status_code == 201
+
+
+def _filter(db_url, fid, what, how, val, action, config):
+    execute(db_url, "INSERT INTO ost_filter (id, execorder, isactive, target, name, notes, created, updated) "
+            "VALUES (:i, 1, 1, 'Any', :n, '', NOW(), NOW())", i=fid, n=f"rule {fid}")  # fmt: skip
+    execute(db_url, "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) "
+            "VALUES (:i, :w, :h, :v, 1, '', NOW(), NOW())", i=fid, w=what, h=how, v=val)  # fmt: skip
+    execute(db_url, "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) "
+            "VALUES (:i, 1, :t, :c, NOW())", i=fid, t=action, c=config)  # fmt: skip
+
+
+def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_baseline_db, fresh_app):
+    db = fresh_baseline_db
+    execute(db, "UPDATE ost_organization SET name = 'Acme Corp' WHERE id = 1")
+    execute(db, "UPDATE ost_user SET org_id = 1 WHERE id = 1")
+    _filter(db, 70, "field.(org name)", "contains", "acme", "dept", '{"dept_id":2}')
+    execute(db, "UPDATE ost_filter_rule SET what = (SELECT CONCAT('field.', f.id) FROM ost_form_field f JOIN ost_form "
+            "o ON o.id = f.form_id WHERE o.type = 'O' AND f.name = 'name') WHERE filter_id = 70")  # fmt: skip
+    client = fresh_app(db).test_client()
+    carol = {"email": "carol.customer@example.com", "subject": "Org rule", "message": "x"}
+    assert post_ticket(client, carol).get_json()["department"] == "Sales"
+    stranger = {"email": "nobody@elsewhere.example", "name": "No Body", "subject": "Org rule", "message": "x"}
+    assert post_ticket(client, stranger).get_json()["department"] != "Sales"

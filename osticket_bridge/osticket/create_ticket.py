@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, exists, func, insert, null, select
 from . import file_rules, files, forms, numbers, round_trip, sla, threads, tickets
 from . import notice_mail as nm
 from . import ticket_routing as routing
-from .create_user import check_email, domain_pattern, new_user
+from .create_user import check_email, domain_pattern, new_user, organization_for
 from .errors import FieldError
 from .events import Actor, log_event
 from .release import is_110
@@ -64,11 +64,11 @@ def create_ticket(db, conn, request):
         found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone))
         owner = found["owner"][0] if found["owner"] else None
         v110 = is_110(db)
-        values = on_create.filter_values(
-            catalog, request, owner["email"] if owner else email, owner["name"] if owner else request.name, subject
-        )
+        address, name = (owner["email"], owner["name"]) if owner else (email, request.name)
+        values = on_create.filter_values(catalog, request, address, name, subject, owner is None)
         banned = owner["banned"] if owner else bool(found.get("ban"))
-        decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, v110)
+        org_id = owner["org_id"] if owner else organization_for(found.get("organizations", ()), email)
+        decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, org_id)
         decided = decisions.values
         topic_id, dept_id = decided.get("topicId"), decided.get("deptId")
         # The forms are those of the topic asked for: osTicket sets them up before the filters run.
