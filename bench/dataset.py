@@ -20,6 +20,7 @@ from pymysql.converters import escape_string
 
 from osticket_bridge import fixtures
 from osticket_bridge.db import Database
+from osticket_bridge.osticket.catalog.cache import cached_catalog
 
 from .rawdb import connect, fetchall, scalar
 
@@ -105,7 +106,7 @@ class Builder:
         db = Database(db_url)
         try:
             with db.engine.connect() as conn:
-                self.catalog = db.catalog.get(conn)
+                self.catalog = cached_catalog(db, conn)
         finally:
             db.dispose()
         self.db_url = db_url

@@ -16,7 +16,7 @@ import threading
 import uuid
 
 from osticket_bridge import create_app, fixtures
-from osticket_bridge.osticket import files
+from osticket_bridge.osticket.threads import files
 
 from . import dataset
 from .server import ROOT, Server, Settings

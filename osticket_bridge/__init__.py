@@ -5,7 +5,7 @@ from flask import Flask
 from . import bridge_tables, logs, mail, security, widget
 from .config import database_url_problem, load_settings
 from .db import Database, Timeouts
-from .osticket import numbers
+from .osticket.tickets import numbers
 
 # The one version number: the package (setup.cfg reads it), the OpenAPI document and `osticket-bridge --version`.
 __version__ = "0.1.0"
@@ -48,7 +48,7 @@ def create_app(config=None):
     )
     numbers.install(database, settings["OSTICKET_NUMBER_LOCK_WAIT"], settings["OSTICKET_NUMBER_LOCK_WAITERS"])
     database.when_ready(lambda: bridge_tables.warn_missing(database.engine, settings["OSTICKET_TABLE_PREFIX"]))
-    # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notice_mail.py).
+    # osTicket's SECRET_SALT signs the Message-IDs and portal links of the notices (osticket/notices/compose.py).
     database.secret_salt = settings.get("OSTICKET_SECRET_SALT", "")
     logs.init_app(app)
     mail.init_app(app)
@@ -60,7 +60,7 @@ def create_app(config=None):
 
 def _register_api(app):
     from .api import db, docs, health, routes
-    from .api.auth import API_KEY_SCHEME
+    from .api.auth.callers import API_KEY_SCHEME
     from .api.errors import Api
 
     db.init_app(app)

@@ -13,8 +13,6 @@ from sqlalchemy.exc import DisconnectionError, InvalidatePoolError, SQLAlchemyEr
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
-from .osticket.errors import Unavailable
-
 log = logging.getLogger(__name__)
 
 # Table (without prefix) -> columns the bridge reads or writes that every release from 1.10.4 on has; "a|b": one of
@@ -61,7 +59,7 @@ REQUIRED_COLUMNS = {
     "filter_action": "id filter_id sort type configuration",  # ticket filters (osticket/rules)
     "syslog": "log_id log_type title log logger ip_address created updated",
     "canned_response": "canned_id isenabled title response",
-    # E-mail notices (osticket/notices.py): templates, sender accounts
+    # E-mail notices (osticket/notices/recipients.py): templates, sender accounts
     "email_template_group": "tpl_id isactive",
     "email_template": "id tpl_id code_name subject body",
     "email": "email_id name email",
@@ -84,7 +82,7 @@ SINCE = {
     "department.schedule_id sla.schedule_id",
 }
 
-# ost_event rows the bridge's thread events name (osticket/events.py), where the table exists.
+# ost_event rows the bridge's thread events name (osticket/threads/events.py), where the table exists.
 REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited", "collab")
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
@@ -100,7 +98,7 @@ RELEASES = {
     "83a22ba22b1a6a624fcb1da03882ac1b": "1.17",
     "5fb92bef17f3b603659e024c01cc7a59": "1.18",
 }
-# What works on each release today, and how it was verified (README "Supported osTicket releases").
+# What works on each release today, and how it was verified (docs/releases.md).
 SUPPORT = {
     "1.18": "reads and writes, compared row by row with recordings of a real osTicket 1.18.1",
     **{
@@ -129,6 +127,17 @@ class Release:
         if self.signature is None:
             return "unknown (no schema signature in ost_config)"
         return f"an osTicket with the unknown schema signature {self.signature!r}"
+
+
+class Unavailable(Exception):
+    """The database cannot serve this now (down, stalled, busy); the client should retry after ``retry_after`` s.
+
+    Not a refusal: the outcome may be unknown, so the client retries (with the same Idempotency-Key for a write).
+    """
+
+    def __init__(self, message, retry_after=5):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class SchemaError(RuntimeError):
@@ -270,9 +279,7 @@ class Database:
         self.release = None  # Release: the detected osTicket release
         self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
         self._failed = False
-        from .osticket.catalog import CatalogCache
-
-        self.catalog = CatalogCache(self)
+        self.caches = {}  # what the domain keeps per database (osticket/catalog/cache.py), by name
         self._statements = {}
         try:
             self.load()

@@ -11,7 +11,7 @@ from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_smorest import abort
 
-from .api.auth import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
+from .api.auth.callers import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
 from .tokens import signer_from_settings
 
 CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type"]

@@ -17,7 +17,8 @@ from helpers import rows
 from test_write_update_golden import prepared
 from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, diff_of, reply
 
-from osticket_bridge.osticket.files import CHUNK_SIZE
+from osticket_bridge.osticket.catalog.cache import catalog_cache
+from osticket_bridge.osticket.threads.files import CHUNK_SIZE
 
 RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
 on_desk = update_helpers.on_desk  # fixture
@@ -111,4 +112,4 @@ def _set_max_file_size(app, size):
         conn.exec_driver_sql(
             "UPDATE ost_config SET value = %s WHERE namespace = 'core' AND `key` = 'max_file_size'", (str(size),)
         )
-    db.catalog.invalidate()
+    catalog_cache(db).invalidate()

@@ -23,7 +23,7 @@ from schemathesis.core.result import Ok
 from security_helpers import DEMO_KEY, PRIYA, SECRET
 
 from osticket_bridge import fixtures
-from osticket_bridge.api.auth import BEARER_SCHEME, TOKENS_EXTENSION
+from osticket_bridge.api.auth.callers import BEARER_SCHEME, TOKENS_EXTENSION
 
 EXAMPLES_PER_MODE = 30  # per operation and credential, once with valid and once with invalid data
 MIN_REQUESTS = 1000

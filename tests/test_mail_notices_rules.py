@@ -14,7 +14,8 @@ import pytest
 from create_helpers import FRANK, golden_request, post_ticket, post_user
 from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, execute, history_before, message, replay, reply
 
-from osticket_bridge.osticket.notice_mail import message_id
+from osticket_bridge.osticket.catalog.cache import catalog_cache
+from osticket_bridge.osticket.notices.compose import message_id
 
 queued = mail_helpers.queued  # fixture
 PEER_SALT = "Un5p3XKCg1Mhp8eGgTngQCnFyEaD0srh"  # SECRET_SALT of the peer kit (shared/osticket/peer/setup.sh)
@@ -181,5 +182,5 @@ def test_templates_and_alerted_members_are_kept_as_long_as_the_catalog(fresh_app
     # alice loses her extended access to Billing (topic 12's department), where the alerts go
     execute(fresh_real_baseline_db, "DELETE FROM ost_staff_dept_access WHERE staff_id = 2 AND dept_id = 4")
     assert alerts() == first
-    app.extensions["osticket"].catalog.invalidate()
+    catalog_cache(app.extensions["osticket"]).invalidate()
     assert alerts() == [("admin@example.com", "Edited")]

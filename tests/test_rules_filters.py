@@ -7,7 +7,7 @@ import pytest
 from create_helpers import post_ticket
 from update_helpers import execute
 
-from osticket_bridge.osticket import catalog as catalog_module
+from osticket_bridge.osticket.catalog import cache as catalog_cache
 from osticket_bridge.osticket.rules import filters
 from osticket_bridge.osticket.rules.preg import PatternError, preg_match
 
@@ -100,7 +100,7 @@ def test_a_filter_edited_while_the_bridge_runs_applies_within_the_cache(fresh_ba
     execute(fresh_baseline_db, "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) "
             "VALUES (60, 1, 'reject', '[]', NOW())")  # fmt: skip
     # Within the catalog's CACHE_SECONDS the kept filters may still answer; once it has passed, the edit applies.
-    monkeypatch.setattr(catalog_module, "CACHE_SECONDS", 0)
+    monkeypatch.setattr(catalog_cache, "CACHE_SECONDS", 0)
     time.sleep(0.01)
     response = post_ticket(client, body)
     assert response.status_code == 403, response.get_json()

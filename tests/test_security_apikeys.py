@@ -4,7 +4,7 @@ import pytest
 from security_helpers import REF_KEY
 from sqlalchemy import create_engine, text
 
-from osticket_bridge.osticket.apikeys import KEY_INACTIVE, KEY_REQUIRED
+from osticket_bridge.osticket.people.apikeys import KEY_INACTIVE, KEY_REQUIRED
 
 ROUTE = "/api/topics.json"
 

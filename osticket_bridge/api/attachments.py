@@ -13,11 +13,11 @@ from flask import Response, current_app, request
 from flask_smorest import abort
 from marshmallow import fields
 
-from ..osticket import files
-from ..osticket.threads import ENTRY_HIDDEN, PUBLIC_TYPES
-from ..osticket.tickets import sees_ticket
+from ..osticket.threads import files
+from ..osticket.threads.entries import ENTRY_HIDDEN, PUBLIC_TYPES
+from ..osticket.tickets.reads import sees_ticket
 from ..tokens import InvalidLink, LinkSigner
-from .auth import API_KEY_SCHEME, BEARER_SCHEME, identify_caller
+from .auth.callers import API_KEY_SCHEME, BEARER_SCHEME, identify_caller
 from .base import Blueprint, Params
 from .db import connection, database
 
@@ -91,12 +91,8 @@ def request_uploads(args):
 @blp.arguments(LinkParams, location="query")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="*/*", description="the file, as stored")
 @blp.alt_response(206, description="Partial Content: the bytes a Range request asked for", success=True)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(416, description="Range Not Satisfiable")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@blp.alt_response(501, response="NOT_IMPLEMENTED")
+@blp.refuses(401, 403, 404, 422, 501)
 def download(args, attachment_id, name):
     """The file, streamed: with ``expires`` and ``signature`` from a read's ``url`` (no credentials needed), or
     with an API key, or a token whose user sees the entry. Supports Range, ETag and If-None-Match."""

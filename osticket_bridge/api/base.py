@@ -7,6 +7,8 @@ from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 
+from .errors import refusals
+
 
 class Params(Schema):
     """Base of every request schema: unknown keys are ignored, as osTicket's API ignores them."""
@@ -42,5 +44,32 @@ class MergedParser(FlaskParser):
         return self._merged(req, schema)
 
 
+# The error answers a route may give, each in the API's {"code", "status", "message"} shape (errors.py).
+ERROR_RESPONSES = {
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    422: "UNPROCESSABLE_ENTITY",
+    429: "TOO_MANY_REQUESTS",
+    501: "NOT_IMPLEMENTED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = MergedParser()
+
+    def refuses(self, *statuses):
+        """``@blp.refuses(404, 409)``, the one way a route declares its refusals: the OpenAPI document lists each
+        status with the error shape, and the domain's refusals raised in the view are answered with theirs
+        (errors.refusals: NotFound 404, Conflict 409...). 401 and 503 come with ``authenticated``."""
+
+        def decorator(view):
+            documented = refusals(view)
+            for status in reversed(statuses):
+                documented = self.alt_response(status, response=ERROR_RESPONSES[status])(documented)
+            return documented
+
+        return decorator

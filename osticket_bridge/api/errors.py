@@ -8,10 +8,10 @@ from flask_smorest import abort
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from ..db import SchemaError, unavailable_message
-from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unavailable, Unsupported
-from ..osticket.numbers import NumberUnavailable
+from ..db import SchemaError, Unavailable, unavailable_message
+from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unsupported
 from ..osticket.text import BodyTooLong
+from ..osticket.tickets.numbers import NumberUnavailable
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 5  # seconds a client waits before retrying when the database cannot serve

@@ -21,7 +21,7 @@ def healthz():
 
 @blp.route("/readyz")
 @blp.response(200, HealthSchema)
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@blp.refuses(503)
 def readyz():
     """The osTicket database answers (within 1 s) and its tables are loaded; 503 with Retry-After otherwise."""
     database().probe()

@@ -1,10 +1,12 @@
 """Every API blueprint, in the order they appear in the OpenAPI document."""
 
-from . import attachments, auth_routes, creates
-from . import scp as scp_reads
-from . import tickets as ticket_reads
-from . import topics as topic_reads
-from . import updates as ticket_updates
+from . import attachments
+from .auth import routes as auth_routes
+from .public import creates
+from .public import tickets as ticket_reads
+from .public import topics as topic_reads
+from .public import updates as ticket_updates
+from .staff import reads as scp_reads
 
 
 def blueprints():

@@ -12,8 +12,8 @@ from flask import g
 from flask_smorest import abort
 from marshmallow import fields, validate
 
-from ..osticket.tickets import ticket_object
-from ..osticket.users import find_user
+from ..osticket.people.users import find_user
+from ..osticket.tickets.reads import ticket_object
 from .base import Params
 from .db import connection, database
 

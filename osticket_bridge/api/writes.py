@@ -18,7 +18,8 @@ from marshmallow import fields, validate
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .. import idempotency
-from ..osticket.errors import Raced, Unavailable
+from ..db import Unavailable
+from ..osticket.errors import Raced
 from .base import Params
 from .db import connection, database
 
@@ -47,8 +48,7 @@ def write(blp):
 
     def decorator(view):
         @blp.arguments(IdempotencyHeader, location="headers", arg_name="idempotency_header")
-        @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-        @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+        @blp.refuses(422, 503)
         @functools.wraps(view)
         def wrapper(*args, idempotency_header=None, **kwargs):
             db, conn = database(), connection()

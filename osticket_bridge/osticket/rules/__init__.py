@@ -1,2 +1,6 @@
-"""osTicket's help-desk rules on a new ticket: ticket filters, the ban list, organizations' collaborators, the
-open-ticket limit and the system log (docs/rules.md)."""
+"""The help desk's rules on a new ticket, as Ticket::create applies them: ticket filters (filters.py, PHP regexes
+in preg.py), the ban list, the open-ticket limit and their refusals (on_create.py), a filter's canned reply and
+e-mails (filter_mail.py), an organization's automatic collaborators (organizations.py), osTicket's system log
+(syslog.py). docs/rules.md says which of osTicket's rules the bridge applies.
+
+Imports: notices/, threads/, people/, catalog/ and the shared modules of osticket/."""

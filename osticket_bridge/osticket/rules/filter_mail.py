@@ -7,9 +7,9 @@ from email.utils import getaddresses
 
 from sqlalchemy import insert, select, update
 
-from .. import notice_mail as nm
-from .. import sla, templates
-from ..notice_mail import Envelope
+from ..catalog import sla, templates
+from ..notices import compose as nm
+from ..notices.compose import Envelope
 
 CANNED_POSTER = "SYSTEM (Canned Reply)"
 ENTRY_BALANCED, ENTRY_SYSTEM = 0x40, 0x80  # ost_thread_entry.flags

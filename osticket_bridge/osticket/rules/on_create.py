@@ -7,10 +7,11 @@ is rolled back) and raises Forbidden or Conflict.
 
 from sqlalchemy import and_, or_, select
 
-from .. import notices, templates
+from ..catalog import templates
 from ..errors import Conflict, Forbidden
-from ..events import Actor, log_event
+from ..notices import recipients as notices
 from ..release import is_110
+from ..threads.events import Actor, log_event
 from . import filter_mail, filters, syslog
 
 FILTER_ACTOR = Actor("Ticket Filter", None, "S")

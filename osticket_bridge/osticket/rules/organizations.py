@@ -4,9 +4,9 @@ then one naming the organization. The first message lists them as its Cc recipie
 
 from sqlalchemy import insert, select
 
-from ..events import Actor, log_event
 from ..release import is_110
 from ..text import php_json
+from ..threads.events import Actor, log_event
 
 COLLAB_ALL_MEMBERS, COLLAB_PRIMARY_CONTACT = 0x1, 0x2  # ost_organization.status
 PRIMARY_ORG_CONTACT = 0x1  # ost_user.status
