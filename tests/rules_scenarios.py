@@ -33,6 +33,18 @@ def filter_sql(fid, name, execorder, rules, actions, target="Any", isactive=1, m
     return sql
 
 
+def add_filter(db_url, fid, what, how, val, action, config, target="Any"):
+    """One filter with one rule and one action on a test database (the rows filter_sql describes)."""
+    from update_helpers import execute
+
+    execute(db_url, "INSERT INTO ost_filter (id, execorder, isactive, target, name, notes, created, updated) "
+            "VALUES (:i, 1, 1, :t, :n, '', NOW(), NOW())", i=fid, t=target, n=f"rule {fid}")  # fmt: skip
+    execute(db_url, "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) "
+            "VALUES (:i, :w, :h, :v, 1, '', NOW(), NOW())", i=fid, w=what, h=how, v=val)  # fmt: skip
+    execute(db_url, "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) "
+            "VALUES (:i, 1, :a, :c, NOW())", i=fid, a=action, c=config)  # fmt: skip
+
+
 def _quote(value):
     return "'" + str(value).replace("\\", "\\\\").replace("'", "''") + "'"
 

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from create_helpers import post_ticket
+from rules_scenarios import add_filter
 from update_helpers import execute
 
 from osticket_bridge.osticket.catalog import cache as catalog_cache
@@ -75,12 +76,7 @@ HOSTILE = ["/(a+)+$/", "/a(/", "no delimiters", "/x/Q", "/(?R)/", "/\\/", "/" + 
 
 def test_hostile_patterns_in_the_database_never_break_a_create(fresh_baseline_db, fresh_app):
     for i, pattern in enumerate(HOSTILE, start=50):
-        execute(fresh_baseline_db, "INSERT INTO ost_filter (id, execorder, isactive, target, name, notes, created, "
-                "updated) VALUES (:i, 1, 1, 'Any', :n, '', NOW(), NOW())", i=i, n=f"hostile {i}")  # fmt: skip
-        execute(fresh_baseline_db, "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, "
-                "updated) VALUES (:i, 'field.20', 'match', :p, 1, '', NOW(), NOW())", i=i, p=pattern)  # fmt: skip
-        execute(fresh_baseline_db, "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) "
-                "VALUES (:i, 1, 'reject', '[]', NOW())", i=i)  # fmt: skip
+        add_filter(fresh_baseline_db, i, "field.20", "match", pattern, "reject", "[]")
     client = fresh_app(fresh_baseline_db).test_client()
     body = {"email": "hostile@example.com", "name": "H", "subject": "a" * 200 + "!", "message": "x"}
     started = time.monotonic()
@@ -93,12 +89,7 @@ def test_a_filter_edited_while_the_bridge_runs_applies_within_the_cache(fresh_ba
     client = fresh_app(fresh_baseline_db).test_client()
     body = {"email": "late@example.com", "name": "Late", "subject": "Lottery winner", "message": "x"}
     assert post_ticket(client, body).status_code == 201  # no filter yet; the catalog is now kept
-    execute(fresh_baseline_db, "INSERT INTO ost_filter (id, execorder, isactive, target, name, notes, created, "
-            "updated) VALUES (60, 1, 1, 'API', 'Lottery', '', NOW(), NOW())")  # fmt: skip
-    execute(fresh_baseline_db, "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, "
-            "updated) VALUES (60, 'field.20', 'contains', 'lottery', 1, '', NOW(), NOW())")  # fmt: skip
-    execute(fresh_baseline_db, "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) "
-            "VALUES (60, 1, 'reject', '[]', NOW())")  # fmt: skip
+    add_filter(fresh_baseline_db, 60, "field.20", "contains", "lottery", "reject", "[]", target="API")
     # Within the catalog's CACHE_SECONDS the kept filters may still answer; once it has passed, the edit applies.
     monkeypatch.setattr(catalog_cache, "CACHE_SECONDS", 0)
     time.sleep(0.01)
@@ -109,20 +100,11 @@ def test_a_filter_edited_while_the_bridge_runs_applies_within_the_cache(fresh_ba
     assert post_ticket(client, body).status_code == 201
 
 
-def _filter(db_url, fid, what, how, val, action, config):
-    execute(db_url, "INSERT INTO ost_filter (id, execorder, isactive, target, name, notes, created, updated) "
-            "VALUES (:i, 1, 1, 'Any', :n, '', NOW(), NOW())", i=fid, n=f"rule {fid}")  # fmt: skip
-    execute(db_url, "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) "
-            "VALUES (:i, :w, :h, :v, 1, '', NOW(), NOW())", i=fid, w=what, h=how, v=val)  # fmt: skip
-    execute(db_url, "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) "
-            "VALUES (:i, 1, :t, :c, NOW())", i=fid, t=action, c=config)  # fmt: skip
-
-
 def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_baseline_db, fresh_app):
     db = fresh_baseline_db
     execute(db, "UPDATE ost_organization SET name = 'Acme Corp' WHERE id = 1")
     execute(db, "UPDATE ost_user SET org_id = 1 WHERE id = 1")
-    _filter(db, 70, "field.(org name)", "contains", "acme", "dept", '{"dept_id":2}')
+    add_filter(db, 70, "field.(org name)", "contains", "acme", "dept", '{"dept_id":2}')
     execute(db, "UPDATE ost_filter_rule SET what = (SELECT CONCAT('field.', f.id) FROM ost_form_field f JOIN ost_form "
             "o ON o.id = f.form_id WHERE o.type = 'O' AND f.name = 'name') WHERE filter_id = 70")  # fmt: skip
     client = fresh_app(db).test_client()
