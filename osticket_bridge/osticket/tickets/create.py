@@ -68,6 +68,8 @@ def create_ticket(db, conn, request):
         reads = db.statement(("create_reads", *shape), lambda: _reads(db, *shape))
         found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone))
         owner = found["owner"][0] if found["owner"] else None
+        if owner is None and request.user_id is not None:
+            raise FieldError("user_id", f"no user has the id {request.user_id}")
         v110 = is_110(db)
         address, name = (owner["email"], owner["name"]) if owner else (email, request.name)
         values = on_create.filter_values(catalog, request, address, name, subject, owner is None)
@@ -344,8 +346,6 @@ def _owner(db, conn, catalog, routed, pending, request, email, found, context):
     """The ticket's user (id, name, email, org_id, is_system, phone): ``found`` (``_owner_query``'s row), or a new
     user for a new address."""
     if found is None:
-        if request.user_id is not None:
-            raise FieldError("user_id", f"no user has the id {request.user_id}")
         if not (request.name or "").strip():
             raise FieldError("name", "a name is required to create a user for a new e-mail address")
         user = new_user(
