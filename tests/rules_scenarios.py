@@ -62,6 +62,26 @@ MEMBERS = [
     {"name": "Carol Customer", "email": "carol.customer@example.com", "org": 1, "primary": False},
 ]
 
+# Every routing action, for a VIP's invoice question (match all rules: an address ending, a subject regex).
+VIP_ROUTING = filter_sql(
+    5,
+    "VIP routing",
+    5,
+    [("email", "ends", "@VIP.example.com"), (SUBJECT, "match", r"/invoice\s+#?\d+/i")],
+    [
+        ("dept", '{"dept_id":2}'),
+        ("pri", '{"priority":3}'),
+        ("sla", '{"sla_id":1}'),
+        ("team", '{"team_id":1}'),
+        ("agent", '{"staff_id":2}'),
+        ("noresp", "[]"),
+        ("topic", '{"topic_id":12}'),
+    ],
+    target="API",
+    match_all=1,
+)
+VERA = _new("Vera Vip", "vera@vip.example.com", "Invoice #4411 is wrong", "The amount on invoice 4411 is doubled.")
+
 SCENARIOS = {
     # A subject rule of an API filter rejects the ticket: 403, a "Ticket denied" warning, nothing else.
     "filter_reject": {
@@ -82,23 +102,7 @@ SCENARIOS = {
                 [REJECT],
                 match_all=1,
             ),  # fmt: skip
-            *filter_sql(
-                5,
-                "VIP routing",
-                5,
-                [("email", "ends", "@VIP.example.com"), (SUBJECT, "match", r"/invoice\s+#?\d+/i")],
-                [
-                    ("dept", '{"dept_id":2}'),
-                    ("pri", '{"priority":3}'),
-                    ("sla", '{"sla_id":1}'),
-                    ("team", '{"team_id":1}'),
-                    ("agent", '{"staff_id":2}'),
-                    ("noresp", "[]"),
-                    ("topic", '{"topic_id":12}'),
-                ],
-                target="API",
-                match_all=1,
-            ),  # fmt: skip
+            *VIP_ROUTING,
             *filter_sql(
                 6,
                 "Stop after me",
@@ -116,30 +120,17 @@ SCENARIOS = {
             ),  # fmt: skip
             *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
         ],
-        "request": _new(
-            "Vera Vip", "vera@vip.example.com", "Invoice #4411 is wrong", "The amount on invoice 4411 is doubled."
-        ),
+        "request": VERA,
     },
     # The routing actions where both releases run them (1.10's not_match differs: filter_route rejects there).
     "filter_route_actions": {
         "sql": [
             AUTORESPONDER_ON,
-            *filter_sql(
-                5, "VIP routing", 5,
-                [("email", "ends", "@VIP.example.com"), (SUBJECT, "match", r"/invoice\s+#?\d+/i")],
-                [
-                    ("dept", '{"dept_id":2}'), ("pri", '{"priority":3}'), ("sla", '{"sla_id":1}'),
-                    ("team", '{"team_id":1}'), ("agent", '{"staff_id":2}'), ("noresp", "[]"),
-                    ("topic", '{"topic_id":12}'),
-                ],
-                target="API", match_all=1,
-            ),  # fmt: skip
+            *VIP_ROUTING,
             *filter_sql(6, "Stop after me", 10, [("name", "starts", "vera")], [("pri", '{"priority":4}')], stop=1),
             *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
         ],
-        "request": _new(
-            "Vera Vip", "vera@vip.example.com", "Invoice #4411 is wrong", "The amount on invoice 4411 is doubled."
-        ),
+        "request": VERA,
     },
     # A canned response posted as the first reply and mailed in place of the auto-response, and a filter's e-mail.
     "filter_canned": {
