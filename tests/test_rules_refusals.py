@@ -2,7 +2,7 @@
 an API key (API), a ban on a new address, and ost_syslog following core.log_level."""
 
 from create_helpers import post_ticket
-from helpers import rows
+from helpers import count_statements, rows
 from rules_scenarios import add_filter
 from security_helpers import SECRET, bearer, mint
 from update_helpers import execute
@@ -54,3 +54,21 @@ def test_the_system_log_keeps_warnings_only_at_log_level_warning_or_debug(fresh_
     app.extensions["osticket"].caches.clear()
     assert post_ticket(client, body).status_code == 403
     assert len(syslog(app)) == before + 1
+
+
+def test_filters_cost_no_read_while_the_catalog_keeps_them(fresh_app, fresh_baseline_db):
+    """Filters, rules and actions are read with the catalog (30 s): a filter that sets the priority adds only its
+    "Ticket Filter" event; one that routes to another department adds its event and the one read of the rows it
+    names (the department's own settings are then kept, as for any department)."""
+    add_filter(fresh_baseline_db, 90, "field.20", "contains", "budget", "pri", '{"priority":4}')
+    add_filter(fresh_baseline_db, 91, "field.20", "contains", "route", "dept", '{"dept_id":2}')
+    app = fresh_app(fresh_baseline_db)
+    client = app.test_client()
+    body = {"email": OWNER["email"], "message": "x", "topicId": 12}
+    counts = {}
+    for subject in ("Plain", "Budget", "Route") * 2:  # the second round: every path's caches are warm
+        with count_statements(app) as statements:
+            answer = post_ticket(client, {**body, "subject": subject}).get_json()
+        counts[subject] = len(statements)
+    assert answer["department"] == "Sales"
+    assert (counts["Budget"] - counts["Plain"], counts["Route"] - counts["Plain"]) == (1, 2), counts

@@ -137,8 +137,8 @@ def log_filter_events(db, conn, catalog, snapshot, decisions, now):
 
 
 def _described(db, conn, catalog, kind, wanted):
-    """The name the event shows, false when the row is gone. A status is looked up as a team, as 1.18's
-    FA_SetStatus does (Team::lookup)."""
+    """The name the event shows, false when the row is gone (kept with the catalog, as other admin-edited names).
+    A status is looked up as a team, as 1.18's FA_SetStatus does (Team::lookup)."""
     t = db.tables
     if kind == "pri":
         priority = catalog.priorities.get(wanted)
@@ -151,7 +151,8 @@ def _described(db, conn, catalog, kind, wanted):
         "topic": (t.help_topic, "topic_id", ("topic",)),
         "agent": (t.staff, "staff_id", ("firstname", "lastname")),
     }[kind]
-    row = conn.execute(select(*(table.c[c] for c in columns)).where(table.c[key] == wanted)).first()
+    query = select(*(table.c[c] for c in columns)).where(table.c[key] == wanted)
+    row = catalog.kept(("filter event", kind, wanted), lambda: conn.execute(query).first())
     if row is None:
         return False
     return f"{row[0]} {row[1]}" if kind == "agent" else row[0]  # Staff::getName()->name
