@@ -166,7 +166,7 @@ def _apply(values, kind, config, active):
     if kind not in ACTIONS:
         return  # email is sent after the ticket exists (email_actions); others are e-mail-only
     key, name, must_be_active = ACTIONS[kind]
-    wanted = _int(config.get(key))
+    wanted = configured_id(config, key)
     if not wanted:
         return
     if must_be_active and wanted not in active.get(must_be_active, ()):
@@ -174,9 +174,10 @@ def _apply(values, kind, config, active):
     values[name] = wanted
 
 
-def _int(value):
+def configured_id(config, key):
+    """The id an action's configuration names, 0 for none or a value that is not one."""
     try:
-        return int(value)
+        return int(config.get(key))
     except (TypeError, ValueError):
         return 0
 

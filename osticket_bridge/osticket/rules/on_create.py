@@ -128,7 +128,7 @@ def log_filter_events(db, conn, catalog, snapshot, decisions, now):
             if kind not in EVENT_TYPES:
                 continue
             key = filters.ACTIONS[kind][0]
-            wanted = filters._int(config.get(key))
+            wanted = filters.configured_id(config, key)
             if not wanted:
                 continue
             data = {"value": _described(db, conn, catalog, kind, wanted), "filter": matched.name,
