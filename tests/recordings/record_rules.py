@@ -3,6 +3,8 @@ rules: ticket filters, the ban list, organizations and the open-ticket limit (te
 
     bash ../shared/osticket/peer/setup.sh /srv/peer-rules 8121 osticket_peer_rules
     .venv/bin/python tests/recordings/record_rules.py /srv/peer-rules osticket_peer_rules [SCENARIO ...]
+    bash ../shared/osticket/peer-1.10.4/setup.sh /srv/peer110-rules 8122 osticket110_rules
+    .venv/bin/python tests/recordings/record_rules.py /srv/peer110-rules osticket110_rules [SCENARIO ...]
 
 Each scenario starts from the kit's fresh install (reset.sh). Its set-up (SQL, people added by record_rules.php,
 creates through the stock API) is recorded as "setup"; the recorded create through the stock API as "tables",
@@ -48,7 +50,9 @@ def record(kit, database, name):
     with engine.connect() as conn:
         base = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'helpdesk_url'")).scalar().rstrip("/")
         release = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'schema_signature'")).scalar()
-    version = "1.10.4" if kit.rstrip("/").split("/")[-1].startswith("peer110") else "1.18.1"
+        # 1.10 names its thread events in ost_thread_event.state (1.11+: event_id)
+        v110 = conn.execute(text("SHOW COLUMNS FROM ost_thread_event LIKE 'state'")).first() is not None
+    version = "1.10.4" if v110 else "1.18.1"
     start = snapshot(url)
     raw = engine.raw_connection()  # the statements hold % and : as they are
     with raw.cursor() as cursor:
