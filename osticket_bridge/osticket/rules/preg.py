@@ -10,7 +10,7 @@ import regex
 TIME_LIMIT = 0.05  # seconds per match: PCRE's backtrack limit ends a runaway match in about as long
 BRACKETS = {"(": ")", "{": "}", "[": "]", "<": ">"}
 FLAGS = {"i": regex.IGNORECASE, "m": regex.MULTILINE, "s": regex.DOTALL, "x": regex.VERBOSE, "u": regex.UNICODE}
-IGNORED_FLAGS = set("DS")  # dollar-end-only, study: no effect on whether it matches here
+IGNORED_FLAGS = set("DSXJn")  # no effect on whether it matches here (dollar-end-only, study, captures)
 
 
 class PatternError(ValueError):
