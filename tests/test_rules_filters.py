@@ -29,6 +29,7 @@ def one(rules, actions=(("pri", {"priority": 4}),), match_all=False, stop=False,
         ("ends", "@VIP.example.com", "vera@vip.example.com", True),
         ("match", r"/invoice\s+#?\d+/i", "Invoice #12", True),
         ("match", r"{^a.c$}s", "a\nc", True),
+        ("match", r"/A(?<x>B)/iJn", "ab", True),  # named group, and modifiers without effect on a match
         ("not_match", "/unsubscribe/i", "hello", True),
         ("equal", "É", "é", False),  # strcasecmp folds ASCII letters only
     ],
