@@ -400,7 +400,8 @@ def targets(db_url, sample=1000):
 
     long_tickets: numbers of tickets with 10 public entries; heavy_users: ids of users with 50+ tickets;
     open_tickets: (number, owner id) of open tickets to reply to, other than the long ones;
-    users: (id, name, email) of existing users to open tickets for.
+    users: (id, name, email) of existing users to open tickets for; agent_tickets: (number, username) of open
+    tickets and an agent of their department, to answer.
     """
     conn = connect(db_url)
     try:
@@ -447,6 +448,15 @@ def targets(db_url, sample=1000):
         topics = [
             tid for (tid,) in fetchall(conn, "SELECT topic_id FROM ost_help_topic WHERE ispublic = 1 AND flags & 2")
         ]
+        agent_tickets = list(
+            fetchall(
+                conn,
+                "SELECT t.number, s.username FROM ost_ticket t JOIN ost_staff s ON s.dept_id = t.dept_id "
+                "WHERE t.status_id IN %s AND s.isactive = 1 AND s.onvacation = 0 AND s.assigned_only = 0 "
+                "ORDER BY t.ticket_id DESC LIMIT %s",
+                (open_ids or [0], sample),
+            )
+        )
     finally:
         conn.close()
     return {
@@ -455,4 +465,5 @@ def targets(db_url, sample=1000):
         "open_tickets": open_tickets,
         "users": users,
         "topics": topics,
+        "agent_tickets": agent_tickets,
     }

@@ -2,7 +2,7 @@
 
 import os
 
-# name -> (default, parser). Every entry is documented in README.md.
+# name -> (default, parser). Every entry is documented in docs/deployment.md (or docs/operations.md).
 SETTINGS = {
     "OSTICKET_DB_URL": ("", str),
     "OSTICKET_TABLE_PREFIX": ("ost_", str),
@@ -22,6 +22,11 @@ SETTINGS = {
     "OSTICKET_RATELIMIT_STORAGE": ("memory://", str),
     "OSTICKET_MAX_BODY_BYTES": (1_048_576, int),
     "OSTICKET_LOG_LEVEL": ("INFO", str),
+    "OSTICKET_LOG_FORMAT": ("text", str),  # or "json": one JSON object per line
+    "OSTICKET_METRICS_ALLOW": ("", str),
+    "OSTICKET_DB_REPLICA_URL": ("", str),  # one or more, separated by spaces or commas
+    "OSTICKET_DB_REPLICA_MAX_LAG": (5.0, float),
+    "OSTICKET_DB_REPLICA_WAIT": (1.0, float),
     "OSTICKET_MAIL_URL": ("", str),
     "OSTICKET_SECRET_SALT": ("", str),
     "OSTICKET_NUMBER_LOCK_WAIT": (5, int),

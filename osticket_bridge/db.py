@@ -267,11 +267,14 @@ class Database:
     usable raises SchemaError.
     """
 
-    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS):
+    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, watch=None):
+        """``watch(engine)``: called with each engine made for the requests (metrics listen to it)."""
         self.url = make_url(url)
         self.prefix = prefix
         self._pool = (pool_size, pool_recycle, timeouts)
+        self._watch = watch or (lambda _engine: None)
         self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
+        self._watch(self.engine)
         self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
         self._tables = None
         self._ready = False
@@ -281,6 +284,7 @@ class Database:
         self._failed = False
         self.caches = {}  # what the domain keeps per database (osticket/catalog/cache.py), by name
         self._statements = {}
+        self.replicas = None  # replicas.Replicas when OSTICKET_DB_REPLICA_URL names any
         try:
             self.load()
         except Unavailable as exc:
@@ -339,6 +343,7 @@ class Database:
         if pool_recycle >= wait_timeout:
             # Connections must be recycled before the server drops them; ones in use finish on the old pool.
             old, self.engine = self.engine, make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts)
+            self._watch(self.engine)
             old.dispose(close=False)
         self.release = release
         self._tables = Tables(metadata, self.prefix)
@@ -368,6 +373,8 @@ class Database:
     def dispose(self):
         self.engine.dispose()
         self._probe.dispose()
+        if self.replicas is not None:
+            self.replicas.dispose()
 
 
 def _safe(url):

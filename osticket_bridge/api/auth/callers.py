@@ -44,8 +44,13 @@ def _trusted(address, proxies):
 
 
 def trusted_proxies():
-    raw = current_app.config["OSTICKET_TRUSTED_PROXIES"]
-    return [ipaddress.ip_network(p.strip(), strict=False) for p in raw.split(",") if p.strip()]
+    return _networks(current_app.config["OSTICKET_TRUSTED_PROXIES"])
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(raw):
+    """The setting's networks, parsed once per value rather than on every request."""
+    return tuple(ipaddress.ip_network(p.strip(), strict=False) for p in raw.split(",") if p.strip())
 
 
 def client_ip():

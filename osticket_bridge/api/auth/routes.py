@@ -7,7 +7,7 @@ from marshmallow.validate import Length, Range
 
 from ...osticket.people.accounts import guest_access, sign_in
 from ...osticket.people.users import find_user
-from ..base import Blueprint, Params
+from ..base import TICKET_NUMBER_MAX, Blueprint, Params, email_field
 from ..db import connection, database
 from .callers import authenticated, token_signer
 
@@ -23,7 +23,8 @@ BAD_GUEST = "invalid email or ticket number"
 
 
 class TokenRequest(Params):
-    email = fields.String(validate=Length(min=1, max=255), metadata={"example": "carol.customer@example.com"})
+    ANY_OF_REQUIRED = ("email", "user_id")
+    email = email_field(metadata={"example": "carol.customer@example.com"})
     user_id = fields.Integer(validate=Range(min=1), metadata={"example": 1})
 
     @validates_schema
@@ -42,10 +43,11 @@ class LoginRequest(Params):
 
 
 class GuestRequest(Params):
-    ticket_number = fields.String(required=True, validate=Length(min=1, max=20), metadata={"example": "386142"})
-    email = fields.String(
+    ticket_number = fields.String(
+        required=True, validate=Length(min=1, max=TICKET_NUMBER_MAX), metadata={"example": "386142"}
+    )
+    email = email_field(
         required=True,
-        validate=Length(min=1, max=255),
         metadata={"description": "the ticket owner's or a collaborator's email", "example": "carol@example.com"},
     )
 
@@ -79,7 +81,7 @@ def _token(user_id, ticket_number=None, can_create_tickets=False):
 @blp.arguments(TokenRequest, location="json")
 @blp.response(200, TokenSchema)
 @blp.refuses(404, 429, 503)
-def token(args):
+def issue_token(args):
     """Mint a token for one user (the website's backend, with its API key).
 
     The token may create tickets only when the API key may.
@@ -97,7 +99,7 @@ def token(args):
 @blp.arguments(LoginRequest, location="json")
 @blp.response(200, TokenSchema)
 @blp.refuses(401, 429, 503)
-def login(args):
+def log_in(args):
     """Sign in with a client-portal account (email or username, and password); no API key.
 
     A wrong password and an unknown account answer alike.
@@ -113,7 +115,7 @@ def login(args):
 @blp.arguments(GuestRequest, location="json")
 @blp.response(200, TokenSchema)
 @blp.refuses(401, 429, 503)
-def guest(args):
+def guest_token(args):
     """Guest access to one ticket with its number and the owner's or a collaborator's email; no API key.
 
     As osTicket's "check ticket status". The token reads and answers that ticket only.

@@ -5,31 +5,48 @@ Refusals answer with the one JSON error shape: 403 banned address, 409 duplicate
 long for one thread entry, 422 invalid input (``errors`` names the parameter), 503 no ticket number in time.
 """
 
-import ipaddress
+from zoneinfo import available_timezones
 
 from flask import g, request
 from flask_smorest import abort
 from marshmallow import Schema, fields, pre_load, validate
 
-from ...osticket.catalog.create_topic import NewTopic, create_topic
-from ...osticket.people.create_user import create_user
-from ...osticket.tickets.create import NewTicket, create_ticket
-from ..attachments import request_uploads
+from ...osticket.catalog.create_topic import MIN_NAME, NewTopic
+from ...osticket.catalog.create_topic import create_topic as write_topic
+from ...osticket.people.create_user import MIN_PASSWORD
+from ...osticket.people.create_user import create_user as write_user
+from ...osticket.tickets.create import NewTicket
+from ...osticket.tickets.create import create_ticket as write_ticket
+from ..attachments import attachments_field, request_uploads
 from ..auth.callers import authenticated, client_ip
-from ..base import Blueprint, Params
+from ..base import Blueprint, Params, email_field, line_field
 from ..db import connection, database
 from ..schemas import TicketSchema, Timestamp
 from ..scope import UserParams, acting_user
-from ..writes import write
+from ..writes import folded_lookup, write
 
 blp = Blueprint("creates", __name__, description="Create a ticket, a user with a portal account, a help topic")
 
+# PHP's DateTimeZone::listIdentifiers(), which osTicket's time zone choices come from: UTC and Area/Location names.
+ZONE_AREAS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Arctic",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+TIME_ZONES = sorted(z for z in available_timezones() if z.split("/", 1)[0] in ZONE_AREAS and "/" in z) + ["UTC"]
 MAX_TEXT = 1_000_000  # the request body limit applies first; the domain checks what the columns hold
 
 
 class TicketCreateParams(UserParams):
     name = fields.String(validate=validate.Length(max=1000), metadata={"description": "creates the user if new"})
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=10_000))
+    subject = line_field(required=True, max_length=10_000)
     message = fields.String(
         required=True,
         validate=validate.Length(min=1, max=MAX_TEXT),
@@ -45,12 +62,10 @@ class TicketCreateParams(UserParams):
     priority = fields.Integer(validate=validate.Range(min=1), metadata={"description": "same as priorityId"})
     phone = fields.String(validate=validate.Length(max=64))
     notes = fields.String(validate=validate.Length(max=MAX_TEXT))
-    ip = fields.String(validate=validate.Length(max=64), metadata={"description": "default: the caller's address"})
-    attachments = fields.List(
-        fields.Dict(),
-        validate=validate.Length(max=20),
-        metadata={"description": '[{"file.txt": "data:text/plain;base64,..."}]; or multipart/form-data file parts'},
+    ip = fields.IP(
+        metadata={"description": "default: the caller's address", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]}
     )
+    attachments = attachments_field()
     alert = fields.Raw(metadata={"description": "false: no new-ticket alert to agents (API keys only; default true)"})
     autorespond = fields.Raw(
         metadata={"description": "false: no auto-response to the user (API keys only; default true)"}
@@ -58,12 +73,15 @@ class TicketCreateParams(UserParams):
 
 
 class UserCreateParams(Params):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=1000))
-    password = fields.String(required=True, validate=validate.Length(max=1000), metadata={"description": ">= 6"})
+    email = email_field(required=True)
+    name = line_field(required=True, max_length=1000)
+    password = fields.String(required=True, validate=validate.Length(min=MIN_PASSWORD, max=1000))
     phone = fields.String(validate=validate.Length(max=64), metadata={"example": "4254441212X123"})
     notes = fields.String(validate=validate.Length(max=MAX_TEXT))
-    timezone = fields.String(validate=validate.Length(max=64), metadata={"example": "America/Los_Angeles"})
+    timezone = fields.String(
+        validate=validate.OneOf(TIME_ZONES, error="not a time zone name such as Europe/Berlin"),
+        metadata={"example": "America/Los_Angeles"},
+    )
     username = fields.String(validate=validate.Length(max=64))
 
 
@@ -75,7 +93,7 @@ class CreatedUserSchema(Schema):
 
 
 class TopicCreateParams(Params):
-    topic = fields.String(required=True, validate=validate.Length(min=1, max=10_000), metadata={"description": "name"})
+    topic = line_field(min_length=MIN_NAME, max_length=10_000, required=True, metadata={"description": "name"})
     topic_pid = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={"description": "parent"})
     dept_id = fields.Integer(load_default=0, validate=validate.Range(min=0), metadata={"description": "0: default"})
     priority_id = fields.Integer(load_default=0, validate=validate.Range(min=0))
@@ -141,22 +159,13 @@ def _form_values(schema, args):
     return values
 
 
-def _ip(args):
-    if "ip" not in args:
-        return client_ip()
-    try:
-        return str(ipaddress.ip_address(args["ip"].strip()))
-    except ValueError:
-        abort(422, message="ip: not an IP address", errors={"json": {"ip": ["not an IP address"]}})
-
-
 @blp.route("/api/tickets.json", methods=["POST"])
 @authenticated(blp, tokens=True, create=True)
-@write(blp)
+@write(blp, folds_lookup=True)
 @blp.arguments(TicketCreateParams, location="json")
 @blp.response(201, TicketSchema)
 @blp.refuses(403, 404, 409, 413, 422, 503)
-def post_ticket(args):
+def create_ticket(args):
     """Create a ticket for ``user_id`` or ``email`` (``name`` creates the user for a new address), as the stock
     API does; an end-user token creates it for its own user. Returns the ticket object."""
     user_id, email = args.get("user_id"), args.get("email")
@@ -174,15 +183,16 @@ def post_ticket(args):
         topic_id=args.get("topicId"),
         priority_id=priority,
         message_format=args["format"],
-        ip=_ip(args),
+        ip=str(args["ip"]) if "ip" in args else client_ip(),
         attachments=request_uploads(args),
         fields=_form_values(TicketCreateParams, args),
         # An end user's token cannot silence the mails the portal would send.
         autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),
         alert=g.caller.is_end_user or _php_bool(args.get("alert", True)),
         origin="web" if g.caller.is_end_user else "api",  # which ticket filters run (target Web or API)
+        piggyback=folded_lookup(),
     )
-    return create_ticket(database(), connection(), new)
+    return write_ticket(database(), connection(), new)
 
 
 def _php_bool(value):
@@ -198,9 +208,9 @@ def _php_bool(value):
 @blp.arguments(UserCreateParams, location="json")
 @blp.response(201, CreatedUserSchema)
 @blp.refuses(409, 422)
-def post_user(args):
+def create_user(args):
     """Create a user with a confirmed client-portal account (bcrypt password, time zone, optional username)."""
-    return create_user(
+    return write_user(
         database(),
         connection(),
         email=args["email"],
@@ -220,6 +230,6 @@ def post_user(args):
 @blp.arguments(TopicCreateParams, location="json")
 @blp.response(201, CreatedTopicSchema)
 @blp.refuses(409, 422)
-def post_topic(args):
+def create_topic(args):
     """Create a help topic (name of 5+ characters, unique under its parent, an active department)."""
-    return create_topic(database(), connection(), NewTopic(**args))
+    return write_topic(database(), connection(), NewTopic(**args))

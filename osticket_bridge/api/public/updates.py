@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, pre_load, validate
 
 from ...osticket.tickets import replies
 from ...osticket.tickets import status as ticket_status
-from ..attachments import request_uploads
+from ..attachments import attachments_field, request_uploads
 from ..auth.callers import authenticated, client_ip
 from ..base import Blueprint, Params
 from ..db import connection, database
@@ -24,14 +24,6 @@ blp = Blueprint(
 )
 
 MAX_TEXT = 1_000_000  # the request body limit applies first; BodyTooLong catches what one entry cannot hold
-ATTACHMENTS_DOC = (
-    '[{"name.pdf": "data:application/pdf;base64,..."}]; or send multipart/form-data (a browser\'s FormData) '
-    "with file parts"
-)
-
-
-def attachments_field():
-    return fields.List(fields.Dict(), validate=validate.Length(max=20), metadata={"description": ATTACHMENTS_DOC})
 
 
 class TicketNumber(fields.String):

@@ -11,7 +11,7 @@ from ...osticket.people.staff import find_agent
 from ...osticket.people.users import find_user
 from ...osticket.tickets.reads import agent_tickets, client_tickets, ticket_index
 from ..auth.callers import authenticated
-from ..base import Blueprint, Params
+from ..base import TICKET_NUMBER_MAX, Blueprint, Params, email_field
 from ..db import connection, database
 from ..public.tickets import ListParams, as_dumped, list_headers, page_of
 from ..schemas import TICKET_PAIRS_DOC, TicketInfoSchema, TicketListEnvelopeSchema, TicketPairsSchema
@@ -23,7 +23,7 @@ TOTAL_HEADER = {"X-Total-Count": {"schema": {"type": "integer"}}}
 
 
 class TicketInfoParams(Params):
-    ticketNumber = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    ticketNumber = fields.String(required=True, validate=validate.Length(min=1, max=TICKET_NUMBER_MAX))
 
 
 class StaffTicketsParams(ListParams):
@@ -31,7 +31,7 @@ class StaffTicketsParams(ListParams):
 
 
 class ClientTicketsParams(ListParams):
-    clientUserMail = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    clientUserMail = email_field(required=True)
 
 
 @blp.route("/api/scp/tickets/ticketInfo.json")
@@ -39,7 +39,7 @@ class ClientTicketsParams(ListParams):
 @blp.arguments(TicketInfoParams, location="query")
 @blp.response(200, TicketInfoSchema)
 @blp.refuses(404)
-def ticket_info(args):
+def get_ticket_info(args):
     """One ticket as agents see it: every entry, internal notes included, and its events."""
     ticket = ticket_or_404(args["ticketNumber"].strip(), staff_view=True)
     (ticket,) = as_dumped([ticket])
@@ -51,7 +51,7 @@ def ticket_info(args):
 @blp.arguments(StaffTicketsParams, location="query")
 @blp.response(200, TicketListEnvelopeSchema, headers=TOTAL_HEADER)
 @blp.refuses(404)
-def staff_tickets(args):
+def list_staff_tickets(args):
     """Open tickets assigned to the agent or to one of the agent's teams ("Assigned to me")."""
     page = page_of(args)
     db = database()
@@ -69,7 +69,7 @@ def staff_tickets(args):
 @blp.arguments(ClientTicketsParams, location="query")
 @blp.response(200, TicketListEnvelopeSchema, headers=TOTAL_HEADER)
 @blp.refuses(404)
-def client_ticket_list(args):
+def list_client_tickets(args):
     """Tickets of the user with this address (owner or Cc), as the staff panel's user page lists them."""
     page = page_of(args)
     db = database()
@@ -86,7 +86,7 @@ def client_ticket_list(args):
 @authenticated(blp)
 @blp.arguments(ListParams, location="query")
 @blp.response(200, TICKET_PAIRS_DOC, headers=TOTAL_HEADER)
-def all_tickets(args):
+def list_all_tickets(args):
     """Every ticket, newest first, as [name, value] pairs; "href" is the ticket's URL."""
     page = page_of(args)
     db = database()

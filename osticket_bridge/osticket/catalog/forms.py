@@ -26,6 +26,9 @@ NO_DATA = {"break", "info"}  # section breaks and free text
 MAX_VALUE = 65_535  # ost_form_entry_values.value is TEXT
 CDATA = {"T": ("ticket__cdata", "ticket_id"), "U": ("user__cdata", "user_id")}
 _FORMULA = re.compile(r"^[=+\-@]")
+# What check_line lets through, as a pattern for the API's schemas (a value not starting like a formula).
+LINE_PATTERN = r"^([^=+@-]|\+[0-9])"
+LINE_RULE = "content cannot start with the following characters: = - + @"
 _PHONE_CHARS = re.compile(r"[^\dX]")
 _SPACE_RUNS = re.compile(r"(\s)\s+")
 
@@ -71,7 +74,7 @@ def configuration(form_field):
 def check_line(name, value):
     """TextboxField's default validator (Validator::is_formula): no leading = - + @ (a +digits phone is fine)."""
     if value and _FORMULA.match(value) and not re.match(r"^\+\d", value):
-        raise FieldError(name, "content cannot start with the following characters: = - + @")
+        raise FieldError(name, LINE_RULE)
     return value
 
 

@@ -21,11 +21,16 @@ def entries_by_thread(db, conn, catalog, thread_ids, staff_view):
     """
     if not thread_ids:
         return {}
-    query = db.statement(("entries", staff_view), lambda: _entries_query(db, staff_view))
+    query = db.statement(("entries", staff_view), lambda: entries_query(db, staff_view))
+    return grouped(catalog, conn.execute(query, {"thread_ids": list(set(thread_ids))}).mappings())
+
+
+def grouped(catalog, rows):
+    """{thread_id: [entry dict]} of rows of ``entries_query`` in its order (``display_order`` sorts others)."""
     agent_format = catalog.setting("agent_name_format", "full")
     client_format = catalog.setting("client_name_format", "original")
     entries = defaultdict(list)
-    for row in conn.execute(query, {"thread_ids": list(set(thread_ids))}).mappings():
+    for row in rows:
         thread = entries[row["thread_id"]]
         if not thread or thread[-1]["id"] != row["id"]:  # one row per attachment: the entry comes once
             thread.append(_entry(row, agent_format, client_format))
@@ -42,7 +47,15 @@ def entry_object(catalog, row, attachments):
     return entry
 
 
-def _entries_query(db, staff_view):
+def display_order(row):
+    """The sort key of a row of ``entries_query`` in osTicket's display order (created, id), attachments in id
+    order: for rows that lost the query's ORDER BY (round_trip)."""
+    return row["thread_id"], row["created"], row["id"], row["attachment_id"] or 0
+
+
+def entries_query(db, staff_view, thread_id=None):
+    """The entries of the threads bound as ``thread_ids`` (or of the one thread ``thread_id``, an SQL expression),
+    one row per attachment, in display order."""
     t = db.tables
     e, staff, user = t.thread_entry, t.staff, t.user
     people = e.outerjoin(staff, staff.c.staff_id == e.c.staff_id).outerjoin(user, user.c.id == e.c.user_id)
@@ -71,7 +84,11 @@ def _entries_query(db, staff_view):
             *attachment_columns,
         )
         .select_from(source)
-        .where(e.c.thread_id.in_(bindparam("thread_ids", expanding=True)))
+        .where(
+            e.c.thread_id.in_(bindparam("thread_ids", expanding=True))
+            if thread_id is None
+            else e.c.thread_id == thread_id
+        )
         .order_by(e.c.thread_id, e.c.created, e.c.id, attachment_id)
     )
     if not staff_view:

@@ -47,6 +47,7 @@ class NewTicket:
     autorespond: bool = True  # the stock API's parameters: mail the user / alert the agents, per the settings
     alert: bool = True
     origin: str = "api"  # "web" for an end user's portal create: ticket filters targeting Web run for it
+    piggyback: round_trip.Piggyback | None = None  # the caller's lookup, read with the create's first read
 
 
 def create_ticket(db, conn, request):
@@ -65,8 +66,12 @@ def create_ticket(db, conn, request):
         email = check_email(request.email) if request.user_id is None else None
         phone = catalog.field(catalog.user_form_id, "phone")
         shape = (email is None, phone is not None, catalog.int_setting("max_open_tickets") > 0)
-        reads = db.statement(("create_reads", *shape), lambda: _reads(db, *shape))
-        found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone))
+        extra = request.piggyback
+        reads = db.statement(("create_reads", *shape, extra and extra.name), lambda: _reads(db, *shape, extra))
+        params = _read_params(catalog, request, email, phone)
+        found = round_trip.read(conn, reads, {**params, **extra.params} if extra else params)
+        if extra:
+            extra.check(found[extra.name])
         owner = found["owner"][0] if found["owner"] else None
         if owner is None and request.user_id is not None:
             raise FieldError("user_id", f"no user has the id {request.user_id}")
@@ -81,7 +86,8 @@ def create_ticket(db, conn, request):
         # The forms are those of the topic asked for: osTicket sets them up before the filters run.
         form_topic = routing.topic_of(db, request.topic_id, found["topic"])
         if topic_id or dept_id:  # the filter names rows the first read did not fetch
-            found = round_trip.read(conn, reads, _read_params(catalog, request, email, phone, topic_id, dept_id))
+            params = _read_params(catalog, request, email, phone, topic_id, dept_id)
+            found = round_trip.read(conn, reads, {**params, **extra.params} if extra else params)
         routed = routing.route(db, catalog, topic_id or request.topic_id, found, dept_id, decided.get("slaId"))
         topic, dept, cdata = routed.topic, routed.dept, routed.cdata
         context = found["context"][0]
@@ -185,10 +191,11 @@ def create_ticket(db, conn, request):
         return _answer(db, conn, catalog, ticket, user, assignee, due, answers, message, attachments, closed, response)
 
 
-def _reads(db, by_id, has_phone, counts_open):
+def _reads(db, by_id, has_phone, counts_open, extra):
     """What a create reads before it writes, in one statement (round_trip): the routing's lookups, the owner (by id
-    or by address), the candidate departments' notice settings, the company and default account, and the
-    database's time. Built once per shape; ``_read_params`` gives the values."""
+    or by address), the candidate departments' notice settings, the company and default account, the database's
+    time, and the caller's ``extra`` (a Piggyback or None). Built once per shape; ``_read_params`` gives the
+    values."""
     topic_id, default_dept_id = bindparam("topic_id"), bindparam("default_dept_id")
     address, domain = (None, None) if by_id else (bindparam("email"), bindparam("domain"))
     return round_trip.union(
@@ -199,6 +206,7 @@ def _reads(db, by_id, has_phone, counts_open):
             "context": nm.context_query(db, bindparam("default_email_id"), address).add_columns(
                 func.now().label("now")
             ),
+            **({extra.name: extra.build(db)} if extra else {}),
         }
     )
 

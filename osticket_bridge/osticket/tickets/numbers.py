@@ -22,10 +22,12 @@ get ``NumberUnavailable`` (503 with Retry-After) at once.
 import contextlib
 import secrets
 import threading
+import time
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from ... import metrics
 from ...db import Unavailable
 from ..catalog.sequences import format_number, slot_count
 
@@ -54,12 +56,16 @@ class NumberLock:
         if getattr(_holder(conn), _HELD, False):
             return  # taken by before_insert (or by an attempt of this request that was retried)
         if not self._waiting.acquire(blocking=False):
+            metrics.number_lock_refused("too_many_waiting")
             raise NumberUnavailable("too many new tickets are waiting for a ticket number; try again")
+        started = time.perf_counter()
         try:
             got = conn.execute(select(func.get_lock(_lock_name(db), self.wait))).scalar()
         finally:
             self._waiting.release()
+            metrics.number_lock_waited(time.perf_counter() - started)
         if got != 1:
+            metrics.number_lock_refused("timed_out")
             raise NumberUnavailable("another request holds the ticket-number lock; try again")
         setattr(_holder(conn), _HELD, True)
 

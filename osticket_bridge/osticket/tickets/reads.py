@@ -1,8 +1,8 @@
 """Tickets as osTicket's panel shows them: lookups, the seed's ticket object, and paginated lists.
 
 Every read is batched: a page of tickets costs one query for the tickets (with their thread, owner, subject,
-priority, phone, assignee and the total), one for all entries and, for staff views, one for all events, whatever
-the number of tickets. Topic and department names come from the catalog's cache.
+priority, phone, assignee and the total), one for all entries and, for staff views, one for all events; one ticket
+with its public entries is one statement. Topic and department names come from the catalog's cache.
 """
 
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, bindparam, exists, func, or_, select, union
 
+from .. import round_trip
 from ..catalog import topics
 from ..catalog.cache import cached_catalog
 from ..names import format_phone, name_parts, phone_format
@@ -57,17 +58,36 @@ def ticket_object(db, conn, number, staff_view, viewer=None):
     ``viewer`` (a user from find_user) limits it to tickets that user sees in the client portal.
     """
     catalog = cached_catalog(db, conn)
-    if viewer is None:
-        query = db.statement(
-            ("one_ticket", *_answer_fields(catalog)),
-            lambda: _ticket_query(db, catalog).where(db.tables.ticket.c.number == bindparam("number")).limit(1),
-        )
-        rows = conn.execute(query, {"number": str(number)}).mappings().all()
-    else:
-        query = _ticket_query(db, catalog).where(db.tables.ticket.c.number == str(number))
-        rows = conn.execute(query.where(_visible_to(db, catalog, viewer)).limit(1)).mappings().all()
-    objects = _objects(db, conn, catalog, rows, staff_view)
-    return objects[0] if objects else None
+    seen, params = _seen_by(catalog, viewer)
+    params["number"] = str(number)
+    key = ("one_ticket", staff_view, seen, *_answer_fields(catalog))
+    if staff_view:
+        query = db.statement(key, lambda: _one_ticket_query(db, catalog, seen))
+        objects = _objects(db, conn, catalog, conn.execute(query, params).mappings().all(), True)
+        return objects[0] if objects else None
+    found = round_trip.read(conn, db.statement(key, lambda: _one_ticket_reads(db, catalog, seen)), params)
+    if not found["ticket"]:
+        return None  # the entries of a ticket the viewer does not see are dropped unread
+    entries = threads.grouped(catalog, sorted(found["entries"], key=threads.display_order))
+    return _objects(db, conn, catalog, found["ticket"], False, entries)[0]
+
+
+def _one_ticket_query(db, catalog, seen):
+    t = db.tables.ticket
+    query = _ticket_query(db, catalog).where(t.c.number == bindparam("number"))
+    return (query if seen is None else query.where(_visible_to(db, *seen))).limit(1)
+
+
+def _one_ticket_reads(db, catalog, seen):
+    """The ticket numbered ``number`` and its public entries in one statement (round_trip): one round trip."""
+    t, th = db.tables.ticket, db.tables.thread
+    thread_id = select(th.c.id).select_from(t.join(th, _thread_of(db))).where(t.c.number == bindparam("number"))
+    return round_trip.union(
+        {
+            "ticket": _one_ticket_query(db, catalog, seen),
+            "entries": threads.entries_query(db, False, thread_id.limit(1).scalar_subquery()),
+        }
+    )
 
 
 def sees_ticket(db, conn, ticket_id, viewer, only_number=None):
@@ -75,8 +95,9 @@ def sees_ticket(db, conn, ticket_id, viewer, only_number=None):
     catalog = cached_catalog(db, conn)
     t, u = db.tables.ticket, db.tables.user
     source = t.outerjoin(db.tables.thread, _thread_of(db)).outerjoin(u, u.c.id == t.c.user_id)
-    query = select(t.c.number).select_from(source).where(t.c.ticket_id == ticket_id, _visible_to(db, catalog, viewer))
-    number = conn.execute(query.limit(1)).scalar()
+    seen, params = _seen_by(catalog, viewer)
+    query = select(t.c.number).select_from(source).where(t.c.ticket_id == ticket_id, _visible_to(db, *seen))
+    number = conn.execute(query.limit(1), params).scalar()
     return number is not None and (only_number is None or number == str(only_number))
 
 
@@ -244,19 +265,24 @@ def _visible_ids(db, collaborators, organization):
     return union(*branches).subquery("visible")
 
 
-def _visible_to(db, catalog, user):
-    """Condition on one ticket row of _ticket_query: the user sees it in the client portal."""
+def _seen_by(catalog, viewer):
+    """(shape, parameters) of _visible_to for ``viewer``, or (None, {}) for no viewer."""
+    if viewer is None:
+        return None, {}
+    seen = (_collaborators_see(catalog), _org_shares_with(viewer))
+    return seen, {"viewer_id": viewer["id"], "viewer_org_id": viewer.get("org_id")}
+
+
+def _visible_to(db, collaborators, organization):
+    """Condition on one ticket row of _ticket_query: the user ``viewer_id`` (of ``viewer_org_id``, bound) sees it in
+    the client portal: owner, Cc'd (``collaborators``), or in an organization that shares (``organization``)."""
     t, th, c = db.tables.ticket, db.tables.thread, db.tables.thread_collaborator
-    seen = [t.c.user_id == user["id"]]
-    if _collaborators_see(catalog):
-        seen.append(
-            and_(
-                th.c.object_type == "T",
-                exists().where(c.c.thread_id == th.c.id, c.c.user_id == user["id"]),
-            )
-        )
-    if _org_shares_with(user):
-        seen.append(db.tables.user.c.org_id == user["org_id"])
+    viewer = bindparam("viewer_id")
+    seen = [t.c.user_id == viewer]
+    if collaborators:
+        seen.append(and_(th.c.object_type == "T", exists().where(c.c.thread_id == th.c.id, c.c.user_id == viewer)))
+    if organization:
+        seen.append(db.tables.user.c.org_id == bindparam("viewer_org_id"))
     return or_(*seen)
 
 
@@ -353,12 +379,14 @@ def _names(db, conn, catalog, rows):
     return names
 
 
-def _objects(db, conn, catalog, rows, staff_view):
+def _objects(db, conn, catalog, rows, staff_view, entries=None):
+    """The ticket objects of ``rows`` with their entries (``entries``: read with them, else read here)."""
     if not rows:
         return []
     names = _names(db, conn, catalog, rows)
     thread_ids = [r["thread_id"] for r in rows if r["thread_id"]]
-    entries = threads.entries_by_thread(db, conn, catalog, thread_ids, staff_view)
+    if entries is None:
+        entries = threads.entries_by_thread(db, conn, catalog, thread_ids, staff_view)
     events = threads.events_by_thread(db, conn, catalog, thread_ids) if staff_view else None
     phone_fmt = phone_format(catalog)
     objects = []

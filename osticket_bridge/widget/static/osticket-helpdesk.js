@@ -328,6 +328,7 @@ input[type=file]{min-height:0;padding:.375rem}
     #token = null;
     #guestTicket = null; // a guest token reaches this one ticket only
     #refreshTimer = 0;
+    #gtid = null; // the primary's position after this user's last write: reads wait for a replica to have it
     #overrides = {};
     #screen = null; // re-runs the current screen (after a change of language)
     #offset = 0;
@@ -427,6 +428,7 @@ input[type=file]{min-height:0;padding:.375rem}
       const form = body instanceof FormData; // the browser sets its multipart Content-Type
       if (body !== undefined && !form) headers["Content-Type"] = "application/json";
       if (auth) headers.Authorization = `Bearer ${this.#token}`;
+      if (this.#gtid) headers["X-Bridge-GTID"] = this.#gtid; // read-your-writes with read replicas
       let response;
       try {
         response = await fetch(this.#api + path, {
@@ -440,6 +442,7 @@ input[type=file]{min-height:0;padding:.375rem}
       } catch {
         throw new ApiError(this.#t("networkError"), 0);
       }
+      this.#gtid = response.headers.get("X-Bridge-GTID") || this.#gtid;
       if (response.status === 401 && auth && !retried && this.getAttribute("token-url") && (await this.#refreshToken())) {
         return this.#call(method, path, body, auth, true);
       }
