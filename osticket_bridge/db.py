@@ -56,8 +56,11 @@ REQUIRED_COLUMNS = {
     "attachment": "id object_id type file_id inline",
     "file": "id ft bk type size key signature name created",
     "file_chunk": "file_id chunk_id filedata",
-    "filter": "id name isactive",
-    "filter_rule": "id filter_id what val isactive",
+    "filter": "id name isactive execorder target match_all_rules stop_onmatch",
+    "filter_rule": "id filter_id what how val isactive",
+    "filter_action": "id filter_id sort type configuration",  # ticket filters (osticket/rules)
+    "syslog": "log_id log_type title log logger ip_address created updated",
+    "canned_response": "canned_id isenabled title response",
     # E-mail notices (osticket/notices/recipients.py): templates, sender accounts
     "email_template_group": "tpl_id isactive",
     "email_template": "id tpl_id code_name subject body",
@@ -82,7 +85,7 @@ SINCE = {
 }
 
 # ost_event rows the bridge's thread events name (osticket/threads/events.py), where the table exists.
-REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")
+REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited", "collab")
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
 

@@ -338,6 +338,11 @@ INSERT INTO `ost_filter_rule`
 VALUES
   (1, 1, 'email', 'equal', 'test@example.com', 1, '', '0000-00-00 00:00:00', '2026-01-02 09:00:00');
 
+INSERT INTO `ost_filter_action`
+  (`id`, `filter_id`, `sort`, `type`, `configuration`, `updated`)
+VALUES
+  (1, 1, 1, 'reject', '[]', '2026-01-02 09:00:00');
+
 -- E-mail accounts, the default template group and the templates of the notices the bridge sends
 -- (osticket/notices.py); a real install holds every other template of the group too.
 INSERT INTO `ost_email`

@@ -8,7 +8,7 @@ import pytest
 PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "osticket_bridge"
 GROUND_FLOOR = ("config", "db", "logs", "tokens", "bridge_tables")
 # The domain's rooms, bottom to top: a room imports only rooms before it ("" is osticket/'s shared modules).
-ROOMS = ("", "catalog", "people", "threads", "notices", "tickets")
+ROOMS = ("", "catalog", "people", "threads", "notices", "rules", "tickets")
 MAX_MODULES_PER_FOLDER = 16
 MAX_MODULE_LINES = 450
 

@@ -117,13 +117,18 @@ def replay(db_url, *ops, desk=None):
             for sql in DEMO_STEPS[op]:
                 execute(db_url, sql)
         return
+    write_rows(db_url, *((desk or DESK_118).golden(op)["tables"] for op in ops))
+
+
+def write_rows(db_url, *diffs):
+    """Write the rows of recorded diffs (table -> inserted/updated rows) as they are."""
     engine = make_engine(db_url)
     try:
         metadata = MetaData()
         metadata.reflect(engine)
         with engine.begin() as conn:
-            for op in ops:
-                for name, diff in (desk or DESK_118).golden(op)["tables"].items():
+            for tables in diffs:
+                for name, diff in tables.items():
                     if name in NOISE_TABLES:
                         continue
                     table = metadata.tables[name]
@@ -134,7 +139,7 @@ def replay(db_url, *ops, desk=None):
                         conn.execute(
                             update(table).where(*where).values({c: v["new"] for c, v in change["changes"].items()})
                         )
-                    assert not diff["deleted"], f"{op} deletes {name} rows: replay does not handle it"
+                    assert not diff["deleted"], f"the recording deletes {name} rows: write_rows does not handle it"
     finally:
         engine.dispose()
 

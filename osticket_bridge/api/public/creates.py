@@ -189,6 +189,7 @@ def create_ticket(args):
         # An end user's token cannot silence the mails the portal would send.
         autorespond=g.caller.is_end_user or _php_bool(args.get("autorespond", True)),
         alert=g.caller.is_end_user or _php_bool(args.get("alert", True)),
+        origin="web" if g.caller.is_end_user else "api",  # which ticket filters run (target Web or API)
         piggyback=folded_lookup(),
     )
     return write_ticket(database(), connection(), new)

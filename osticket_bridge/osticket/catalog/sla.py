@@ -50,6 +50,14 @@ def due_date(db, conn, catalog, *, sla_id, dept_id, start, timezone=None):
     return due.astimezone(db_zone).strftime(DB_FORMAT)
 
 
+def desk_time(db, conn, catalog, value):
+    """A DB time (string or naive datetime) in the help desk's zone (core.default_timezone, else the DB's)."""
+    if isinstance(value, str):
+        value = datetime.strptime(value, DB_FORMAT)
+    db_zone = database_zone(db, conn)
+    return value.replace(tzinfo=db_zone).astimezone(first_zone(catalog.setting("default_timezone"), default=db_zone))
+
+
 def _plan(db, conn, catalog, sla_id, dept_id, fallback_zone):
     """(grace hours, Schedule or None) of an active SLA, else None; kept as long as the catalog keeps settings."""
     key = (str(db.engine.url), sla_id, dept_id, catalog.int_setting("schedule_id"), str(fallback_zone))

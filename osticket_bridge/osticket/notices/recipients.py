@@ -8,6 +8,7 @@ write's transaction, a write that rolls back mails nobody.
 from sqlalchemy import or_, select
 
 from ...mail import outbox
+from ...mail.message import Mail
 from ..catalog import templates
 from ..release import is_110
 from . import compose as nm
@@ -93,7 +94,9 @@ def _assignment_alert(db, conn, catalog, facts, assigner=None, note_id=0):
     sender = facts.accounts["dept"]
     if not recipients or template is None or sender is None:
         return []
-    values = _values(db, conn, catalog, facts, comments=_entry_markup(facts.entry) if note_id else "")
+    # Without a note of its own, 1.10's onAssign fills in its own comments
+    comments = _entry_markup(facts.entry) if note_id else "Ticket Assignment" if is_110(db) else ""
+    values = _values(db, conn, catalog, facts, comments=comments)
     if assigner is None:
         values.update(nm.person("assigner", AUTO_ASSIGNER, AUTO_ASSIGNER))
     else:
@@ -231,10 +234,10 @@ def _activity_notice(db, conn, catalog, facts, values, entry_id, poster_id, reci
     return [nm.compose(catalog, facts, envelope, rendered)]
 
 
-def _to_owner(db, conn, catalog, facts, code, values, entry_id=0):
-    """An auto-response to the ticket's owner, from the department's auto-response address."""
+def _to_owner(db, conn, catalog, facts, code, values, entry_id=0, account="autoresp"):
+    """An auto-response to the ticket's owner, from the department's auto-response address (``account``)."""
     template = templates.load_template(db, conn, catalog, facts.dept["tpl_id"], code)
-    sender = facts.accounts["autoresp"]
+    sender = facts.accounts[account]
     if template is None or sender is None or not facts.owner["email"]:
         return []
     values = {
@@ -364,3 +367,41 @@ def _address(formatted):
     """("Name", "address") of the "Name <address>" the thread entry's recipients store."""
     name, _, address = formatted.rpartition(" <")
     return (name, address.rstrip(">"))
+
+
+def open_limit(db, conn, catalog, facts, limit, open_tickets, notify):
+    """Ticket::onOpenLimit's mails when a create reaches core.max_open_tickets: the admin's alert for the logged
+    warning, then, with ``notify`` (the create still auto-responds) and core.overlimit_notice_active, the
+    "ticket.overlimit" notice to the owner and the admin's "Overlimit Notice"."""
+    address = facts.owner["email"]
+    mails = admin_alert(db, conn, catalog, f"Maximum Open Tickets Limit ({address})",
+                        f"Maximum open tickets ({limit}) reached for {address}")  # fmt: skip
+    if not notify or not _on(catalog, "overlimit_notice_active"):
+        return mails
+    mails += _to_owner(db, conn, catalog, facts, "ticket.overlimit", _values(db, conn, catalog, facts))
+    text = (
+        f"Maximum open tickets reached for {address}.\nOpen tickets: {open_tickets}\nMax allowed: {limit}"
+        "\n\nNotice sent to the user."
+    )
+    return mails + admin_alert(db, conn, catalog, "Overlimit Notice", text)
+
+
+def admin_alert(db, conn, catalog, subject, text):
+    """osTicket::alertAdmin: plain text to core.admin_email from the alert account (else the default one), the
+    help desk's address appended."""
+    admin = catalog.setting("admin_email")
+    em = db.tables.email
+    ids = [catalog.int_setting("alert_email_id"), catalog.int_setting("default_email_id")]
+    accounts = {r.email_id: (r.name or "", r.email) for r in conn.execute(select(em).where(em.c.email_id.in_(ids)))}
+    sender = accounts.get(ids[0]) or accounts.get(ids[1])
+    if not admin or sender is None:
+        return []
+    body = f"{text}\n\n{catalog.setting('helpdesk_url').rstrip('/')}"
+    return [Mail(kind="admin.alert", sender=sender, to=(("", admin),), subject=subject, text=body)]
+
+
+def canned_reply(db, conn, catalog, facts, response, entry_id):
+    """Ticket::postCannedReply's mail: the "ticket.autoreply" template with %{response}, from the department's
+    address, to the owner."""
+    values = _values(db, conn, catalog, facts, response=response)
+    return _to_owner(db, conn, catalog, facts, "ticket.autoreply", values, entry_id, account="dept")

@@ -12,12 +12,12 @@ from sqlalchemy import bindparam, exists, func, insert, null, select
 from .. import round_trip
 from ..catalog import file_rules, forms, sla
 from ..catalog.cache import cached_catalog
-from ..errors import Conflict, FieldError, Forbidden
+from ..errors import FieldError
 from ..notices import compose as nm
-from ..notices import recipients as notices
-from ..people.create_user import check_email, domain_pattern, new_user
+from ..people.create_user import check_email, domain_pattern, new_user, organization_for
 from ..people.users import user_query
 from ..release import is_110
+from ..rules import on_create, organizations
 from ..text import clean_body, clean_title, plain_text, storable
 from ..threads import entries as threads
 from ..threads import files
@@ -46,6 +46,7 @@ class NewTicket:
     fields: dict = field(default_factory=dict)
     autorespond: bool = True  # the stock API's parameters: mail the user / alert the agents, per the settings
     alert: bool = True
+    origin: str = "api"  # "web" for an end user's portal create: ticket filters targeting Web run for it
     piggyback: round_trip.Piggyback | None = None  # the caller's lookup, read with the create's first read
 
 
@@ -71,20 +72,37 @@ def create_ticket(db, conn, request):
         found = round_trip.read(conn, reads, {**params, **extra.params} if extra else params)
         if extra:
             extra.check(found[extra.name])
-        routed = routing.route(db, catalog, request.topic_id, found)
+        owner = found["owner"][0] if found["owner"] else None
+        if owner is None and request.user_id is not None:
+            raise FieldError("user_id", f"no user has the id {request.user_id}")
+        v110 = is_110(db)
+        address, name = (owner["email"], owner["name"]) if owner else (email, request.name)
+        values = on_create.filter_values(catalog, request, address, name, subject, owner is None)
+        banned = owner["banned"] if owner else bool(found.get("ban"))
+        org_id = owner["org_id"] if owner else organization_for(found.get("organizations", ()), email)
+        decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, org_id)
+        decided = decisions.values
+        topic_id, dept_id = decided.get("topicId"), decided.get("deptId")
+        # The forms are those of the topic asked for: osTicket sets them up before the filters run.
+        form_topic = routing.topic_of(db, request.topic_id, found["topic"])
+        if topic_id or dept_id:  # the filter names rows the first read did not fetch
+            params = _read_params(catalog, request, email, phone, topic_id, dept_id)
+            found = round_trip.read(conn, reads, {**params, **extra.params} if extra else params)
+        routed = routing.route(db, catalog, topic_id or request.topic_id, found, dept_id, decided.get("slaId"))
         topic, dept, cdata = routed.topic, routed.dept, routed.cdata
-        if routed.banned:
-            raise Forbidden(f"ticket denied: {email} is banned")
         context = found["context"][0]
         now = context["now"]
-        priority = routing.pick_priority(catalog, request.priority_id, topic)
-        entries = _form_entries(db, conn, catalog, topic, {**request.fields, "subject": subject, "priority": priority})
+        priority = routing.pick_priority(catalog, decided.get("priorityId") or request.priority_id, topic)
+        entries = _form_entries(
+            db, conn, catalog, form_topic, {**request.fields, "subject": subject, "priority": priority}
+        )
         pending = forms.Pending()
-        owner = found["owner"][0] if found["owner"] else None
+        on_create.check_open_limit(db, catalog, request, owner)
         user = _owner(db, conn, catalog, routed, pending, request, email, owner, context)
-        status_id = routing.initial_status(catalog, topic)
-        assignee = routing.auto_assignee(db, conn, topic, user["org_id"])
+        status_id = routing.initial_status(catalog, topic, decided.get("statusId"))
+        assignee = routing.auto_assignee(db, conn, topic, user["org_id"], decided, catalog.statuses[status_id])
 
+        closed = now if catalog.statuses[status_id]["state"] == "closed" else None
         t = db.tables
         ticket = dict(
             user_id=user["id"],
@@ -92,15 +110,15 @@ def create_ticket(db, conn, request):
             dept_id=dept["id"],
             sla_id=routed.sla_id,
             topic_id=topic["topic_id"] if topic else 0,
-            staff_id=assignee.id if assignee and assignee.kind == "staff" else 0,
-            team_id=assignee.id if assignee and assignee.kind == "team" else 0,
+            staff_id=assignee.staff_id if assignee else 0,
+            team_id=assignee.team_id if assignee else 0,
             ip_address=request.ip or "",
             source="API",
         )
         numbers.before_insert(db, conn)
         # Rows as execute() parameters, not .values(): SQLAlchemy then reuses its compiled INSERT.
         ticket_id = conn.execute(
-            insert(t.ticket), {**ticket, "created": now, "lastupdate": now, "updated": now}
+            insert(t.ticket), {**ticket, "created": now, "lastupdate": now, "updated": now, "closed": closed}
         ).inserted_primary_key[0]
         thread_id = conn.execute(
             insert(t.thread), dict(object_id=ticket_id, object_type="T", lastmessage=now, created=now)
@@ -116,14 +134,24 @@ def create_ticket(db, conn, request):
 
         snapshot = dict(thread_id=thread_id, staff_id=0, team_id=0, dept_id=dept["id"], topic_id=ticket["topic_id"])
         log_event(db, conn, catalog, snapshot, "created", Actor.api_user(user["id"]), now=now)
-        v110 = is_110(db)
+        cced = organizations.add_collaborators(db, conn, catalog, snapshot, user["id"], user["org_id"], now)
+        recipients, recipient_flags = organizations.entry_recipients(db, cced)
+        if not v110:
+            on_create.log_filter_events(db, conn, catalog, snapshot, decisions, now)
+        status = catalog.statuses[status_id]
+        if status["state"] == "closed":  # a filter's closed status: Ticket::setStatus closes it
+            named = {"status": [status_id, status["name"]]}
+            log_event(db, conn, catalog, snapshot, "closed", Actor.system(), named, now=now)
         # osTicket 1.10 sets the first status without an event (its ticket has none until then).
-        if status_id != catalog.default_status_id() and not v110:
+        elif status_id != catalog.default_status_id() and not v110:
             log_event(db, conn, catalog, snapshot, "edited", Actor.system(), {"status": status_id}, now=now)
-        if assignee:
-            assigned = {**snapshot, "staff_id": ticket["staff_id"], "team_id": ticket["team_id"]}
-            actor = Actor.system() if v110 else FILTER_ACTOR  # 1.10 names the auto-assignment's actor SYSTEM
-            log_event(db, conn, catalog, assigned, "assigned", actor, {assignee.kind: assignee.id}, now=now)
+        actor = Actor.system() if v110 else FILTER_ACTOR  # 1.10 names the auto-assignment's actor SYSTEM
+        if assignee and assignee.staff_id:
+            assigned = {**snapshot, "staff_id": assignee.staff_id}
+            log_event(db, conn, catalog, assigned, "assigned", actor, {"staff": assignee.staff_id}, now=now)
+        if assignee and assignee.team_id:
+            assigned = {**snapshot, "staff_id": assignee.staff_id, "team_id": assignee.team_id}
+            log_event(db, conn, catalog, assigned, "assigned", actor, {"team": assignee.team_id}, now=now)
 
         stored = files.store(db, conn, [*uploads, *embedded], now=now)
         body = files.reference_stored(body, stored)
@@ -131,7 +159,7 @@ def create_ticket(db, conn, request):
             thread_id=thread_id,
             type="M",
             user_id=user["id"],
-            flags=ENTRY_ORIGINAL | (ENTRY_BALANCED if fmt == "html" else 0),
+            flags=ENTRY_ORIGINAL | (ENTRY_BALANCED if fmt == "html" else 0) | recipient_flags,
             poster=user["name"],
             source="API",
             title=subject,
@@ -139,6 +167,7 @@ def create_ticket(db, conn, request):
             format=fmt,
             ip_address=request.ip or "",
             created=now,
+            **recipients,
         )
         entry_id = conn.execute(insert(t.thread_entry), entry).inserted_primary_key[0]
         attachments = files.attach(db, conn, entry_id, stored, body)
@@ -157,8 +186,9 @@ def create_ticket(db, conn, request):
             db, catalog, {**dept_row, **context}, ticket, user, topic,
             cached.get("subject") or subject, {"body": body, "format": fmt, "poster": user["name"]},
         )  # fmt: skip
-        notices.queue(db, conn, notices.new_ticket(db, conn, catalog, facts, request.autorespond, request.alert))
-        return _answer(db, conn, catalog, ticket, user, assignee, due, answers, {**entry, "id": entry_id}, attachments)
+        response = on_create.after_create(db, conn, catalog, request, facts, decisions, owner, status, entry_id, now)
+        message = {**entry, "id": entry_id}
+        return _answer(db, conn, catalog, ticket, user, assignee, due, answers, message, attachments, closed, response)
 
 
 def _reads(db, by_id, has_phone, counts_open, extra):
@@ -181,10 +211,12 @@ def _reads(db, by_id, has_phone, counts_open, extra):
     )
 
 
-def _read_params(catalog, request, email, phone):
+def _read_params(catalog, request, email, phone, topic_id=None, dept_id=None):
+    """The values of ``_reads``; a filter's topic and department (``topic_id``, ``dept_id``) replace the request's
+    topic and the default department among the candidates."""
     params = {
-        "topic_id": routing.wanted_topic_id(catalog, request.topic_id),
-        "default_dept_id": catalog.int_setting("default_dept_id"),
+        "topic_id": topic_id or routing.wanted_topic_id(catalog, request.topic_id),
+        "default_dept_id": dept_id or catalog.int_setting("default_dept_id"),
         "default_email_id": catalog.int_setting("default_email_id"),
         "user_form_id": catalog.user_form_id,
         "phone_field_id": phone["id"] if phone else None,
@@ -205,7 +237,9 @@ def _owner_query(db, by_id, has_phone, counts_open):
     if has_phone:
         phone = tickets.phone_answer(db, u.c.id, bindparam("user_form_id"), bindparam("phone_field_id"))
     query = query.add_columns(
-        exists().where(t.email.c.email == t.user_email.c.address).label("is_system"), phone.label("phone")
+        exists().where(t.email.c.email == t.user_email.c.address).label("is_system"),
+        phone.label("phone"),
+        routing.ban_query(db, t.user_email.c.address).exists().label("banned"),
     )
     if counts_open:
         tk, open_ids = t.ticket, bindparam("open_status_ids", expanding=True)
@@ -214,10 +248,10 @@ def _owner_query(db, by_id, has_phone, counts_open):
     return query
 
 
-def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, attachments):
+def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, attachments, closed, response):
     """The ticket object from what the create wrote (the thread's times are the ticket's ``created``); columns it
     leaves to their defaults are NULL in every osTicket release's schema (the entry's pid and staff_id 0, its
-    ``updated`` the zero date)."""
+    ``updated`` the zero date). ``response``: a filter's canned reply, the second entry."""
     by_field = {a.field["id"]: a for a in answers}
 
     def answer(name):
@@ -229,11 +263,11 @@ def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, atta
         **{name: ticket[name] for name in tickets.TICKET_COLUMNS},
         "duedate": None,
         "est_duedate": due,
-        "closed": None,
+        "closed": threads.printed(closed),
         "created": threads.printed(ticket["created"]),
         "thread_id": ticket["thread_id"],
         "lastmessage": threads.printed(ticket["created"]),
-        "lastresponse": None,
+        "lastresponse": threads.printed(ticket["created"]) if response else None,
         "user_name": user["name"],
         "user_email": user["email"],
         "staff_firstname": assignee.staff_firstname if assignee else None,
@@ -244,19 +278,15 @@ def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, atta
         "priority_value_id": priority.value_id if priority else None,
         "phone_value": user["phone"],
     }
-    message = {
-        **entry,
-        "pid": 0,
-        "staff_id": 0,
-        "editor": None,
-        "editor_type": None,
-        "created": threads.printed(entry["created"]),
-        "updated": threads.ZERO_DATE,
-        "staff_firstname": None,
-        "staff_lastname": None,
-        "user_name": user["name"],
-    }
-    return tickets.created_object(db, conn, catalog, row, threads.entry_object(catalog, message, attachments))
+    written = {"editor": None, "editor_type": None, "updated": threads.ZERO_DATE, "staff_firstname": None,
+               "staff_lastname": None}  # fmt: skip
+    message = {**entry, **written, "pid": 0, "staff_id": 0, "created": threads.printed(entry["created"]),
+               "user_name": user["name"]}  # fmt: skip
+    made = tickets.created_object(db, conn, catalog, row, threads.entry_object(catalog, message, attachments))
+    if response:
+        reply = {**response, **written, "created": threads.printed(response["created"]), "user_name": None}
+        made["threads"].append(threads.entry_object(catalog, reply, []))
+    return made
 
 
 def _subject(db, raw):
@@ -324,8 +354,6 @@ def _owner(db, conn, catalog, routed, pending, request, email, found, context):
     """The ticket's user (id, name, email, org_id, is_system, phone): ``found`` (``_owner_query``'s row), or a new
     user for a new address."""
     if found is None:
-        if request.user_id is not None:
-            raise FieldError("user_id", f"no user has the id {request.user_id}")
         if not (request.name or "").strip():
             raise FieldError("name", "a name is required to create a user for a new e-mail address")
         user = new_user(
@@ -336,9 +364,6 @@ def _owner(db, conn, catalog, routed, pending, request, email, found, context):
         field = catalog.field(catalog.user_form_id, "phone")
         phone = next((a.value for a in user["answers"] if field and a.field["id"] == field["id"]), None)
         return {**user, "is_system": bool(context["address_is_system"]), "phone": phone}
-    limit = catalog.int_setting("max_open_tickets")
-    if limit > 0 and found["open_tickets"] >= limit:
-        raise Conflict("you've reached the maximum open tickets allowed")
     return {
         "id": found["id"], "name": found["name"], "email": found["email"], "org_id": found["org_id"],
         "is_system": bool(found["is_system"]), "phone": found["phone"],

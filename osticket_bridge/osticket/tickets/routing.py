@@ -6,7 +6,7 @@ ban list, and the auto-assignment to the topic's agent or team or the organizati
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import and_, select
 
 from ..catalog import forms
 from ..errors import FieldError
@@ -43,15 +43,20 @@ def reads(db, topic_id, default_dept_id, address=None, domain=None):
         "cdata": forms.cdata_query(db),
     }
     if address is not None:
-        f, r = t.filter, t.filter_rule
-        found["ban"] = (
-            select(r.c.id)
-            .select_from(f.join(r, r.c.filter_id == f.c.id))
-            .where(f.c.name == BAN_LIST, f.c.isactive != 0, r.c.isactive != 0, r.c.what == "email", r.c.val == address)
-            .limit(1)
-        )
+        found["ban"] = ban_query(db, address).limit(1)
         found["organizations"] = organizations_query(db, domain)
     return found
+
+
+def ban_query(db, address):
+    """The ban list's active rule for ``address`` (Banlist::isBanned; the column's collation ignores case)."""
+    t = db.tables
+    f, r = t.filter, t.filter_rule
+    return (
+        select(r.c.id)
+        .select_from(f.join(r, r.c.filter_id == f.c.id))
+        .where(f.c.name == BAN_LIST, f.c.isactive != 0, r.c.isactive != 0, r.c.what == "email", r.c.val == address)
+    )
 
 
 def candidate_depts(db, topic_id, default_dept_id):
@@ -110,15 +115,16 @@ class Routing:
     cdata: dict  # forms.cdata_columns
 
 
-def route(db, catalog, requested, found):
+def route(db, catalog, requested, found, dept_id=None, sla_id=None):
     """The routing of a create from the rows of ``reads`` (``requested``: the topic id the request names).
 
     A requested topic must exist and take tickets (422 naming topicId); a stale core.default_help_topic is
-    ignored, as osTicket does. The department: the topic's if active, else core.default_dept_id's. The SLA as
-    Ticket::selectSLAId picks it (topic, department, default; 0 when it does not exist).
+    ignored, as osTicket does. The department: a filter's (``dept_id``), the topic's if active, else
+    core.default_dept_id's. The SLA as Ticket::selectSLAId picks it (a filter's ``sla_id``, topic, department,
+    default; 0 when it does not exist).
     """
-    topic = _topic(db, requested, found["topic"])
-    wanted = [topic["dept_id"] if topic else 0, catalog.int_setting("default_dept_id")]
+    topic = topic_of(db, requested, found["topic"])
+    wanted = [dept_id or 0, topic["dept_id"] if topic else 0, catalog.int_setting("default_dept_id")]
     depts = {row["id"]: row for row in found["depts"]}
     dept = next((depts[w] for w in wanted if w in depts and depts[w]["flags"] & DEPT_ACTIVE), None)
     if dept is None:
@@ -127,7 +133,11 @@ def route(db, catalog, requested, found):
         raise FieldError("topicId", "neither the topic nor core.default_dept_id names a department")
     slas = {row["id"] for row in found["slas"]}
     default_sla = catalog.int_setting("default_sla_id")
-    chosen = next((c for c in (topic and topic["sla_id"], dept["sla_id"], default_sla) if c), 0)
+    chosen = (
+        sla_id
+        if sla_id in slas
+        else next((c for c in (topic and topic["sla_id"], dept["sla_id"], default_sla) if c), 0)
+    )
     return Routing(
         topic=topic,
         dept={"id": dept["id"], "flags": dept["flags"]},
@@ -138,7 +148,7 @@ def route(db, catalog, requested, found):
     )
 
 
-def _topic(db, requested, rows):
+def topic_of(db, requested, rows):
     """The topic row with its forms in topic order; None without one; unknown or inactive -> 422."""
     if not rows or not _takes_tickets(db, rows[0]):
         if not requested:
@@ -174,8 +184,12 @@ def pick_priority(catalog, requested, topic):
     return None
 
 
-def initial_status(catalog, topic):
-    """The topic's initial status when it is an enabled open one, else the default status."""
+def initial_status(catalog, topic, status_id=None):
+    """A filter's status (``status_id``, open or closed), else the topic's initial status when it is an enabled
+    open one, else the default status."""
+    wanted = catalog.statuses.get(status_id)
+    if wanted and wanted["state"] in ("open", "closed"):
+        return wanted["id"]
     wanted = catalog.statuses.get(topic["status_id"]) if topic else None
     if wanted and wanted["state"] == "open" and wanted["mode"] & STATUS_ENABLED:
         return wanted["id"]
@@ -184,56 +198,61 @@ def initial_status(catalog, topic):
 
 @dataclass(frozen=True)
 class Assignee:
-    """Who a new ticket is assigned to, with the name the ticket object shows."""
+    """Who a new ticket is assigned to (an agent, a team or both), with the names the ticket object shows."""
 
-    kind: str  # "staff" or "team"
-    id: int
+    staff_id: int = 0
+    team_id: int = 0
     staff_firstname: str | None = None
     staff_lastname: str | None = None
     team_name: str | None = None
 
 
-def auto_assignee(db, conn, topic, org_id):
-    """The Assignee osTicket assigns a new ticket to, or None.
+def auto_assignee(db, conn, topic, org_id, decided=None, status=None):
+    """The Assignee osTicket assigns a new ticket to, or None (Ticket::create).
 
-    The topic's agent if available (active, not on vacation), else the topic's enabled team; without either,
-    the organization's account manager when the organization asks for it.
+    A filter's agent and team (``decided``: its staffId, teamId); else the topic's agent or, without one, its
+    team; else the organization's account manager when the organization asks for it. Only an open ticket
+    (``status``) is assigned, and only to an available agent (active, not on vacation) or an enabled team.
     """
-    if topic and topic["staff_id"]:
-        return _agent(topic["staff_id"], topic) if topic["staff_available"] else None
-    if topic and topic["team_id"]:
-        return _team(topic["team_id"], topic) if (topic["team_flags"] or 0) & TEAM_ENABLED else None
-    if not org_id:
+    if status is not None and status["state"] != "open":
         return None
-    t = db.tables
-    o, staff, team = t.organization, t.staff, t.team
-    manager_id = cast(func.substring(o.c.manager, 2), Integer)
-    row = (
-        conn.execute(
-            select(o.c.status, o.c.manager, *_agent_columns(staff), *_team_columns(team))
-            .select_from(
-                o.outerjoin(staff, and_(func.left(o.c.manager, 1) == "s", staff.c.staff_id == manager_id)).outerjoin(
-                    team, and_(func.left(o.c.manager, 1) == "t", team.c.team_id == manager_id)
-                )
-            )
-            .where(o.c.id == org_id)
-        )
-        .mappings()
-        .first()
+    decided = decided or {}
+    staff_id, team_id = decided.get("staffId"), decided.get("teamId")
+    if topic and staff_id is None and topic["staff_id"]:
+        staff_id = topic["staff_id"]
+    elif topic and team_id is None and topic["team_id"]:
+        team_id = topic["team_id"]
+    if org_id and (staff_id is None or team_id is None):
+        o = db.tables.organization
+        org = conn.execute(select(o.c.status, o.c.manager).where(o.c.id == org_id)).first()
+        if org and org.status & ORG_ASSIGN_MANAGER and org.manager:
+            kind, code = org.manager[0], int(org.manager[1:] or 0)
+            if staff_id is None and kind == "s":
+                staff_id = code
+            elif team_id is None and kind == "t":
+                team_id = code
+    agent = _named(db, conn, topic, "staff", staff_id) if staff_id else None
+    team = _named(db, conn, topic, "team", team_id) if team_id else None
+    agent = agent if agent and agent["staff_available"] else None
+    team = team if team and (team["team_flags"] or 0) & TEAM_ENABLED else None
+    if not (agent or team):
+        return None
+    return Assignee(
+        staff_id=staff_id if agent else 0,
+        team_id=team_id if team else 0,
+        staff_firstname=agent and agent["staff_firstname"],
+        staff_lastname=agent and agent["staff_lastname"],
+        team_name=team and team["team_name"],
     )
-    if row is None or not row["status"] & ORG_ASSIGN_MANAGER or not row["manager"]:
-        return None
-    kind, manager_id = row["manager"][0], row["manager"][1:]
-    if kind == "s" and row["staff_available"]:
-        return _agent(int(manager_id), row)
-    if kind == "t" and (row["team_flags"] or 0) & TEAM_ENABLED:
-        return _team(int(manager_id), row)
-    return None
 
 
-def _agent(staff_id, row):
-    return Assignee("staff", staff_id, staff_firstname=row["staff_firstname"], staff_lastname=row["staff_lastname"])
-
-
-def _team(team_id, row):
-    return Assignee("team", team_id, team_name=row["team_name"])
+def _named(db, conn, topic, kind, wanted):
+    """The agent's or team's columns (_agent_columns, _team_columns): the topic's own when it names them."""
+    if topic and topic[f"{kind}_id"] == wanted:
+        return topic
+    t = db.tables
+    if kind == "staff":
+        query = select(*_agent_columns(t.staff)).where(t.staff.c.staff_id == wanted)
+    else:
+        query = select(*_team_columns(t.team)).where(t.team.c.team_id == wanted)
+    return conn.execute(query).mappings().first()
