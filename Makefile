@@ -37,8 +37,9 @@ lint: install
 	$(BIN)/ruff check osticket_bridge tests bench wsgi.py gunicorn.conf.py
 	$(BIN)/ruff format --check osticket_bridge tests bench wsgi.py gunicorn.conf.py
 
+# `make bench INSTANCES=2`: throughput with 1, then 2 instances behind HAProxy (as root; bench/instances.py)
 bench: install
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench $(if $(INSTANCES),--instances $(INSTANCES)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache build dist

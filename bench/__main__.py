@@ -26,14 +26,14 @@ from osticket_bridge.cli import NUMBER_INDEX, add_number_index, number_index
 from osticket_bridge.db import make_engine
 from osticket_bridge.mail.sink import Sink
 
-from . import count, dataset, downloads, profile, report
+from . import count, dataset, downloads, events, instances, profile, report
 from .server import ROOT, Server, Settings, database_server_pid, process_cpu_seconds
 
-DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
 RESULTS = os.path.join(ROOT, "bench", "results")
 FLOORS = ("ticket1", "ticket", "list", "topics", "create")  # scenarios with a raw-SQL floor
-SCENARIOS = ("ticket1", "ticket", "list", "topics", "create", "create_new_user", "reply")
+SCENARIOS = ("ticket1", "ticket", "list", "topics", "create", "create_new_user", "reply", "agent_reply")
 FIXED_CONNECTIONS = {"ticket1": 1}  # scenario -> connections, whatever --connections says
+WRITES = ("create", "reply", "agent_reply")  # also counted with the sending of the mail they queue
 PAIRED = ("ticket", "create")  # scenarios measured again on two instances with --pair
 # The peer (alexsantos/osticket-api, on the sample database) and a stock osTicket: their API key in the sample and
 # baseline dumps, and what the peer's one-ticket and user-list endpoints are asked for.
@@ -50,6 +50,7 @@ ROUTES = {
     "create": ("POST", "/api/tickets.json"),
     "create_new_user": ("POST", "/api/tickets.json"),
     "reply": ("PUT", "/api/tickets.json/1"),
+    "agent_reply": ("POST", "/api/scp/tickets/reply.json"),
 }
 
 
@@ -59,7 +60,7 @@ def parse(argv):
     p.add_argument("--users", type=int, default=20_000, help="users to build (default 20000)")
     p.add_argument(
         "--db-url",
-        default=os.environ.get("OSTICKET_BENCH_SERVER_URL", DEFAULT_SERVER),
+        default=os.environ.get("OSTICKET_BENCH_SERVER_URL", dataset.DEFAULT_SERVER),
         help="server URL without database (default OSTICKET_BENCH_SERVER_URL, else %(default)s)",
     )
     p.add_argument("--keep", action="store_true", help="keep the database afterwards (its name is printed)")
@@ -86,7 +87,11 @@ def parse(argv):
     p.add_argument("--pair", action="store_true", help="also measure two bridge instances sharing the database and "
                    "Redis for the rate limits: " + ", ".join(PAIRED))  # fmt: skip
     p.add_argument("--redis-url", default="redis://127.0.0.1:6379/3", help="the pair's OSTICKET_RATELIMIT_STORAGE")
+    p.add_argument("--baseline", help="an earlier run's bench/results/bench-*.json: no scenario may be slower at p99")
     p.add_argument("--downloads", action="store_true", help="also: worker RSS during 10 downloads of 20 MB at once")
+    p.add_argument("--events", action="store_true", help="also: COMMIT-to-webhook delay at 10 changes a second")
+    p.add_argument("--instances", type=int, default=1, help="N > 1: only the throughput of 1, then N instances "
+                   "behind HAProxy, each in a network namespace (root; bench/instances.py)")  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -115,7 +120,7 @@ def drive(spec):
 
 def available(db_url, scenarios):
     """The scenarios whose route the app serves, and notes about the others."""
-    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING"})
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_EVENTS": "off"})
     adapter = app.url_map.bind("localhost")
     found, notes = [], []
     for scenario in scenarios:
@@ -193,6 +198,8 @@ def run(args, db_url, started, mail_url):
         "server": settings_obj.describe() + ", production defaults otherwise (request log at INFO)",
         "load": f"{args.connections} connections per scenario, {args.warmup:g}s warm-up, "
         f"{args.duration:g}s measured (at most {args.requests} requests), client in a separate process",
+        "as deployed": "the bridge's tables created, mail on (delivered to a local SMTP sink), an Idempotency-Key "
+        "on every write",
     }
     log("counting SQL statements per request (in-process, warm catalog)")
     counts = count.statements_per_request(db_url, key, targets, scenarios, mail_url)
@@ -204,6 +211,9 @@ def run(args, db_url, started, mail_url):
         }
         for s in scenarios
     }
+    for scenario in (s for s in WRITES if s in scenarios):
+        log(f"counting the statements of {scenario} with the sending of its mail")
+        results[scenario]["statements_delivered"] = count.with_delivery(db_url, key, targets, scenario, mail_url)
     spec = {
         "api_key": key,
         "targets": targets,
@@ -262,7 +272,12 @@ def run(args, db_url, started, mail_url):
     settings["load average"] = f"{load_at_start} at the start, {load_average()} at the end (other work on the machine)"
     for scenario in scenarios:
         results[scenario]["statement_list"] = counts[scenario]["sent"]
-    text_report = report.render(settings, results, notes)
+    baseline = None
+    if args.baseline:
+        with open(args.baseline) as f:
+            baseline = json.load(f)["results"]
+        settings["baseline"] = args.baseline
+    text_report = report.render(settings, results, notes, baseline)
     path = report.write(RESULTS, settings, results, notes, text_report)
     log("")
     log(text_report)
@@ -272,6 +287,8 @@ def run(args, db_url, started, mail_url):
 
 def main(argv=None):
     args = parse(argv)
+    if args.instances > 1:
+        return instances.run(args, drive, log)
     started = time.strftime("%Y-%m-%d %H:%M:%S")
     os.makedirs(RESULTS, exist_ok=True)
     name = args.database or f"osticket_bench_{uuid.uuid4().hex[:8]}"
@@ -288,6 +305,8 @@ def main(argv=None):
             run(args, db_url, started, sink.url)
         if args.downloads:
             downloads.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
+        if args.events:
+            events.measure(db_url, Settings(args.workers, args.worker_class, args.threads), log=log)
     finally:
         if args.keep or args.database:
             log(f"kept database {name} (reuse it with BENCH_ARGS='--database {name}')")

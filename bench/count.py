@@ -9,12 +9,14 @@ pool checkouts counted. The request runs three times first so the per-process ca
 
 import json
 import random
+import time
 
 from sqlalchemy import event
 
 from osticket_bridge import create_app, mail
 
-from .load import HTTP
+from .load import HTTP, headers
+from .rawdb import connect
 
 
 class StatementCounter:
@@ -86,12 +88,28 @@ class ServerCounter:
 
 
 def requests_only_app(db_url, mail_url):
-    """The app as deployed (mail queued) without its sender loop, so that what is measured is the requests alone:
-    the loop would share the pool and its counters, and its CPU time (the mails stay queued)."""
-    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_MAIL_URL": mail_url})
+    """The app as deployed (mail queued) without its sender loop nor the event loops, so that what is measured is
+    the requests alone: the loops would add their CPU time (and the mail loop its statements to the pool's)."""
+    settings = {"OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_MAIL_URL": mail_url, "OSTICKET_EVENTS": "off"}
+    app = create_app({"OSTICKET_DB_URL": db_url, **settings})
     mail.stop(app)
     app.extensions["osticket_mail"] = None
     return app
+
+
+def send(client, api_key, scenario, rng, targets, n):
+    """One request of ``scenario`` through the app (WSGI, no socket); raise if it fails."""
+    build, expected = HTTP[scenario]
+    method, path, body = build(rng, targets, n)
+    response = client.open(
+        path,
+        method=method,
+        data=json.dumps(body) if body is not None else None,
+        headers=headers(api_key, method),
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    if response.status_code != expected:
+        raise RuntimeError(f"{scenario}: {method} {path} -> {response.status_code} {response.get_data()!r}")
 
 
 def statements_per_request(db_url, api_key, targets, scenarios, mail_url):
@@ -106,21 +124,45 @@ def statements_per_request(db_url, api_key, targets, scenarios, mail_url):
     results = {}
     try:
         for scenario in scenarios:
-            build, expected = HTTP[scenario]
             rng = random.Random(7)
             for n in range(4):
-                method, path, body = build(rng, targets, 10_000_000 + n)
                 with StatementCounter(engine) as sent, ServerCounter(engine) as server:
-                    response = client.open(
-                        path,
-                        method=method,
-                        data=json.dumps(body) if body is not None else None,
-                        headers={"X-API-Key": api_key, "Content-Type": "application/json"},
-                        environ_base={"REMOTE_ADDR": "127.0.0.1"},
-                    )
-                if response.status_code != expected:
-                    raise RuntimeError(f"{scenario}: {method} {path} -> {response.status_code} {response.get_data()!r}")
+                    send(client, api_key, scenario, rng, targets, 10_000_000 + n)
             results[scenario] = {"statements": server.questions, "checkouts": server.checkouts, "sent": sent}
     finally:
         app.extensions["osticket"].dispose()
     return results
+
+
+def with_delivery(db_url, api_key, targets, scenario, mail_url, requests=20, wait=30):
+    """Statements per request of ``scenario`` with the sending of the mails it queues: ``requests`` requests in a
+    row on the app as deployed (its sender loop running), counted until the outbox has nothing due, every pooled
+    connection's (the server's Questions), over the number of requests. The loop's idle polls meanwhile (a claim
+    that finds nothing, once a second) count too."""
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_MAIL_URL": mail_url})
+    client, engine, rng = app.test_client(), app.extensions["osticket"].engine, random.Random(9)
+    watch = connect(db_url)
+    try:
+        send(client, api_key, scenario, rng, targets, 11_000_000)  # warm: catalog, statements, the table known
+        _drained(watch, wait)
+        with ServerCounter(engine) as server:
+            for n in range(requests):
+                send(client, api_key, scenario, rng, targets, 11_000_001 + n)
+            _drained(watch, wait)
+            time.sleep(0.5)  # the loop's last claim, which finds nothing, and its connection back in the pool
+    finally:
+        watch.close()
+        mail.stop(app)
+        app.extensions["osticket"].dispose()
+    return round(server.questions / requests, 1)
+
+
+def _drained(conn, wait):
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        with conn.cursor() as cur:
+            cur.execute("SELECT COUNT(*) FROM ost_bridge_outbox WHERE status = 'queued' AND next_attempt <= NOW(6)")
+            if not cur.fetchone()[0]:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"the outbox still held due mail after {wait} s")

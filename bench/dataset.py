@@ -9,17 +9,21 @@ Shape: every 10th ticket has 10 entries, the others 4 or 5 (5 on average); every
 belongs to one of a few "heavy" users, so their lists fill a page of 50; a third of the tickets are closed.
 """
 
+import contextlib
 import datetime
 import json
+import os
 import queue
 import random
 import threading
 import time
+import uuid
 
 from pymysql.converters import escape_string
 
 from osticket_bridge import fixtures
 from osticket_bridge.db import Database
+from osticket_bridge.osticket.catalog.cache import cached_catalog
 
 from .rawdb import connect, fetchall, scalar
 
@@ -105,7 +109,7 @@ class Builder:
         db = Database(db_url)
         try:
             with db.engine.connect() as conn:
-                self.catalog = db.catalog.get(conn)
+                self.catalog = cached_catalog(db, conn)
         finally:
             db.dispose()
         self.db_url = db_url
@@ -378,6 +382,26 @@ def fill(db_url, tickets, users, dump=None, log=print):
         builder.conn.close()
 
 
+DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
+
+
+def server_url_option(parser):
+    parser.add_argument("--db-url", default=os.environ.get("OSTICKET_BENCH_SERVER_URL", DEFAULT_SERVER))
+
+
+@contextlib.contextmanager
+def demo_database(server_url, kind):
+    """A throwaway database with schema_fixtures/ (demo data) and the bridge's tables, dropped afterwards."""
+    name = f"osticket_bench_{kind}_{uuid.uuid4().hex[:8]}"
+    db_url = fixtures.create_database(server_url, name)
+    try:
+        fixtures.load_fixtures(db_url, demo=True)
+        fixtures.create_bridge_tables(db_url)
+        yield db_url
+    finally:
+        fixtures.drop_database(server_url, name)
+
+
 def api_key(db_url, ip="127.0.0.1"):
     """Add an active osTicket API key for ``ip`` that may create tickets; return the key."""
     key = "".join(random.SystemRandom().choice("0123456789ABCDEF") for _ in range(32))
@@ -399,7 +423,8 @@ def targets(db_url, sample=1000):
 
     long_tickets: numbers of tickets with 10 public entries; heavy_users: ids of users with 50+ tickets;
     open_tickets: (number, owner id) of open tickets to reply to, other than the long ones;
-    users: (id, name, email) of existing users to open tickets for.
+    users: (id, name, email) of existing users to open tickets for; agent_tickets: (number, username) of open
+    tickets and an agent of their department, to answer.
     """
     conn = connect(db_url)
     try:
@@ -446,6 +471,15 @@ def targets(db_url, sample=1000):
         topics = [
             tid for (tid,) in fetchall(conn, "SELECT topic_id FROM ost_help_topic WHERE ispublic = 1 AND flags & 2")
         ]
+        agent_tickets = list(
+            fetchall(
+                conn,
+                "SELECT t.number, s.username FROM ost_ticket t JOIN ost_staff s ON s.dept_id = t.dept_id "
+                "WHERE t.status_id IN %s AND s.isactive = 1 AND s.onvacation = 0 AND s.assigned_only = 0 "
+                "ORDER BY t.ticket_id DESC LIMIT %s",
+                (open_ids or [0], sample),
+            )
+        )
     finally:
         conn.close()
     return {
@@ -454,4 +488,5 @@ def targets(db_url, sample=1000):
         "open_tickets": open_tickets,
         "users": users,
         "topics": topics,
+        "agent_tickets": agent_tickets,
     }

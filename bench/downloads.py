@@ -13,10 +13,9 @@ import hashlib
 import http.client
 import os
 import threading
-import uuid
 
-from osticket_bridge import create_app, fixtures
-from osticket_bridge.osticket import files
+from osticket_bridge import create_app
+from osticket_bridge.osticket.threads import files
 
 from . import dataset
 from .server import ROOT, Server, Settings
@@ -27,7 +26,7 @@ BLOCK = 64 * 1024
 def add_file(db_url, size):
     """Store ``size`` pseudo-random bytes as an attachment of the first thread entry; return (id, sha256)."""
     data = hashlib.shake_256(b"osticket-bridge bench").digest(size)
-    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING"})
+    app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_EVENTS": "off"})
     db = app.extensions["osticket"]
     try:
         with db.engine.begin() as conn:
@@ -105,21 +104,13 @@ def measure(db_url, settings=None, size_mb=20, downloads=10, log=print):
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench.downloads", description=__doc__.splitlines()[0])
-    p.add_argument(
-        "--db-url", default=os.environ.get("OSTICKET_BENCH_SERVER_URL", "mysql+pymysql://root@127.0.0.1:3306/")
-    )
+    dataset.server_url_option(p)
     p.add_argument("--size-mb", type=int, default=20)
     p.add_argument("--downloads", type=int, default=10)
     args = p.parse_args(argv)
     os.makedirs(os.path.join(ROOT, "bench", "results"), exist_ok=True)
-    name = f"osticket_bench_dl_{uuid.uuid4().hex[:8]}"
-    db_url = fixtures.create_database(args.db_url, name)
-    try:
-        fixtures.load_fixtures(db_url, demo=True)
-        fixtures.create_bridge_tables(db_url)
+    with dataset.demo_database(args.db_url, "dl") as db_url:
         measure(db_url, size_mb=args.size_mb, downloads=args.downloads)
-    finally:
-        fixtures.drop_database(args.db_url, name)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,20 @@ def _reply(rng, targets, n):
     return "PUT", f"/api/tickets.json/{number}", {"user_id": user_id, "message": f"{MESSAGE} ({n})"}
 
 
+def _agent_reply(rng, targets, n):
+    number, username = rng.choice(targets["agent_tickets"])
+    body = {"ticketNumber": number, "response": f"We are looking into it ({n}).", "staffUserName": username}
+    return "POST", "/api/scp/tickets/reply.json", body
+
+
+def headers(api_key, method):
+    """A request's headers, as a careful client sends them: every write carries its own Idempotency-Key."""
+    sent = {"X-API-Key": api_key, "Content-Type": "application/json"}
+    if method != "GET":
+        sent["Idempotency-Key"] = uuid.uuid4().hex
+    return sent
+
+
 # scenario -> (request builder, expected status); the builder returns (method, path, JSON body or None)
 HTTP = {
     "ticket": (lambda rng, t, n: ("GET", f"/api/tickets.json/{rng.choice(t['long_tickets'])}", None), 200),
@@ -50,6 +64,7 @@ HTTP = {
     "create": (_create(existing=True), 201),
     "create_new_user": (_create(existing=False), 201),
     "reply": (_reply, 200),
+    "agent_reply": (_agent_reply, 200),
     "ticket1": (lambda rng, t, n: ("GET", f"/api/tickets.json/{rng.choice(t['long_tickets'])}", None), 200),
     # alexsantos/osticket-api on the sample database: a ticket by internal id, a user's tickets by address
     "peer_ticket": (lambda rng, t, n: ("GET", f"/tickets/{rng.choice(t['peer_ticket_ids'])}", None), 200),
@@ -75,13 +90,14 @@ class _HttpClient:
         url = urlsplit(urls[index % len(urls)])
         self.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
         self.build, self.expected = HTTP[spec["scenario"]]
-        self.headers = {"X-API-Key": spec["api_key"], "Content-Type": "application/json"}
+        self.api_key = spec["api_key"]
         self.targets = spec["targets"]
 
     def __call__(self, rng, n):
         method, path, body = self.build(rng, self.targets, n)
         try:
-            self.conn.request(method, path, json.dumps(body) if body is not None else None, self.headers)
+            data = json.dumps(body) if body is not None else None
+            self.conn.request(method, path, data, headers(self.api_key, method))
             response = self.conn.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException) as exc:

@@ -9,7 +9,6 @@ scenario behind a missed target the bench prints ``breakdown``: the share of a r
 import argparse
 import cProfile
 import io
-import json
 import os
 import pstats
 import random
@@ -18,7 +17,7 @@ import time
 from osticket_bridge import fixtures
 
 from . import dataset
-from .count import requests_only_app
+from .count import requests_only_app, send
 from .load import HTTP
 
 # Where own time is spent, by the profiled function's file (first match wins); socket calls are database round
@@ -37,21 +36,10 @@ OTHER = "the standard library and the rest"
 
 def _requests(app, api_key, targets, scenario, count, seed=11):
     """Run ``count`` requests of ``scenario`` through the app (WSGI, no socket); raise on an unexpected status."""
-    build, expected = HTTP[scenario]
     client = app.test_client()
     rng = random.Random(seed)
-    headers = {"X-API-Key": api_key, "Content-Type": "application/json"}
     for n in range(count):
-        method, path, body = build(rng, targets, 20_000_000 + n)
-        response = client.open(
-            path,
-            method=method,
-            data=json.dumps(body) if body is not None else None,
-            headers=headers,
-            environ_base={"REMOTE_ADDR": "127.0.0.1"},
-        )
-        if response.status_code != expected:
-            raise RuntimeError(f"{method} {path} -> {response.status_code} {response.get_data()[:300]!r}")
+        send(client, api_key, scenario, rng, targets, 20_000_000 + n)
 
 
 def _profiled(db_url, api_key, targets, scenario, count, mail_url, profiled=True):

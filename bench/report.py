@@ -12,6 +12,7 @@ LABELS = {
     "create": "create ticket (existing user)",
     "create_new_user": "create ticket (new user)",
     "reply": "user reply",
+    "agent_reply": "agent reply",
     "ticket_pair": "one ticket, 2 instances",
     "create_pair": "create ticket, 2 instances",
     "peer_ticket": "peer alexsantos: one ticket",
@@ -95,18 +96,15 @@ def _rps(results, scenario):
     return ((results.get(scenario) or {}).get("load") or {}).get("rps")
 
 
-def targets(results):
-    """Each target of issue 11 with its figure: (text, True met / False missed / None not measured, the scenario
-    whose profile shows where its time goes, or None)."""
+def _statements(results, scenario):
+    return (results.get(scenario) or {}).get("statements")
+
+
+def targets(results, baseline=None):
+    """Each target of issues 11 and 26 with its figure: (text, True met / False missed / None not measured, the
+    scenario whose profile shows where its time goes, or None). ``baseline``: the results of an earlier run, for
+    the p99 comparison."""
     checks = []
-    create, stock = _rps(results, "create"), _rps(results, "stock_create")
-    floor = ((results.get("create") or {}).get("floor") or {}).get("rps")
-    if create and stock:
-        text = f"create >= 4x stock osTicket in the same run: {create:.0f}/s vs {stock:.0f}/s = {create / stock:.2f}x"
-        checks.append((text + (f" (raw floor {floor:.0f}/s)" if floor else ""), create >= 4 * stock, "create"))
-    else:
-        text = "create >= 4x stock osTicket in the same run: needs --stock-url and the create scenario"
-        checks.append((text, None, None))
     for scenario, text in (("ticket1", "one ticket, 1 connection"), ("list", "a user's list page of 50")):
         ratio = _p50_ratio(results.get(scenario) or {})
         if ratio is None:
@@ -115,14 +113,6 @@ def targets(results):
             r = results[scenario]
             figures = f"{r['load']['p50_ms']:.2f} ms vs floor {r['floor']['p50_ms']:.2f} ms"
             checks.append((f"{text}: p50 <= 2x its floor: {figures} = {ratio:.2f}x", ratio <= 2, scenario))
-    statements = (results.get("create") or {}).get("statements")
-    if statements is not None:
-        checks.append((f"statements per create (server's Questions) <= 16: {statements}", statements <= 16, "create"))
-    checkouts = {s: r["checkouts"] for s, r in results.items() if r.get("checkouts") is not None}
-    if checkouts:
-        most = max(checkouts.values())
-        detail = ", ".join(f"{s} {n}" for s, n in checkouts.items())
-        checks.append((f"pooled connections per API-key request = 1: {detail}", most <= 1, None))
     ticket, peer = _rps(results, "ticket"), _rps(results, "peer_ticket")
     if ticket and peer:
         text = f"one ticket (whole thread) at {results['ticket']['connections']} connections >= 1x alexsantos (first"
@@ -130,12 +120,56 @@ def targets(results):
         checks.append((text, ticket >= peer, "ticket"))
     else:
         checks.append(("one ticket >= 1x alexsantos/osticket-api in the same run: needs --peer-url", None, None))
+    create, stock = _rps(results, "create"), _rps(results, "stock_create")
+    floor = ((results.get("create") or {}).get("floor") or {}).get("rps")
+    if create and stock:
+        text = f"create >= 4x stock osTicket in the same run: {create:.0f}/s vs {stock:.0f}/s = {create / stock:.2f}x"
+        checks.append((text + (f" (raw floor {floor:.0f}/s)" if floor else ""), create >= 4 * stock, "create"))
+    else:
+        text = "create >= 4x stock osTicket in the same run: needs --stock-url and the create scenario"
+        checks.append((text, None, None))
+    for scenario, text, most in (
+        ("ticket", "statements per GET of one ticket", 2),
+        ("create", "statements per create (Idempotency-Key, notices, outbox)", 16),
+        ("reply", "statements per user reply (Idempotency-Key, notices, outbox)", 10),
+        ("agent_reply", "statements per agent reply (Idempotency-Key, notices, outbox)", 10),
+    ):
+        count = _statements(results, scenario)
+        if count is None:
+            checks.append((f"{text} <= {most}: not measured", None, None))
+            continue
+        delivered = (results.get(scenario) or {}).get("statements_delivered")
+        more = f" ({delivered} with the sending of its mail: the sender's claims and updates)" if delivered else ""
+        checks.append((f"{text} <= {most} (server's Questions): {count}{more}", count <= most, None))
+    checks.append(_p99_check(results, baseline))
     peaks = [r["peak_rss_mb"] for r in results.values() if r.get("peak_rss_mb")]
     if peaks:
         checks.append((f"<= 80 MB RSS per worker under load: {max(peaks):.1f} MB", max(peaks) <= 80, None))
+    checkouts = {s: r["checkouts"] for s, r in results.items() if r.get("checkouts") is not None}
+    if checkouts:
+        most = max(checkouts.values())
+        detail = ", ".join(f"{s} {n}" for s, n in checkouts.items())
+        checks.append((f"pooled connections per API-key request = 1: {detail}", most <= 1, None))
     errors = sum((r.get("load") or {}).get("errors", 0) for r in results.values())
     checks.append((f"no failed requests: {errors}", errors == 0, None))
     return checks
+
+
+def _p99_check(results, baseline):
+    """No scenario slower at p99 than in the ``baseline`` run (its results), for the scenarios both measured."""
+    text = "no request slower at p99 than before"
+    if not baseline:
+        return (f"{text}: needs --baseline (an earlier bench-*.json)", None, None)
+    pairs = []
+    for scenario, r in results.items():
+        now = (r.get("load") or {}).get("p99_ms")
+        before = ((baseline.get(scenario) or {}).get("load") or {}).get("p99_ms")
+        if now and before and scenario in LABELS and not scenario.startswith(("peer_", "stock_")):
+            pairs.append((scenario, now, before))
+    if not pairs:
+        return (f"{text}: no scenario in common with the baseline", None, None)
+    detail = ", ".join(f"{s} {now:.1f} ms (was {before:.1f})" for s, now, before in pairs)
+    return (f"{text}: {detail}", all(now <= before for _, now, before in pairs), None)
 
 
 LEGEND = (
@@ -147,12 +181,12 @@ LEGEND = (
 )
 
 
-def render(settings, results, notes):
+def render(settings, results, notes, baseline=None):
     lines = [f"osticket-bridge bench {settings['started']}"]
     lines += [f"  {key}: {value}" for key, value in settings.items() if key != "started"]
     lines += ["", table(results), "", LEGEND, ""]
     marks = {True: "met", False: "MISSED", None: "not measured"}
-    lines += [f"  [{marks[ok]}] {text}" for text, ok, _ in targets(results)]
+    lines += [f"  [{marks[ok]}] {text}" for text, ok, _ in targets(results, baseline)]
     for scenario, r in results.items():
         if r.get("profile"):
             p = r["profile"]

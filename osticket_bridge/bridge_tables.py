@@ -1,4 +1,5 @@
-"""Tables the bridge owns beside osTicket's (``<prefix>bridge_<name>``): the mail outbox, idempotency keys.
+"""Tables the bridge owns beside osTicket's (``<prefix>bridge_<name>``): the mail outbox, idempotency keys, the
+event feed and its webhooks.
 
 osTicket never reads them. They are created by one explicit command, ``osticket-bridge create-tables`` (and by
 ``make run``'s demo and the tests), because the bridge's database user may lack CREATE in production;
@@ -41,6 +42,36 @@ DDL = {
     "fingerprint CHAR(64) CHARACTER SET ascii NOT NULL, status SMALLINT UNSIGNED NOT NULL, "
     "body MEDIUMBLOB NOT NULL, created DATETIME NOT NULL, "
     "PRIMARY KEY (scope, idempotency_key), KEY created (created)) ENGINE=InnoDB",
+    # events/feed.py: one row per change read from osTicket's rows (source 'E' ost_thread_entry, 'V'
+    # ost_thread_event); only the ingester holding the position rows inserts, so ids commit in order.
+    "event": "CREATE TABLE IF NOT EXISTS {table} ("
+    " id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+    " source CHAR(1) CHARACTER SET ascii NOT NULL, source_id INT UNSIGNED NOT NULL,"
+    " type VARCHAR(32) CHARACTER SET ascii NOT NULL, ticket_id INT UNSIGNED NOT NULL,"
+    " public TINYINT(1) NOT NULL, created DATETIME(6) NOT NULL, ingested DATETIME(6) NOT NULL,"
+    " data MEDIUMTEXT NOT NULL,"
+    " UNIQUE KEY source_row (source, source_id), KEY ingested (ingested)"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    # events/feed.py: how far each source table has been read, and the ids skipped but maybe not yet committed.
+    "event_position": "CREATE TABLE IF NOT EXISTS {table} ("
+    " source CHAR(1) CHARACTER SET ascii NOT NULL PRIMARY KEY, last_id INT UNSIGNED NOT NULL,"
+    " gaps TEXT NOT NULL, updated DATETIME(6) NOT NULL) ENGINE=InnoDB",
+    # events/webhooks.py: the subscriptions (`osticket-bridge webhooks add`); events NULL: every type.
+    "webhook": "CREATE TABLE IF NOT EXISTS {table} ("
+    " id INT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, url VARCHAR(2000) NOT NULL,"
+    " secret VARCHAR(255) NOT NULL, events VARCHAR(1000) NULL, active TINYINT(1) NOT NULL DEFAULT 1,"
+    " failing_since DATETIME(6) NULL, disabled_reason VARCHAR(255) NULL, created DATETIME(6) NOT NULL"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+    # events/sender.py: one row per (subscription, event), inserted with the event; claimed FOR UPDATE SKIP LOCKED.
+    "webhook_delivery": "CREATE TABLE IF NOT EXISTS {table} ("
+    " id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+    " webhook_id INT UNSIGNED NOT NULL, event_id BIGINT UNSIGNED NOT NULL,"
+    " status ENUM('pending','delivered','failed') NOT NULL DEFAULT 'pending',"
+    " attempts INT UNSIGNED NOT NULL DEFAULT 0, next_attempt DATETIME(6) NOT NULL,"
+    " last_code SMALLINT UNSIGNED NULL, last_error TEXT NULL,"
+    " created DATETIME(6) NOT NULL, delivered DATETIME(6) NULL,"
+    " UNIQUE KEY once (webhook_id, event_id), KEY due (status, next_attempt), KEY event (event_id)"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
 }
 
 

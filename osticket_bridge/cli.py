@@ -16,9 +16,10 @@ import click
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import __version__, bridge_tables, devdb, fixtures, idempotency
+from . import __version__, bridge_tables, devdb, fixtures, idempotency, replicas
 from .config import URL_EXAMPLE, database_url_problem
-from .db import SUPPORTED_RANGE, diagnose, make_engine, schema_message
+from .db import DEFAULT_TIMEOUTS, SUPPORTED_RANGE, diagnose, make_engine, schema_message
+from .events import commands as event_commands
 from .mail import commands as mail_commands
 
 
@@ -29,6 +30,8 @@ def main():
 
 
 main.add_command(mail_commands.mail)
+main.add_command(event_commands.webhooks_group)
+main.add_command(event_commands.events_group)
 
 
 def fail(message, code=1):
@@ -64,8 +67,11 @@ def connected(url, transaction=False):
 @main.command()
 @url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
-def check(url, prefix):
-    """Diagnose a database without serving: version, and what the bridge misses (exit 1 if anything)."""
+@click.option("--replica-url", envvar="OSTICKET_DB_REPLICA_URL", default="", help="read replicas to report on")
+@click.option("--replica-max-lag", envvar="OSTICKET_DB_REPLICA_MAX_LAG", default=5.0, show_default=True)
+def check(url, prefix, replica_url="", replica_max_lag=5.0):
+    """Diagnose a database without serving: version, and what the bridge misses (exit 1 if anything); each read
+    replica's lag (one out of rotation is reported, not an error: its reads go to the primary)."""
     try:
         with connected(url) as conn:
             problems, version, _ = diagnose(conn, prefix)
@@ -78,10 +84,24 @@ def check(url, prefix):
         click.echo(number_index_status(url, prefix))
         click.echo(bridge_tables_status(url, prefix))
         click.echo(mail_commands.status_line(url, prefix))
+        click.echo(event_commands.status_line(url, prefix))
+        for line in replica_lines(replica_url, replica_max_lag):
+            click.echo(line)
     if problems:
         click.echo("error: " + schema_message(url, problems, version), err=True)
         sys.exit(1)
     click.echo("ok: every table and column the bridge needs is present")
+
+
+def replica_lines(raw, max_lag):
+    for url in replicas.parse_urls(raw):
+        replica = replicas.Replica(url, 1, 3600, DEFAULT_TIMEOUTS)
+        try:
+            replica.check(max_lag)
+        finally:
+            replica.dispose()
+        state = f"in rotation, lag {replica.lag:g} s" if replica.in_rotation else f"out of rotation: {replica.problem}"
+        yield f"replica {replica.name}: {state}"
 
 
 def bridge_tables_status(url, prefix):
@@ -96,7 +116,7 @@ def bridge_tables_status(url, prefix):
 @url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 def create_tables(url, prefix):
-    """Create the bridge's own tables (outbox, idempotency keys) beside osTicket's, if missing."""
+    """Create the bridge's own tables (outbox, idempotency keys, events, webhooks) beside osTicket's, if missing."""
     with connected(url, transaction=True) as conn:
         created = bridge_tables.create_all(conn, prefix)
     click.echo("created: " + ", ".join(created) if created else "bridge tables: already present")

@@ -2,7 +2,7 @@
 
 import os
 
-# name -> (default, parser). Every entry is documented in README.md.
+# name -> (default, parser). Every entry is documented in docs/deployment.md (or docs/operations.md, docs/events.md).
 SETTINGS = {
     "OSTICKET_DB_URL": ("", str),
     "OSTICKET_TABLE_PREFIX": ("ost_", str),
@@ -22,11 +22,29 @@ SETTINGS = {
     "OSTICKET_RATELIMIT_STORAGE": ("memory://", str),
     "OSTICKET_MAX_BODY_BYTES": (1_048_576, int),
     "OSTICKET_LOG_LEVEL": ("INFO", str),
+    "OSTICKET_LOG_FORMAT": ("text", str),  # or "json": one JSON object per line
+    "OSTICKET_METRICS_ALLOW": ("", str),
+    "OSTICKET_DB_REPLICA_URL": ("", str),  # one or more, separated by spaces or commas
+    "OSTICKET_DB_REPLICA_MAX_LAG": (5.0, float),
+    "OSTICKET_DB_REPLICA_WAIT": (1.0, float),
     "OSTICKET_MAIL_URL": ("", str),
     "OSTICKET_SECRET_SALT": ("", str),
     "OSTICKET_NUMBER_LOCK_WAIT": (5, int),
     "OSTICKET_NUMBER_LOCK_WAITERS": (3, int),  # gunicorn.conf.py's threads - 1
     "OSTICKET_IDEMPOTENCY_HOURS": (24, int),
+    # The event feed and webhooks (docs/events.md, "Operators")
+    "OSTICKET_EVENTS": ("on", str),
+    "OSTICKET_EVENTS_POLL_SECONDS": (1.0, float),
+    "OSTICKET_EVENTS_GAP_SECONDS": (300.0, float),
+    "OSTICKET_EVENTS_RETENTION_DAYS": (7, int),
+    "OSTICKET_EVENTS_HEARTBEAT_SECONDS": (15.0, float),
+    "OSTICKET_EVENTS_MAX_STREAMS": (2, int),  # per process: each open stream holds one of its threads
+    "OSTICKET_EVENTS_STREAM_SECONDS": (300.0, float),
+    "OSTICKET_WEBHOOK_ALLOW_PRIVATE": (False, lambda raw: raw.strip().lower() in ("1", "true", "yes", "on")),
+    "OSTICKET_WEBHOOK_FIRST_RETRY_SECONDS": (10.0, float),
+    "OSTICKET_WEBHOOK_GIVE_UP_SECONDS": (3 * 86400.0, float),
+    "OSTICKET_WEBHOOK_DISABLE_SECONDS": (5 * 86400.0, float),
+    "OSTICKET_WEBHOOK_TIMEOUT_SECONDS": (10.0, float),
 }
 
 

@@ -13,8 +13,6 @@ from sqlalchemy.exc import DisconnectionError, InvalidatePoolError, SQLAlchemyEr
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
-from .osticket.errors import Unavailable
-
 log = logging.getLogger(__name__)
 
 # Table (without prefix) -> columns the bridge reads or writes that every release from 1.10.4 on has; "a|b": one of
@@ -43,8 +41,10 @@ REQUIRED_COLUMNS = {
     "help_topic_form": "id topic_id form_id sort extra",
     "department": "id pid sla_id manager_id flags name ispublic path",
     "sla": "id flags grace_period name",
-    "staff": "staff_id dept_id username firstname lastname email isactive onvacation assigned_only timezone",
-    "staff_dept_access": "staff_id dept_id",
+    "staff": "staff_id dept_id role_id username firstname lastname email isactive onvacation assigned_only timezone "
+    "extra",
+    "staff_dept_access": "staff_id dept_id role_id",
+    "role": "id permissions",
     "team": "team_id flags name",
     "team_member": "team_id staff_id",
     "organization": "id name status domain",
@@ -56,9 +56,12 @@ REQUIRED_COLUMNS = {
     "attachment": "id object_id type file_id inline",
     "file": "id ft bk type size key signature name created",
     "file_chunk": "file_id chunk_id filedata",
-    "filter": "id name isactive",
-    "filter_rule": "id filter_id what val isactive",
-    # E-mail notices (osticket/notices.py): templates, sender accounts
+    "filter": "id name isactive execorder target match_all_rules stop_onmatch",
+    "filter_rule": "id filter_id what how val isactive",
+    "filter_action": "id filter_id sort type configuration",  # ticket filters (osticket/rules)
+    "syslog": "log_id log_type title log logger ip_address created updated",
+    "canned_response": "canned_id isenabled title response",
+    # E-mail notices (osticket/notices/recipients.py): templates, sender accounts
     "email_template_group": "tpl_id isactive",
     "email_template": "id tpl_id code_name subject body",
     "email": "email_id name email",
@@ -81,8 +84,8 @@ SINCE = {
     "department.schedule_id sla.schedule_id",
 }
 
-# ost_event rows the bridge's thread events name (osticket/events.py), where the table exists.
-REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited")
+# ost_event rows the bridge's thread events name (osticket/threads/events.py), where the table exists.
+REQUIRED_EVENTS = ("created", "closed", "reopened", "assigned", "edited", "collab")
 # Created at run time by osTicket; it copes when they are missing, and so does the bridge.
 OPTIONAL_TABLES = ("ticket__cdata", "user__cdata", "_search")
 
@@ -97,7 +100,7 @@ RELEASES = {
     "83a22ba22b1a6a624fcb1da03882ac1b": "1.17",
     "5fb92bef17f3b603659e024c01cc7a59": "1.18",
 }
-# What works on each release today, and how it was verified (README "Supported osTicket releases").
+# What works on each release today, and how it was verified (docs/releases.md).
 SUPPORT = {
     "1.18": "reads and writes, compared row by row with recordings of a real osTicket 1.18.1",
     **{
@@ -126,6 +129,17 @@ class Release:
         if self.signature is None:
             return "unknown (no schema signature in ost_config)"
         return f"an osTicket with the unknown schema signature {self.signature!r}"
+
+
+class Unavailable(Exception):
+    """The database cannot serve this now (down, stalled, busy); the client should retry after ``retry_after`` s.
+
+    Not a refusal: the outcome may be unknown, so the client retries (with the same Idempotency-Key for a write).
+    """
+
+    def __init__(self, message, retry_after=5):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class SchemaError(RuntimeError):
@@ -255,11 +269,14 @@ class Database:
     usable raises SchemaError.
     """
 
-    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS):
+    def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, watch=None):
+        """``watch(engine)``: called with each engine made for the requests (metrics listen to it)."""
         self.url = make_url(url)
         self.prefix = prefix
         self._pool = (pool_size, pool_recycle, timeouts)
+        self._watch = watch or (lambda _engine: None)
         self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
+        self._watch(self.engine)
         self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
         self._tables = None
         self._ready = False
@@ -267,10 +284,9 @@ class Database:
         self.release = None  # Release: the detected osTicket release
         self._load_lock = threading.RLock()  # re-entered by when_ready callbacks that read the tables
         self._failed = False
-        from .osticket.catalog import CatalogCache
-
-        self.catalog = CatalogCache(self)
+        self.caches = {}  # what the domain keeps per database (osticket/catalog/cache.py), by name
         self._statements = {}
+        self.replicas = None  # replicas.Replicas when OSTICKET_DB_REPLICA_URL names any
         try:
             self.load()
         except Unavailable as exc:
@@ -329,6 +345,7 @@ class Database:
         if pool_recycle >= wait_timeout:
             # Connections must be recycled before the server drops them; ones in use finish on the old pool.
             old, self.engine = self.engine, make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts)
+            self._watch(self.engine)
             old.dispose(close=False)
         self.release = release
         self._tables = Tables(metadata, self.prefix)
@@ -358,6 +375,8 @@ class Database:
     def dispose(self):
         self.engine.dispose()
         self._probe.dispose()
+        if self.replicas is not None:
+            self.replicas.dispose()
 
 
 def _safe(url):

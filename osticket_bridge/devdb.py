@@ -34,19 +34,24 @@ def _docker_answers():
         return False
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(host="127.0.0.1"):
+    """A free port on ``host``; inside OSTICKET_TEST_PORTS ("first-last") when set (a machine shared by test runs)."""
+    span = os.environ.get("OSTICKET_TEST_PORTS")
+    first, _, last = span.partition("-") if span else ("0", "", "0")
+    for port in range(int(first), int(last) + 1):
+        with socket.socket() as s, contextlib.suppress(OSError):
+            s.bind((host, port))
+            return s.getsockname()[1]
+    raise NoServer(f"no free port in OSTICKET_TEST_PORTS={span}")
 
 
-def _wait_until_up(port, process=None, seconds=60):
+def _wait_until_up(port, process=None, seconds=60, host="127.0.0.1"):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise NoServer(f"the local database server exited with code {process.returncode}")
         try:
-            pymysql.connect(host="127.0.0.1", port=port, user="root", connect_timeout=1).close()
+            pymysql.connect(host=host, port=port, user="root", connect_timeout=1).close()
             return
         except pymysql.MySQLError:
             time.sleep(0.2)
@@ -77,13 +82,15 @@ class LocalServer:
     """A mariadbd/mysqld of our own in a temporary folder, on a free port; it can be stopped and started again
     on the same port and data (the fault-injection tests do)."""
 
-    def __init__(self):
+    def __init__(self, port=None, host="127.0.0.1", options=()):
+        """``options``: more mariadbd options (a replication test's server id and binary log)."""
         self.binary, installer = _local_binaries()
         if not (self.binary and installer):
             raise NoServer(HOW_TO)
         self.folder = tempfile.mkdtemp(prefix="osticket-bridge-db-")
-        self.datadir, self.port = os.path.join(self.folder, "data"), _free_port()
-        self.url = f"mysql+pymysql://root@127.0.0.1:{self.port}/"
+        self.datadir, self.port = os.path.join(self.folder, "data"), port or free_port(host)
+        self.host, self.options = host, list(options)
+        self.url = f"mysql+pymysql://root@{host}:{self.port}/"
         self.process = None
         self._as_root = ["--user=root"] if os.geteuid() == 0 else []
         with open(os.path.join(self.folder, "server.log"), "ab") as log:
@@ -110,16 +117,17 @@ class LocalServer:
                     f"--datadir={self.datadir}",
                     f"--socket={os.path.join(self.folder, 'mysqld.sock')}",
                     f"--port={self.port}",
-                    "--bind-address=127.0.0.1",
+                    f"--bind-address={self.host}",
                     "--skip-name-resolve=0",
                     "--innodb-buffer-pool-size=256M",
                     f"--pid-file={os.path.join(self.folder, 'mysqld.pid')}",
                     *self._as_root,
+                    *self.options,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        _wait_until_up(self.port, self.process)
+        _wait_until_up(self.port, self.process, host=self.host)
 
     def stop(self):
         if self.process is None:

@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, column, select, table, text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from .bridge_tables import table_name
@@ -40,6 +40,14 @@ class Duplicate(Exception):
 
 class MissingTable(Exception):
     """The table does not exist on this install."""
+
+
+class Replay(Exception):
+    """A write's first read found the stored answer of its key (``folded_lookup``): roll back and send it."""
+
+    def __init__(self, stored):
+        super().__init__("replay")
+        self.stored = stored
 
 
 @dataclass(frozen=True)
@@ -70,11 +78,40 @@ def lookup(db, conn, claim):
         f"SELECT fingerprint, status, body FROM {_table(db)} WHERE scope = :scope AND idempotency_key = :key",
         {"scope": claim.scope, "key": claim.key},
     ).first()
+    return _answer(claim, None if row is None else row._mapping)
+
+
+def _answer(claim, row):
     if row is None:
         return None
-    if row.fingerprint != claim.fingerprint:
+    if row["fingerprint"] != claim.fingerprint:
         raise KeyReused("this Idempotency-Key was used for another request (another method, path or body)")
-    return Stored(row.status, bytes(row.body))
+    return Stored(int(row["status"]), bytes(row["body"]))
+
+
+def folded_lookup(db):
+    """The lookup as a SELECT a write's first read may carry (round_trip), with ``folded_params``; only once the
+    table is known to exist in this process (``table_present``), so that a missing table keeps its own 503."""
+    names = ("scope", "idempotency_key", "fingerprint", "status", "body")
+    t = table(table_name(db.prefix, "idempotency"), *map(column, names))
+    where = (t.c.scope == bindparam("idempotency_scope"), t.c.idempotency_key == bindparam("idempotency_key"))
+    return select(t.c.fingerprint, t.c.status, t.c.body).where(*where)
+
+
+def folded_params(claim):
+    return {"idempotency_scope": claim.scope, "idempotency_key": claim.key}
+
+
+def check_folded(claim, rows):
+    """After the write's first read: Replay with the stored answer, KeyReused, or nothing (no answer stored)."""
+    stored = _answer(claim, rows[0] if rows else None)
+    if stored is not None:
+        raise Replay(stored)
+
+
+def table_present(db):
+    """Whether a lookup or save found the table in this process (a folded lookup may then name it)."""
+    return bool(db.caches.get("idempotency_table"))
 
 
 def save(db, conn, claim, status, body, retention_hours=RETENTION_HOURS):
@@ -121,7 +158,7 @@ def _table(db):
 
 def _execute(db, conn, sql, params):
     try:
-        return conn.execute(text(sql), params)
+        result = conn.execute(text(sql), params)
     except ProgrammingError as exc:
         if errno(exc) == NO_SUCH_TABLE:
             name = table_name(db.prefix, "idempotency")
@@ -130,6 +167,8 @@ def _execute(db, conn, sql, params):
                 "the operator runs `osticket-bridge create-tables`"
             ) from exc
         raise
+    db.caches["idempotency_table"] = True
+    return result
 
 
 def errno(exc):

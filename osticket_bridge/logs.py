@@ -1,5 +1,6 @@
 """A request id on every log line and response; one access line per request."""
 
+import json
 import logging
 import re
 import time
@@ -25,9 +26,30 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level):
+class JsonLines(logging.Formatter):
+    """One JSON object per line (OSTICKET_LOG_FORMAT=json), for log shippers that index fields."""
+
+    def format(self, record):
+        line = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": record.request_id,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(level, style="text"):
+    if style not in ("text", "json"):
+        raise ValueError(f"OSTICKET_LOG_FORMAT must be text or json, not {style!r}")
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    if style == "json":
+        handler.setFormatter(JsonLines())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger("osticket_bridge")
     root.handlers[:] = [handler]

@@ -11,12 +11,16 @@ from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_smorest import abort
 
-from .api.auth import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
+from .api.auth.callers import BEARER_SCHEME, TOKENS_EXTENSION, bearer_token, client_ip
+from .replicas import GTID_HEADER
 from .tokens import signer_from_settings
 
-CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type"]
+# A browser echoes a write's GTID_HEADER on its next reads (read-your-writes with replicas, replicas.py); the
+# widget's live stream sends Last-Event-ID.
+CORS_ALLOWED_HEADERS = ["Authorization", "X-API-Key", "Content-Type", GTID_HEADER, "Last-Event-ID"]
 CORS_EXPOSED_HEADERS = [
     "X-Total-Count", "Link", "X-Request-ID", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "Retry-After",
+    GTID_HEADER,
 ]  # fmt: skip
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # The Swagger UI page (api/docs.py): every script and style comes from this server; Swagger UI sets inline styles.
@@ -40,14 +44,18 @@ def _without_token():
 # endpoint -> (limit per client IP, message when exceeded, options). Failures-only limits count the 401 answers.
 # Ticket creation is limited for browsers (tokens) only: API keys are server to server, unlimited as in osTicket.
 RATE_LIMITS = {
-    "auth.token": ("300 per minute", "too many tokens requested from this address", {}),
-    "auth.login": ("10 per minute;50 per hour", "too many failed sign-ins from this address", {"deduct_when": _failed}),
-    "auth.guest": (
+    "auth.issue_token": ("300 per minute", "too many tokens requested from this address", {}),
+    "auth.log_in": (
+        "10 per minute;50 per hour",
+        "too many failed sign-ins from this address",
+        {"deduct_when": _failed},
+    ),
+    "auth.guest_token": (
         "10 per minute;50 per hour",
         "too many failed ticket lookups from this address",
         {"deduct_when": _failed},
     ),
-    "creates.post_ticket": (
+    "creates.create_ticket": (
         "10 per minute;100 per hour",
         "too many new tickets from this address",
         {"exempt_when": _without_token},

@@ -305,6 +305,15 @@ INSERT INTO `ost_team`
 VALUES
   (1, 0, 1, 'Level I Support', 'Tier 1 support, responsible for the initial iteraction with customers', '2026-01-02 09:00:00', '2026-01-02 09:00:00');
 
+-- The installer's roles: the permission names each grants in a department (Staff::getRole).
+INSERT INTO `ost_role`
+  (`id`, `flags`, `name`, `permissions`, `notes`, `created`, `updated`)
+VALUES
+  (1,1,'All Access','{"ticket.assign":1,"ticket.close":1,"ticket.create":1,"ticket.delete":1,"ticket.edit":1,"thread.edit":1,"ticket.link":1,"ticket.markanswered":1,"ticket.merge":1,"ticket.reply":1,"ticket.refer":1,"ticket.release":1,"ticket.transfer":1,"task.assign":1,"task.close":1,"task.create":1,"task.delete":1,"task.edit":1,"task.reply":1,"task.transfer":1,"canned.manage":1}','Role with unlimited access','2026-01-02 09:00:00','2026-01-02 09:00:00'),
+  (2,1,'Expanded Access','{"ticket.assign":1,"ticket.close":1,"ticket.create":1,"ticket.edit":1,"ticket.link":1,"ticket.merge":1,"ticket.reply":1,"ticket.refer":1,"ticket.release":1,"ticket.transfer":1,"task.assign":1,"task.close":1,"task.create":1,"task.edit":1,"task.reply":1,"task.transfer":1,"canned.manage":1}','Role with expanded access','2026-01-02 09:00:00','2026-01-02 09:00:00'),
+  (3,1,'Limited Access','{"ticket.assign":1,"ticket.create":1,"ticket.link":1,"ticket.merge":1,"ticket.refer":1,"ticket.release":1,"ticket.transfer":1,"task.assign":1,"task.reply":1,"task.transfer":1}','Role with limited access','2026-01-02 09:00:00','2026-01-02 09:00:00'),
+  (4,1,'View only',NULL,'Simple role with no permissions','2026-01-02 09:00:00','2026-01-02 09:00:00');
+
 -- The administrator created by the installer. Password: AdminPeer#2024
 -- (phpass/bcrypt $2a$08$ hash, generated for this fixture).
 INSERT INTO `ost_staff`
@@ -328,6 +337,11 @@ INSERT INTO `ost_filter_rule`
   (`id`, `filter_id`, `what`, `how`, `val`, `isactive`, `notes`, `created`, `updated`)
 VALUES
   (1, 1, 'email', 'equal', 'test@example.com', 1, '', '0000-00-00 00:00:00', '2026-01-02 09:00:00');
+
+INSERT INTO `ost_filter_action`
+  (`id`, `filter_id`, `sort`, `type`, `configuration`, `updated`)
+VALUES
+  (1, 1, 1, 'reject', '[]', '2026-01-02 09:00:00');
 
 -- E-mail accounts, the default template group and the templates of the notices the bridge sends
 -- (osticket/notices.py); a real install holds every other template of the group too.

@@ -172,6 +172,46 @@ CREATE TABLE `ost_filter_rule` (
   KEY `filter_id` (`filter_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
 
+CREATE TABLE `ost_filter_action` (
+  `id` int(11) unsigned NOT NULL AUTO_INCREMENT,
+  `filter_id` int(10) unsigned NOT NULL,
+  `sort` int(10) unsigned NOT NULL DEFAULT 0,
+  `type` varchar(24) NOT NULL,
+  `configuration` text DEFAULT NULL,
+  `updated` datetime NOT NULL,
+  PRIMARY KEY (`id`),
+  KEY `filter_id` (`filter_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
+
+CREATE TABLE `ost_syslog` (
+  `log_id` int(11) unsigned NOT NULL AUTO_INCREMENT,
+  `log_type` enum('Debug','Warning','Error') NOT NULL,
+  `title` varchar(255) NOT NULL,
+  `log` text NOT NULL,
+  `logger` varchar(64) NOT NULL,
+  `ip_address` varchar(64) NOT NULL,
+  `created` datetime NOT NULL,
+  `updated` datetime NOT NULL,
+  PRIMARY KEY (`log_id`),
+  KEY `log_type` (`log_type`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
+
+CREATE TABLE `ost_canned_response` (
+  `canned_id` int(10) unsigned NOT NULL AUTO_INCREMENT,
+  `dept_id` int(10) unsigned NOT NULL DEFAULT 0,
+  `isenabled` tinyint(1) unsigned NOT NULL DEFAULT 1,
+  `title` varchar(255) NOT NULL DEFAULT '',
+  `response` text NOT NULL,
+  `lang` varchar(16) NOT NULL DEFAULT 'en_US',
+  `notes` text DEFAULT NULL,
+  `created` datetime NOT NULL,
+  `updated` datetime NOT NULL,
+  PRIMARY KEY (`canned_id`),
+  UNIQUE KEY `title` (`title`),
+  KEY `dept_id` (`dept_id`),
+  KEY `active` (`isenabled`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
+
 -- ---------------------------------------------------------------- forms and lists
 
 CREATE TABLE `ost_form` (
@@ -370,6 +410,18 @@ CREATE TABLE `ost_help_topic_form` (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
 
 -- ---------------------------------------------------------------- agents and teams
+
+CREATE TABLE `ost_role` (
+  `id` int(11) unsigned NOT NULL AUTO_INCREMENT,
+  `flags` int(10) unsigned NOT NULL DEFAULT 1,
+  `name` varchar(64) DEFAULT NULL,
+  `permissions` text DEFAULT NULL,
+  `notes` text DEFAULT NULL,
+  `created` datetime NOT NULL,
+  `updated` datetime NOT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `name` (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb3 COLLATE=utf8mb3_general_ci;
 
 CREATE TABLE `ost_staff` (
   `staff_id` int(11) unsigned NOT NULL AUTO_INCREMENT,

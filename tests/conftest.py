@@ -14,14 +14,17 @@ Session-scoped databases are for reading only; tests that write take a fresh_* c
 """
 
 import contextlib
+import logging
 import os
 import uuid
 
+import clock
 import pytest
+from events_helpers import Receiver
 from update_helpers import DESK_OWN, SAMPLE, replay
 from world import REAL_BASELINE, REAL_REFERENCE
 
-from osticket_bridge import create_app, devdb, fixtures, mail
+from osticket_bridge import create_app, devdb, events, fixtures, mail
 
 RUN_ID = uuid.uuid4().hex[:8]
 _created = []
@@ -43,11 +46,24 @@ def db_server():
                 url = stack.enter_context(devdb.throwaway_server())
             except devdb.NoServer as exc:
                 pytest.exit(str(exc), returncode=1)
+        clock.shift(url)
         try:
             yield url
         finally:
             for name in _created:
                 fixtures.drop_database(url, name)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "real_clock: runs at the real clock under OSTICKET_TEST_CLOCK_SHIFT_DAYS")
+
+
+@pytest.fixture(autouse=True)
+def _real_clock(request):
+    """A ``real_clock`` test's connections keep the real clock (clock.py)."""
+    clock.paused = request.node.get_closest_marker("real_clock") is not None
+    yield
+    clock.paused = False
 
 
 def _dump_path(variable):
@@ -88,14 +104,31 @@ def _baseline_template(db_server, request):
     return _dump_template(db_server, "OSTICKET_BASELINE_DUMP", "baseline")
 
 
+# When osTicket recorded each release's dumps and row diffs (the end of its golden run, and for 1.10.4 of the
+# project's own recordings too): databases made from them run at that clock (clock.py).
+RECORDED_AT = {"1.18": "2026-11-27 18:17:00", "1.10": "2026-12-01 19:30:00"}
+_recorded_at = {}  # template database -> its recording's time
+
+
 def _dump_template(db_server, variable, kind):
-    """A database loaded from the dump the variable names, with the bridge's tables (skipped without it)."""
+    """A database loaded from the dump the variable names, with the bridge's tables (skipped without it), at the
+    clock of its recording."""
     path = _dump_path(variable)
     name = _name(kind)
     url = fixtures.create_database(db_server, name)
     fixtures.load_dump(url, path)
     fixtures.create_bridge_tables(url)
+    _recorded_at[name] = RECORDED_AT["1.10" if kind.endswith("110") else "1.18"]
+    clock.pin(url, _recorded_at[name])
     return name
+
+
+def _clone(db_server, template, kind):
+    """A fresh copy of a template database, at the template's clock."""
+    url = fixtures.clone_database(db_server, template, _name(kind))
+    if template in _recorded_at:
+        clock.pin(url, _recorded_at[template])
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -130,27 +163,27 @@ def reference_110_db(db_server, _reference_110_template):
 
 @pytest.fixture
 def fresh_reference_110_db(db_server, _reference_110_template):
-    return fixtures.clone_database(db_server, _reference_110_template, _name("ref110"))
+    return _clone(db_server, _reference_110_template, "ref110")
 
 
 @pytest.fixture
 def fresh_baseline_110_db(db_server, _baseline_110_template):
-    return fixtures.clone_database(db_server, _baseline_110_template, _name("base110"))
+    return _clone(db_server, _baseline_110_template, "base110")
 
 
 @pytest.fixture
 def fresh_fixtures_db(db_server, _fixtures_template):
-    return fixtures.clone_database(db_server, _fixtures_template, _name("fx"))
+    return _clone(db_server, _fixtures_template, "fx")
 
 
 @pytest.fixture
 def fresh_reference_db(db_server, _reference_template):
-    return fixtures.clone_database(db_server, _reference_template, _name("ref"))
+    return _clone(db_server, _reference_template, "ref")
 
 
 @pytest.fixture
 def fresh_baseline_db(db_server, _baseline_template):
-    return fixtures.clone_database(db_server, _baseline_template, _name("base"))
+    return _clone(db_server, _baseline_template, "base")
 
 
 @pytest.fixture
@@ -172,13 +205,15 @@ def make_app():
     apps = []
 
     def make(db_url, **config):
-        app = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, **config})
+        # The event loops only where a test asks for them: they would poll every test's database.
+        app = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, "OSTICKET_EVENTS": "off", **config})
         apps.append(app)
         return app
 
     yield make
     for app in apps:
         mail.stop(app)  # its mail sender thread, when mail is on
+        events.stop(app)
         app.extensions["osticket"].dispose()
 
 
@@ -194,6 +229,7 @@ def fresh_app(make_app):
     yield make
     for app in apps:
         mail.stop(app)  # its mail sender thread, when mail is on
+        events.stop(app)
         app.extensions["osticket"].dispose()
 
 
@@ -227,10 +263,37 @@ def _sample_template(db_server, request):
 
 @pytest.fixture
 def fresh_sample_db(db_server, _sample_template):
-    return fixtures.clone_database(db_server, _sample_template, _name("sample"))
+    return _clone(db_server, _sample_template, "sample")
 
 
 @pytest.fixture(scope="session")
 def sample_app(make_app, db_server, _sample_template):
     """The app on the sample help desk (read only)."""
     return make_app(fixtures.database_url(db_server, _sample_template))
+
+
+@pytest.fixture
+def bridge_logs(caplog):
+    """Call after create_app (which sets the bridge's log handlers): the bridge's records from then on."""
+    logger = logging.getLogger("osticket_bridge")  # does not propagate to caplog's root handler
+
+    def watch():
+        logger.addHandler(caplog.handler)
+        return caplog
+
+    yield watch
+    logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def receiver():
+    """Make webhook receivers (events_helpers.Receiver), closed when the test ends."""
+    made = []
+
+    def make(**options):
+        made.append(Receiver(**options))
+        return made[-1]
+
+    yield make
+    for r in made:
+        r.close()

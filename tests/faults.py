@@ -95,7 +95,7 @@ class Gunicorn:
     """``gunicorn wsgi:app`` from the repository (so gunicorn.conf.py applies) with 2 workers."""
 
     def __init__(self, db_url, workers=2, **env):
-        self.port = devdb._free_port()
+        self.port = devdb.free_port()
         with tempfile.NamedTemporaryFile(prefix="osticket-bridge-gunicorn-", suffix=".log", delete=False) as log:
             self.log_path = log.name
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")

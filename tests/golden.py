@@ -11,6 +11,7 @@ import json
 import os
 import pathlib
 import re
+import shutil
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -200,3 +201,16 @@ def compare(actual, golden, numbers=(), accepted=None):
                             f"osTicket {w_row.get(column, '<absent>')!r}"
                         )
     return problems
+
+
+def store_recording(folder, op, meta, tables, kit):
+    """Write a recording made on a peer kit: ``folder``/<op>.json in the golden format, and the mails osTicket sent
+    (the kit's fake sendmail) beside the rows in ``folder``/mail/<op>/*.eml as in the goldens."""
+    folder.mkdir(parents=True, exist_ok=True)
+    recording = {"operation": op, "meta": meta, "tables": tables}
+    (folder / f"{op}.json").write_text(json.dumps(recording, indent=1) + "\n")
+    mails = folder / "mail" / op
+    shutil.rmtree(mails, ignore_errors=True)
+    for sent in sorted(pathlib.Path(kit, "mail").glob("*.eml")):
+        mails.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sent, mails / sent.name)

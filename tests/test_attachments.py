@@ -13,7 +13,8 @@ from security_helpers import AGENT, OTHER_TICKET, OTHER_USER, REF_KEY, SECRET, U
 from update_helpers import DESK_OWN, diff_of
 from world import REAL_REFERENCE
 
-from osticket_bridge.osticket import files
+from osticket_bridge.osticket.catalog.cache import catalog_cache
+from osticket_bridge.osticket.threads import files
 
 KEY = {"X-API-Key": REF_KEY}
 FIRE = b"Smoke everywhere\n"  # fire.txt, attached to Erin's first message (the golden extras create)
@@ -54,7 +55,7 @@ def set_config(app, key, value):
     db = app.extensions["osticket"]
     with db.engine.begin() as conn:
         conn.exec_driver_sql("UPDATE ost_config SET value = %s WHERE namespace = 'core' AND `key` = %s", (value, key))
-    db.catalog.invalidate()
+    catalog_cache(db).invalidate()
 
 
 def attach_to_entry(app, entry_id, name, data, mime):
@@ -226,7 +227,7 @@ def test_files_the_message_field_refuses_write_nothing(app, fresh_sample_db, nam
             "UPDATE ost_form_field SET configuration = %s WHERE name = 'message'",
             ('{"attachments":true,"size":"262144","mimetypes":{"image":"Images"},"extensions":".pdf"}',),
         )
-    db.catalog.invalidate()
+    catalog_cache(db).invalidate()
     client = app.test_client()
     with diff_of(fresh_sample_db) as diff:
         response = client.put(
@@ -254,7 +255,7 @@ def test_attachment_count_and_disabled_attachments_are_refused(app, fresh_sample
     ):
         with db.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE ost_form_field SET configuration = %s WHERE name = 'message'", (config,))
-        db.catalog.invalidate()
+        catalog_cache(db).invalidate()
         with diff_of(fresh_sample_db) as diff:
             response = client.put(
                 f"/api/tickets.json/{USER_TICKET}",

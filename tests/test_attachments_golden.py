@@ -19,7 +19,8 @@ from test_write_update_golden import prepared
 from update_helpers import DESK_118, HISTORY_A, TICKET_A, diff_of, reply
 from world import REAL_BASELINE
 
-from osticket_bridge.osticket.files import CHUNK_SIZE
+from osticket_bridge.osticket.catalog.cache import catalog_cache
+from osticket_bridge.osticket.threads.files import CHUNK_SIZE
 
 # The 1.18.1 recordings of the install the tests run on.
 RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings" if REAL_BASELINE else RECORDINGS_118_DIR
@@ -118,4 +119,4 @@ def _set_max_file_size(app, size):
         conn.exec_driver_sql(
             "UPDATE ost_config SET value = %s WHERE namespace = 'core' AND `key` = 'max_file_size'", (str(size),)
         )
-    db.catalog.invalidate()
+    catalog_cache(db).invalidate()

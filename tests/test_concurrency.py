@@ -25,7 +25,7 @@ def _create(args):
     from osticket_bridge import create_app
 
     secrets.randbelow = lambda _: secrets.SystemRandom().randrange(CHOICES)
-    client = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True}).test_client()
+    client = create_app({"OSTICKET_DB_URL": db_url, "TESTING": True, "OSTICKET_EVENTS": "off"}).test_client()
     barrier.wait(timeout=60)
     created = []
     for n in range(tickets):

@@ -8,7 +8,7 @@ import pytest
 from faults import DEMO_KEY, Gunicorn, call, query
 from world import KEY, OWNER, OWNER_NAME
 
-from osticket_bridge.osticket.emails import is_email
+from osticket_bridge.osticket.people.emails import is_email
 
 LIMIT = 2048
 

@@ -6,7 +6,7 @@ import threading
 import pytest
 from click.testing import CliRunner
 from golden import snapshot, table_diff
-from helpers import rows
+from helpers import count_statements, rows
 from security_helpers import AGENT, REF_KEY, SECRET, USER, USER_TICKET, bearer, mint
 from sqlalchemy import create_engine, event, text
 from update_helpers import execute
@@ -98,6 +98,27 @@ def test_a_key_reused_for_another_request_is_refused(fresh_app, fresh_reference_
     assert "Idempotency-Key" in other.get_json()["message"]
     elsewhere = send(client, "user message", key="same")
     assert elsewhere.status_code == 422
+    assert table_diff(before, snapshot(fresh_reference_db)) == {}
+
+
+def test_a_create_reads_its_key_with_its_first_read(fresh_app, fresh_reference_db):
+    """Once the process has found the table, a keyed create looks its key up in the create's own first read (a
+    statement less): a retry still answers the first outcome, and a reuse whose body is refused before that read
+    still gets the reuse's 422."""
+    app = fresh_app(fresh_reference_db)
+    client = app.test_client()
+    assert send(client, "create ticket", key="warm").status_code == 201
+    with count_statements(app) as sql:
+        first = send(client, "create ticket", key="folded")
+    assert first.status_code == 201
+    assert not [s for s in sql if "bridge_idempotency" in s and "UNION ALL" not in s and s.startswith("SELECT")]
+    assert [s for s in sql if "bridge_idempotency" in s and "UNION ALL" in s]
+    before = snapshot(fresh_reference_db)
+    again = send(client, "create ticket", key="folded")
+    assert (again.status_code, again.get_data()) == (first.status_code, first.get_data())
+    assert again.headers["Idempotent-Replayed"] == "true"
+    reused = send(client, "create ticket", key="folded", subject="")  # refused by the parameters' schema first
+    assert reused.status_code == 422 and "Idempotency-Key" in reused.get_json()["message"]
     assert table_diff(before, snapshot(fresh_reference_db)) == {}
 
 

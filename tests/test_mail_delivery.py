@@ -2,7 +2,6 @@
 of an HTTP answer."""
 
 import dataclasses
-import logging
 import os
 import pathlib
 import subprocess
@@ -25,19 +24,6 @@ pytest.importorskip("aiosmtpd", reason="aiosmtpd (requirements.txt) runs the tes
 def sink():
     with Sink() as server:
         yield server
-
-
-@pytest.fixture
-def bridge_logs(caplog):
-    """Call after create_app (which sets the bridge's log handlers): the bridge's records from then on."""
-    logger = logging.getLogger("osticket_bridge")  # does not propagate to caplog's root handler
-
-    def watch():
-        logger.addHandler(caplog.handler)
-        return caplog
-
-    yield watch
-    logger.removeHandler(caplog.handler)
 
 
 def test_a_queued_mail_is_delivered_and_each_attempt_logged_with_the_request_id(

@@ -9,7 +9,7 @@ from mail_helpers import golden_mails, parsed, same_mail
 from sqlalchemy import text
 from update_helpers import DESK_118, HISTORY_A, TICKET_A, history_before, replay, reply
 
-from osticket_bridge.osticket import notices
+from osticket_bridge.osticket.notices import recipients as notices
 
 MAIL_ON = {"OSTICKET_MAIL_URL": "smtp://127.0.0.1:9"}  # nothing listens: the mails stay queued
 

@@ -15,7 +15,8 @@ from create_helpers import FRANK, golden_request, post_ticket, post_user
 from update_helpers import CAROL, HISTORY_A, KEY, TICKET_A, execute, history_before, message, replay, reply
 from world import AGENT_EMAIL, AGENT_NAME, OWNER, OWNER_NAME, REAL_BASELINE
 
-from osticket_bridge.osticket.notice_mail import message_id
+from osticket_bridge.osticket.catalog.cache import catalog_cache
+from osticket_bridge.osticket.notices.compose import message_id
 
 queued = mail_helpers.queued  # fixture
 PEER_SALT = "Un5p3XKCg1Mhp8eGgTngQCnFyEaD0srh"  # SECRET_SALT of the peer kit (shared/osticket/peer/setup.sh)
@@ -187,5 +188,5 @@ def test_templates_and_alerted_members_are_kept_as_long_as_the_catalog(fresh_app
     # the agent (staff 2) loses her extended access to Billing (topic 12's department), where the alerts go
     execute(fresh_baseline_db, "DELETE FROM ost_staff_dept_access WHERE staff_id = 2 AND dept_id = 4")
     assert alerts() == first
-    app.extensions["osticket"].catalog.invalidate()
+    catalog_cache(app.extensions["osticket"]).invalidate()
     assert alerts() == [(address, "Edited") for address in ["admin@example.com", *billing]]

@@ -46,6 +46,19 @@ def test_enqueue_stores_the_mail_with_the_request_id(fresh_app, fresh_fixtures_d
     assert message.get_body(("html",)).get_content().rstrip() == MAIL.html
 
 
+def test_the_mails_of_a_write_are_queued_in_one_statement(fresh_app, fresh_fixtures_db):
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL="smtp://127.0.0.1:9")
+    db = app.extensions["osticket"]
+    questions = "SHOW SESSION STATUS LIKE 'Questions'"  # the server's count of this session's statements
+    with db.engine.begin() as conn:
+        before = int(conn.execute(text(questions)).one()[1])
+        assert enqueue(db, conn, [MAIL, MAIL, MAIL]) == 3
+        sent = int(conn.execute(text(questions)).one()[1]) - before - 1  # the second SHOW counts itself
+    assert sent == 1
+    rows = outbox_rows(app)
+    assert len(rows) == 3 and len({(r["created"], r["next_attempt"]) for r in rows}) == 1
+
+
 def test_a_rolled_back_write_queues_nothing(fresh_app, fresh_fixtures_db):
     app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL="smtp://127.0.0.1:9")
     db = app.extensions["osticket"]

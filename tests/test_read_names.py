@@ -2,7 +2,7 @@
 
 import pytest
 
-from osticket_bridge.osticket.users import format_phone, name_parts
+from osticket_bridge.osticket.names import format_phone, name_parts
 
 
 @pytest.mark.parametrize(

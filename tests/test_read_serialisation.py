@@ -10,10 +10,10 @@ import pytest
 from flask import jsonify
 from sqlalchemy import select
 
+from osticket_bridge.api.public.tickets import as_dumped
 from osticket_bridge.api.schemas import StaffTicketSchema, TicketSchema
-from osticket_bridge.api.tickets import as_dumped
-from osticket_bridge.osticket.tickets import Page, client_tickets, ticket_object, user_tickets
-from osticket_bridge.osticket.users import find_user
+from osticket_bridge.osticket.people.users import find_user
+from osticket_bridge.osticket.tickets.reads import Page, client_tickets, ticket_object, user_tickets
 
 
 def _same_bytes(app, objects, schema):

@@ -1,10 +1,12 @@
 """osTicket API keys (DATA_MODEL §4) and the caller's address: X-Forwarded-For only from trusted proxies."""
 
+import time
+
 import pytest
 from security_helpers import REF_KEY
 from sqlalchemy import create_engine, text
 
-from osticket_bridge.osticket.apikeys import KEY_INACTIVE, KEY_REQUIRED
+from osticket_bridge.osticket.people.apikeys import KEY_INACTIVE, KEY_REQUIRED
 
 ROUTE = "/api/topics.json"
 
@@ -71,3 +73,24 @@ def test_x_forwarded_for_from_a_trusted_proxy_names_the_client(proxied):
     # A trusted proxy without the header: the proxy itself is the caller.
     assert refused(call(proxied, peer="10.1.2.3"), KEY_REQUIRED)
     assert refused(call(proxied, peer="10.1.2.3", forwarded="not-an-ip"), KEY_REQUIRED)
+
+
+def test_a_revoked_or_disabled_key_stops_working_within_two_seconds(fresh_app, fresh_reference_db):
+    # Each process keeps a valid key for a while (a round trip less per request), never past 2 s.
+    client = fresh_app(fresh_reference_db).test_client()
+    engine = create_engine(fresh_reference_db)
+    try:
+        assert call(client).status_code == 200
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE ost_api_key SET isactive = 0"))
+        time.sleep(2)  # the promise (README), whatever KEEP_SECONDS says
+        assert refused(call(client), KEY_INACTIVE)
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE ost_api_key SET isactive = 1"))
+        assert call(client).status_code == 200  # a refused key is not kept: it works again at once
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM ost_api_key"))
+        time.sleep(2)  # the promise (README), whatever KEEP_SECONDS says
+        assert refused(call(client), KEY_REQUIRED)
+    finally:
+        engine.dispose()

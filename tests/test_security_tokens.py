@@ -25,7 +25,7 @@ from security_helpers import (
 from sqlalchemy import create_engine, text
 
 from osticket_bridge import create_app
-from osticket_bridge.api.auth import TOKENS_DISABLED, TOKENS_EXTENSION
+from osticket_bridge.api.auth.callers import TOKENS_DISABLED, TOKENS_EXTENSION
 from osticket_bridge.tokens import TokenSigner
 
 

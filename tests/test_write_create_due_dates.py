@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 import pytest
 from update_helpers import execute
 
-from osticket_bridge.osticket.schedules import Entry
-from osticket_bridge.osticket.sla import due_date
+from osticket_bridge.osticket.catalog.cache import cached_catalog
+from osticket_bridge.osticket.catalog.schedules import Entry
+from osticket_bridge.osticket.catalog.sla import due_date
 
 CREATED = "2026-11-27 18:15:37"  # golden create_ticket_api
 
@@ -18,7 +19,9 @@ CREATED = "2026-11-27 18:15:37"  # golden create_ticket_api
 def due(app, start, sla_id=1, dept_id=4, timezone=None):
     db = app.extensions["osticket"]
     with db.engine.connect() as conn:
-        return due_date(db, conn, db.catalog.get(conn), sla_id=sla_id, dept_id=dept_id, start=start, timezone=timezone)
+        return due_date(
+            db, conn, cached_catalog(db, conn), sla_id=sla_id, dept_id=dept_id, start=start, timezone=timezone
+        )
 
 
 @pytest.fixture

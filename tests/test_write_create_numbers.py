@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from update_helpers import execute
 
-from osticket_bridge.osticket import numbers
+from osticket_bridge.osticket.catalog.cache import cached_catalog
+from osticket_bridge.osticket.tickets import numbers
 
 LOCK = "SELECT IS_FREE_LOCK(LEFT(CONCAT(DATABASE(), '.ost_ticket_number'), 64))"
 HOLD = "DO GET_LOCK(LEFT(CONCAT(DATABASE(), '.ost_ticket_number'), 64), 0)"
@@ -43,7 +44,7 @@ def _new_ticket(conn):
 def _next(app, topic=None):
     db = app.extensions["osticket"]
     with db.engine.connect() as conn:
-        number = numbers.assign(db, conn, db.catalog.get(conn), _new_ticket(conn), topic)
+        number = numbers.assign(db, conn, cached_catalog(db, conn), _new_ticket(conn), topic)
         conn.commit()
     return number
 
@@ -82,7 +83,7 @@ def test_the_number_lock_is_held_around_the_number_only(fresh_app, fresh_baselin
             numbers.before_insert(db, conn)
             assert watcher.execute(text(LOCK)).scalar() == (1 if index else 0)
             ticket_id = _new_ticket(conn)
-            numbers.assign(db, conn, db.catalog.get(conn), ticket_id)
+            numbers.assign(db, conn, cached_catalog(db, conn), ticket_id)
             assert watcher.execute(text(LOCK)).scalar() == 1
         conn.rollback()
         with pytest.raises(RuntimeError), numbers.numbering(db, conn):
@@ -100,7 +101,7 @@ def test_a_held_lock_makes_the_number_unavailable(fresh_app, fresh_baseline_db):
     with other.connect() as holder, db.engine.connect() as conn:
         holder.execute(text(HOLD))
         with pytest.raises(numbers.NumberUnavailable) as refused:
-            numbers.assign(db, conn, db.catalog.get(conn), _new_ticket(conn))
+            numbers.assign(db, conn, cached_catalog(db, conn), _new_ticket(conn))
         assert refused.value.retry_after > 0
         conn.rollback()
     other.dispose()

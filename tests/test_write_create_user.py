@@ -8,7 +8,7 @@ from security_helpers import SECRET, login
 from update_helpers import DESK_110, diff_of, execute
 from world import OWNER
 
-from osticket_bridge.osticket.accounts import check_password
+from osticket_bridge.osticket.people.accounts import check_password
 
 
 def rebased_user(user_id):

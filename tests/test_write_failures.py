@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, text
 from update_helpers import execute
 from world import EXTRAS_REQUEST, NEW_USER_REQUEST
 
-from osticket_bridge.osticket import create_ticket
+from osticket_bridge.osticket.tickets import create as create_ticket
 
 REQUESTS = {"new_user": NEW_USER_REQUEST, "extras": EXTRAS_REQUEST}
 LOCK_FREE = "SELECT IS_FREE_LOCK(LEFT(CONCAT(DATABASE(), '.ost_ticket_number'), 64))"

@@ -298,15 +298,30 @@ def test_an_unassigned_reopened_ticket_goes_to_osticket_s_last_respondent(given,
     assert ticket(app, TICKET_A)["staff_id"] == staff_id
 
 
+def test_an_agent_without_the_department_replies_when_assigned(given):
+    """Staff::getRole: outside the agent's departments, an assigned agent acts with the primary role."""
+    app, client = given(
+        *OPEN,
+        "UPDATE ost_ticket SET dept_id = 3 WHERE ticket_id = 1",
+        "UPDATE ost_ticket SET staff_id = 2 WHERE ticket_id = 1",
+    )  # alice: not Maintenance
+    response = reply(client, TICKET_A, response="Looking.")
+    assert response.status_code == 200, response.get_json()
+
+
 @pytest.mark.parametrize(
     "grant",
     [
-        "UPDATE ost_ticket SET staff_id = 2 WHERE ticket_id = 1",  # assigned to alice
         "INSERT INTO ost_thread_referral (thread_id, object_id, object_type, created) VALUES (1, 2, 'S', NOW())",
         "INSERT INTO ost_thread_referral (thread_id, object_id, object_type, created) VALUES (1, 4, 'D', NOW())",
     ],
 )
-def test_an_agent_without_the_department_replies_when_assigned_or_referred(given, grant):
-    app, client = given(*OPEN, "UPDATE ost_ticket SET dept_id = 3 WHERE ticket_id = 1", grant)  # alice: not Maintenance
+def test_an_agent_referred_to_a_ticket_of_another_department_sees_it_but_may_not_reply(given, grant):
+    """A referral gives sight of the ticket, not a role: outside the agent's departments and unassigned, osTicket's
+    Staff::getRole is "ticket.create only", and the panel offers no reply."""
+    app, client = given(*OPEN, "UPDATE ost_ticket SET dept_id = 3 WHERE ticket_id = 1", grant)
     response = reply(client, TICKET_A, response="Looking.")
-    assert response.status_code == 200, response.get_json()
+    assert response.status_code == 403, response.get_json()
+    assert "lacks ticket.reply" in response.get_json()["message"]
+    info = client.get("/api/scp/tickets/ticketInfo.json", headers=KEY, query_string={"ticketNumber": TICKET_A})
+    assert [t["body"] for t in info.get_json()["ticket"]["threads"]].count("<p>Looking.</p>") == 0

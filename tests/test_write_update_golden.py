@@ -21,11 +21,12 @@ from update_helpers import (
 )
 from world import OWNER_TIMEZONE
 
-from osticket_bridge.osticket.events import Actor
-from osticket_bridge.osticket.sla import due_date
-from osticket_bridge.osticket.staff import find_agent
-from osticket_bridge.osticket.ticket_status import set_status
-from osticket_bridge.osticket.tickets import find_ticket
+from osticket_bridge.osticket.catalog.cache import cached_catalog
+from osticket_bridge.osticket.catalog.sla import due_date
+from osticket_bridge.osticket.people.staff import find_agent
+from osticket_bridge.osticket.threads.events import Actor
+from osticket_bridge.osticket.tickets.reads import find_ticket
+from osticket_bridge.osticket.tickets.status import set_status
 
 CAROL_MESSAGE = "Any update on this? I still see two charges."
 CAROL_AGAIN = "<p>Sorry, the second charge is still on my statement.</p>"
@@ -53,7 +54,7 @@ def assert_due_date_counts_from_reopen(app, number, timezone):
             text("SELECT sla_id, dept_id, reopened, est_duedate FROM ost_ticket WHERE number = :n"), {"n": number}
         ).one()
         want = due_date(
-            db, conn, db.catalog.get(conn), sla_id=row.sla_id, dept_id=row.dept_id, start=row.reopened,
+            db, conn, cached_catalog(db, conn), sla_id=row.sla_id, dept_id=row.dept_id, start=row.reopened,
             timezone=timezone,
         )  # fmt: skip
     assert row.est_duedate.strftime("%Y-%m-%d %H:%M:%S") == want
@@ -136,7 +137,7 @@ def test_user_reopen_writes_the_rows_of_an_osticket_reopen(fresh_app, on_desk):
 def _agent_status_change(app, number, status_id, username):
     db = app.extensions["osticket"]
     with db.engine.begin() as conn:
-        catalog = db.catalog.get(conn)
+        catalog = cached_catalog(db, conn)
         ticket = find_ticket(db, conn, number, for_update=True)
         agent = find_agent(db, conn, username)
         actor = Actor.agent(agent["staff_id"], agent["username"])

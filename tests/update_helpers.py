@@ -169,17 +169,22 @@ def replay(db_url, *ops, desk=None, moved=True):
             for sql in DEMO_STEPS[op]:
                 execute(db_url, sql)
         return
-    desk = desk or DESK_REAL
-    recordings = [desk.golden(op) for op in ops]
+    recordings = [(desk or DESK_REAL).golden(op) for op in ops]
     recorded_at = [r["meta"]["recorded_at"] for r in recordings if moved and "recorded_at" in r["meta"]]
+    write_rows(db_url, *(r["tables"] for r in recordings), recorded_at=max(recorded_at) if recorded_at else None)
+
+
+def write_rows(db_url, *diffs, recorded_at=None):
+    """Write the rows of recorded diffs (table -> inserted/updated rows) as they are, or moved in time by as much as
+    lies between ``recorded_at`` and an hour ago."""
     engine = make_engine(db_url)
     try:
         metadata = MetaData()
         metadata.reflect(engine)
         with engine.begin() as conn:
-            shift = _shift(conn, max(recorded_at)) if recorded_at else None
-            for op, recording in zip(ops, recordings, strict=True):
-                for name, diff in recording["tables"].items():
+            shift = _shift(conn, recorded_at) if recorded_at else None
+            for tables in diffs:
+                for name, diff in tables.items():
                     if name in NOISE_TABLES:
                         continue
                     table = metadata.tables[name]
@@ -189,7 +194,7 @@ def replay(db_url, *ops, desk=None, moved=True):
                         where = [table.c[k] == v for k, v in change["pk"].items()]
                         values = _moved({c: v["new"] for c, v in change["changes"].items()}, shift)
                         conn.execute(update(table).where(*where).values(values))
-                    assert not diff["deleted"], f"{op} deletes {name} rows: replay does not handle it"
+                    assert not diff["deleted"], f"the recording deletes {name} rows: write_rows does not handle it"
     finally:
         engine.dispose()
 

@@ -11,13 +11,14 @@ from urllib.parse import quote, urlencode
 
 from flask import Response, current_app, request
 from flask_smorest import abort
-from marshmallow import fields
+from marshmallow import fields, validate
 
-from ..osticket import files
-from ..osticket.threads import ENTRY_HIDDEN, PUBLIC_TYPES
-from ..osticket.tickets import sees_ticket
+from ..osticket.errors import FieldError
+from ..osticket.threads import files
+from ..osticket.threads.entries import ENTRY_HIDDEN, PUBLIC_TYPES
+from ..osticket.tickets.reads import sees_ticket
 from ..tokens import InvalidLink, LinkSigner
-from .auth import API_KEY_SCHEME, BEARER_SCHEME, identify_caller
+from .auth.callers import API_KEY_SCHEME, BEARER_SCHEME, identify_caller
 from .base import Blueprint, Params
 from .db import connection, database
 
@@ -27,9 +28,20 @@ LINKS_EXTENSION = "osticket_attachment_links"
 LINKS_DISABLED = "signed links are disabled on this server (OSTICKET_TOKEN_SECRET is not set)"
 # Shown in the page (Content-Disposition: inline); anything else is a download. No SVG: it can carry script.
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
+# The download's media types for the OpenAPI document: the file's own (any; common ones named, */* the rest).
+FILE_CONTENT = {
+    mime: {"schema": {"type": "string", "format": "binary"}}
+    for mime in ("application/octet-stream", "application/pdf", "text/plain", *sorted(INLINE_TYPES), "*/*")
+}
 FILE_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 BLOCK = 64 * 1024  # read size of the Filesystem plugin's files
 _FS_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$")  # RFC 6838 names
+MAX_FILES = 20  # per request, JSON and multipart file parts together
+ATTACHMENTS_DOC = (
+    '[{"name.pdf": "data:application/pdf;base64,..."}]; or send multipart/form-data (a browser\'s FormData) '
+    "with file parts under any field name"
+)
 
 
 class LinkParams(Params):
@@ -74,30 +86,47 @@ def linked_entry(entry):
     return entry
 
 
+def attachments_field():
+    """The JSON ``attachments`` parameter of every route that takes files."""
+    return fields.List(
+        fields.Dict(
+            keys=fields.String(),
+            values=fields.String(validate=validate.Regexp("^data:[^,]*,", error="not a data: URL")),
+            metadata={"minProperties": 1, "maxProperties": 1},
+        ),
+        validate=validate.Length(max=MAX_FILES),
+        metadata={"description": ATTACHMENTS_DOC},
+    )
+
+
 def request_uploads(args):
     """Files sent with a write: the stock API's JSON ``attachments`` and, from a multipart/form-data body
-    (a browser's FormData), every file part whatever its field name."""
+    (a browser's FormData), every file part whatever its field name, a name repeated included
+    (``<input type="file" multiple>``). At most MAX_FILES in all; each file meets its field's rules later."""
     uploads = files.parse_uploads(args["attachments"]) if args.get("attachments") else []
-    for storage in request.files.values():
-        if storage.filename:
-            name = files.safe_name(storage.filename)
-            mime = (storage.mimetype or "application/octet-stream").lower()
-            uploads.append(files.Upload(name, mime, storage.read()))
+    for _, storage in request.files.items(multi=True):
+        data = storage.read()
+        if not storage.filename and not data:
+            continue  # a file input left empty: browsers send it as a part without a name or content
+        mime = (storage.mimetype or "application/octet-stream").lower()
+        uploads.append(files.Upload(files.safe_name(storage.filename), mime, data))
+    if len(uploads) > MAX_FILES:
+        raise FieldError("attachments", f"at most {MAX_FILES} files may be sent with one request")
     return uploads
 
 
 @blp.route("/api/attachments/<int:attachment_id>/<string:name>")
-@blp.doc(security=[{}, {API_KEY_SCHEME: []}, {BEARER_SCHEME: []}])
+@blp.doc(
+    security=[{}, {API_KEY_SCHEME: []}, {BEARER_SCHEME: []}],
+    responses={200: {"content": FILE_CONTENT}, 206: {"content": FILE_CONTENT}},
+)
 @blp.arguments(LinkParams, location="query")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="*/*", description="the file, as stored")
+@blp.response(200, description="the file, with the media type it was stored with")
 @blp.alt_response(206, description="Partial Content: the bytes a Range request asked for", success=True)
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(304, description="Not Modified: the If-None-Match ETag is the file's", success=True)
 @blp.alt_response(416, description="Range Not Satisfiable")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-@blp.alt_response(501, response="NOT_IMPLEMENTED")
-def download(args, attachment_id, name):
+@blp.refuses(401, 403, 404, 422, 501)
+def download_attachment(args, attachment_id, name):
     """The file, streamed: with ``expires`` and ``signature`` from a read's ``url`` (no credentials needed), or
     with an API key, or a token whose user sees the entry. Supports Range, ETag and If-None-Match."""
     max_age = 0
@@ -127,7 +156,9 @@ def download(args, attachment_id, name):
 
 def _send(db, found, max_age):
     size, etag = found["size"], found["signature"] or found["key"]
-    mime = (found["type"] or "application/octet-stream").lower()
+    mime = (found["type"] or "").lower()
+    if not _MEDIA_TYPE.match(mime):
+        mime = "application/octet-stream"  # the type the upload declared is not one (osTicket stores it as sent)
     response = Response(status=200, mimetype=None)
     response.set_etag(etag)
     response.headers["Accept-Ranges"] = "bytes"

@@ -8,13 +8,21 @@ from flask_smorest import abort
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from ..db import SchemaError, unavailable_message
-from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unavailable, Unsupported
-from ..osticket.numbers import NumberUnavailable
+from .. import metrics
+from ..db import UNAVAILABLE_ERRORS, UNREACHABLE, SchemaError, Unavailable, unavailable_message
+from ..osticket.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unsupported
 from ..osticket.text import BodyTooLong
+from ..osticket.tickets.numbers import NumberUnavailable
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = 5  # seconds a client waits before retrying when the database cannot serve
+# A 503's message -> its cause in the metrics (osticket_bridge_unavailable_total).
+CAUSES = {
+    UNREACHABLE: "unreachable",
+    UNAVAILABLE_ERRORS[1969]: "statement_timeout",
+    UNAVAILABLE_ERRORS[1205]: "busy",
+    UNAVAILABLE_ERRORS[1290]: "read_only",
+}
 
 
 class Api(flask_smorest.Api):
@@ -57,6 +65,7 @@ def _unavailable(error):
         log.warning("503: %s (%s)", message, getattr(error, "orig", None) or error)
     else:
         return None
+    metrics.unavailable("schema" if isinstance(error, SchemaError) else CAUSES.get(message, "other"))
     exception = ServiceUnavailable()
     exception.data = {"message": message, "headers": {"Retry-After": str(retry_after)}}
     return exception
@@ -116,6 +125,7 @@ def refusals(view):
         except BodyTooLong as exc:
             abort(413, message=str(exc))
         except NumberUnavailable as exc:
+            metrics.unavailable("number_lock")
             abort(503, message=str(exc), headers={"Retry-After": str(exc.retry_after)})
         except tuple(kind for kind, _ in REFUSALS) as exc:
             abort(next(code for kind, code in REFUSALS if isinstance(exc, kind)), message=str(exc))

@@ -12,9 +12,9 @@ from flask import g
 from flask_smorest import abort
 from marshmallow import fields, validate
 
-from ..osticket.tickets import ticket_object
-from ..osticket.users import find_user
-from .base import Params
+from ..osticket.people.users import find_user
+from ..osticket.tickets.reads import ticket_object
+from .base import Params, email_field
 from .db import connection, database
 
 USER_NOT_FOUND = "user not found"
@@ -22,12 +22,12 @@ TICKET_NOT_FOUND = "ticket not found"
 
 
 class UserParams(Params):
-    """The user a public call acts for (with an API key); end-user tokens need neither."""
+    """The user a public call acts for: an API key names it by ``user_id`` or ``email`` (a JSON body's schema says
+    so with anyOf; a query string cannot); an end-user token needs neither."""
 
+    ANY_OF_REQUIRED = ("user_id", "email")
     user_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "the user's id"})
-    email = fields.String(
-        validate=validate.Length(min=1, max=255), metadata={"description": "one of the user's addresses"}
-    )
+    email = email_field(metadata={"description": "one of the user's addresses"})
 
 
 def acting_user(params, required=True, number=None):

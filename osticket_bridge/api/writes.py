@@ -16,9 +16,12 @@ from flask import current_app, g, request
 from flask_smorest import abort
 from marshmallow import fields, validate
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from .. import idempotency
-from ..osticket.errors import Raced, Unavailable
+from ..db import Unavailable
+from ..osticket.errors import Raced
+from ..osticket.round_trip import Piggyback
 from .base import Params
 from .db import connection, database
 
@@ -42,27 +45,46 @@ class IdempotencyHeader(Params):
     )
 
 
-def write(blp):
-    """Run the route as one transaction on the request's connection, with Idempotency-Key handling."""
+def write(blp, folds_lookup=False):
+    """Run the route as one transaction on the request's connection, with Idempotency-Key handling.
+
+    ``folds_lookup``: the route's domain call reads the key's stored answer in its own first read (``folded_lookup``
+    hands it over), a round trip less; a refusal raised before that read looks the key up afterwards.
+    """
 
     def decorator(view):
         @blp.arguments(IdempotencyHeader, location="headers", arg_name="idempotency_header")
-        @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
-        @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+        @blp.refuses(422, 503)
         @functools.wraps(view)
         def wrapper(*args, idempotency_header=None, **kwargs):
             db, conn = database(), connection()
             claim = _claim(idempotency_header)
-            if claim is not None:
+            folded = claim is not None and folds_lookup and idempotency.table_present(db)
+            if claim is not None and not folded:
                 stored = _lookup(db, conn, claim)
                 if stored is not None:
                     return _replay(stored)
+            g.folded_claim = claim if folded else None
             for attempt in range(1, WRITE_ATTEMPTS + 1):
                 try:
                     response = view(*args, **kwargs)
                     if claim is not None:
                         hours = current_app.config["OSTICKET_IDEMPOTENCY_HOURS"]
                         idempotency.save(db, conn, claim, response.status_code, response.get_data(), hours)
+                except idempotency.Replay as found:
+                    conn.rollback()
+                    return _replay(found.stored)
+                except idempotency.KeyReused as exc:
+                    _reused(exc)
+                except HTTPException:
+                    if not folded:
+                        raise
+                    # Refused, maybe before the lookup: a retry of a write that succeeded answers as it did.
+                    conn.rollback()
+                    stored = _lookup(db, conn, claim)
+                    if stored is None:
+                        raise
+                    return _replay(stored)
                 except idempotency.Duplicate:
                     conn.rollback()
                     return _replay(_lookup(db, conn, claim))
@@ -90,6 +112,16 @@ def write(blp):
     return decorator
 
 
+def folded_lookup():
+    """The Idempotency-Key lookup a ``folds_lookup`` route hands its domain call to read with its first read (a
+    round_trip.Piggyback), or None."""
+    claim = g.get("folded_claim")
+    if claim is None:
+        return None
+    check = functools.partial(idempotency.check_folded, claim)
+    return Piggyback("idempotency", idempotency.folded_lookup, idempotency.folded_params(claim), check)
+
+
 def _claim(headers):
     key = (headers or {}).get("key")
     if key is None:
@@ -103,10 +135,14 @@ def _lookup(db, conn, claim):
     try:
         return idempotency.lookup(db, conn, claim)
     except idempotency.KeyReused as exc:
-        abort(422, message=str(exc), errors={"headers": {HEADER: [str(exc)]}})
+        _reused(exc)
     except idempotency.MissingTable as exc:
         log.error("%s", exc)
         abort(503, message=str(exc), headers={"Retry-After": "60"})
+
+
+def _reused(exc):
+    abort(422, message=str(exc), errors={"headers": {HEADER: [str(exc)]}})
 
 
 def _replay(stored):

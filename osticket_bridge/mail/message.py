@@ -1,4 +1,4 @@
-"""One outgoing mail as the domain decides it (osticket/notices.py); mail/ only decides how it leaves."""
+"""One outgoing mail as the domain decides it (osticket/notices/recipients.py); mail/ only decides how it leaves."""
 
 from dataclasses import dataclass
 

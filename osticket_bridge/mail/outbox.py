@@ -75,7 +75,8 @@ def enqueue(db, conn, mails):
             }
         )
     now = func.now(6)  # the database's clock: every host drains the queue by the same time
-    conn.execute(insert(outbox.table).values(next_attempt=now, created=now), rows)
+    # One multi-row INSERT: as executemany() the driver would send a statement per mail (NOW() is no parameter).
+    conn.execute(insert(outbox.table).values([{**row, "next_attempt": now, "created": now} for row in rows]))
     for row in rows:
         log.info("queued %s mail to %s: %s", row["kind"], row["recipients"], row["subject"])
     if has_request_context():

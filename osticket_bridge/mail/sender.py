@@ -18,9 +18,10 @@ import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, literal_column, select, update
+from sqlalchemy import case, func, literal_column, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from .. import metrics
 from .transports import TEMPORARY_ERRORS, Permanent, decoded
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ POLL_SECONDS = 1.0
 FIRST_DELAY = 5
 MAX_DELAY = 30
 GIVE_UP_AFTER = timedelta(days=3)
+BACKLOG_EVERY = 15  # seconds between two reports of the outbox's depth and age to metrics
 
 
 def backoff(attempts):
@@ -39,14 +41,14 @@ def backoff(attempts):
 class Sender:
     def __init__(self, db, outbox):
         self.outbox = outbox
-        # Same pool as the app; the connection goes back to the default isolation when returned.
-        self.engine = db.engine.execution_options(isolation_level="READ COMMITTED")
+        self.engine = db.engine  # same pool as the app
         self._thread = None
         self._pid = None
         self._start_lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._backing_off_until = 0.0  # time.monotonic() before which a write's wake() does not end the pause
+        self._backlog_due = 0.0
 
     def ensure_running(self):
         """Start the loop in this process unless it runs already (a forked worker starts its own)."""
@@ -75,6 +77,7 @@ class Sender:
     def _run(self):
         while not self._stopping.is_set():
             try:
+                self._report_backlog()
                 pause = self.deliver_due()
             except SQLAlchemyError as exc:
                 log.warning(
@@ -88,20 +91,41 @@ class Sender:
             self._wake.wait(pause)
             self._wake.clear()
 
+    def _report_backlog(self):
+        if time.monotonic() < self._backlog_due:
+            return
+        self._backlog_due = time.monotonic() + BACKLOG_EVERY
+        table = self.outbox.table
+        queued = table.c.status == "queued"
+        oldest = func.min(case((queued, table.c.created)))
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(
+                    func.coalesce(func.sum(case((queued, 1), else_=0)), 0),
+                    func.coalesce(func.timestampdiff(literal_column("SECOND"), oldest, func.now(6)), 0),
+                    func.coalesce(func.sum(case((queued, 0), else_=1)), 0),
+                ).where(table.c.status != "sent")
+            ).one()
+        metrics.outbox_backlog(*row)
+
     def deliver_due(self):
-        """Send due mails until none is left or one fails for now; return how long to pause."""
-        while not self._stopping.is_set():
-            outcome = self.deliver_one()
-            if outcome is None:
-                return POLL_SECONDS
-            if outcome > 0:  # temporary failure: the server is probably down; back off as long as the mail does
-                return outcome
+        """Send due mails, on one connection, until none is left or one fails for now; return how long to pause."""
+        with self.engine.connect() as conn:
+            while not self._stopping.is_set():
+                outcome = self.deliver_one(conn)
+                if outcome is None:
+                    return POLL_SECONDS
+                if outcome > 0:  # temporary failure: the server is probably down; back off as long as the mail does
+                    return outcome
         return 0
 
-    def deliver_one(self):
-        """Claim one due mail and try it. None: nothing due; 0: done (sent or failed); > 0: retry in that many s."""
+    def deliver_one(self, conn):
+        """Claim one due mail and try it, in a transaction of its own on ``conn``. None: nothing due; 0: done (sent
+        or failed); > 0: retry in that many s."""
         table = self.outbox.table
-        with self.engine.connect() as conn, conn.begin():
+        with conn.begin():
+            # For this transaction only: nothing to set back afterwards (a statement less than a session's level).
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             row = (
                 conn.execute(
                     select(table, func.now(6).label("now"))
@@ -149,11 +173,13 @@ class Attempt:
         # Some recipients refused, the others accepted: the mail went out; keep who did not get it.
         refused = "; ".join(f"{address}: {code} {decoded(error)}" for address, (code, error) in (refused or {}).items())
         self._record(status="sent", sent=func.now(6), last_error=refused or None)
+        metrics.mail_attempt("sent")
         self._say(logging.INFO, "sent%s", f" (refused by the server: {refused})" if refused else "")
         return 0
 
     def failed(self, error):
         self._record(status="failed", last_error=error)
+        metrics.mail_attempt("failed")
         self._say(logging.ERROR, "failed, not retried: %s", error)
         return 0
 
@@ -161,6 +187,7 @@ class Attempt:
         if self.row["now"] - self.row["created"] > GIVE_UP_AFTER:
             return self.failed(f"given up after {GIVE_UP_AFTER.days} days: {error}")
         delay = backoff(self.number)
+        metrics.mail_attempt("failed_for_now")
         self._record(last_error=error, next_attempt=func.timestampadd(literal_column("SECOND"), delay, func.now(6)))
         self._say(logging.WARNING, "failed (%s); next try in %ds", error, delay)
         return delay

@@ -28,11 +28,11 @@ class Caught:
         return email.message_from_bytes(self.data, policy=default)
 
 
-def _reserve(port=0):
+def _reserve(host, port=0):
     """A bound socket that does not listen: the port stays ours (connections to it are refused)."""
     reserved = socket.socket()
     reserved.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    reserved.bind(("127.0.0.1", port))
+    reserved.bind((host, port))
     return reserved
 
 
@@ -45,10 +45,11 @@ class Sink:
     tls_context: a server ssl.SSLContext; the sink then requires STARTTLS, or speaks TLS at once (implicit_tls).
     """
 
-    def __init__(self, folder=None, on_mail=None, login=None, tls_context=None, implicit_tls=False):
+    def __init__(self, folder=None, on_mail=None, login=None, tls_context=None, implicit_tls=False, host="127.0.0.1"):
         # Until start() and after stop(), the port is held but refuses connections (a mail server that is down);
         # no other program on this shared machine can take it meanwhile.
-        self._reserved = _reserve()
+        self.host = host
+        self._reserved = _reserve(host)
         self.port = self._reserved.getsockname()[1]
         self.folder = pathlib.Path(folder) if folder else None
         self.on_mail = on_mail
@@ -67,7 +68,7 @@ class Sink:
     def url(self):
         scheme = "smtp" if not self.tls_context else "smtps" if self.implicit_tls else "smtp+starttls"
         login = ":".join(quote(part, safe="") for part in self.login) + "@" if self.login else ""
-        return f"{scheme}://{login}127.0.0.1:{self.port}"
+        return f"{scheme}://{login}{self.host}:{self.port}"
 
     def start(self):
         from aiosmtpd.controller import Controller
@@ -87,7 +88,7 @@ class Sink:
         elif self.tls_context:
             options.update(tls_context=self.tls_context, require_starttls=True)
         self._reserved.close()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
+        self._controller = Controller(self, hostname=self.host, port=self.port, **options)
         self._controller.start()
         return self
 
@@ -96,7 +97,7 @@ class Sink:
             self._open.set()  # let a held conversation finish so the server can stop
             self._controller.stop()
             self._controller = None
-            self._reserved = _reserve(self.port)
+            self._reserved = _reserve(self.host, self.port)
 
     def __enter__(self):
         return self.start()

@@ -30,17 +30,6 @@ class FieldError(Invalid):
         self.reason = message
 
 
-class Unavailable(Exception):
-    """The database cannot serve this now (down, stalled, busy); the client should retry after ``retry_after`` s.
-
-    Not a refusal: the outcome may be unknown, so the client retries (with the same Idempotency-Key for a write).
-    """
-
-    def __init__(self, message, retry_after=5):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
 class Raced(Exception):
     """Another transaction committed a conflicting row first (a new address, taken by a concurrent create).
 

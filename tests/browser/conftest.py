@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from osticket_bridge import create_app, fixtures
+from osticket_bridge import create_app, events, fixtures
 from osticket_bridge.widget.demo_site import DemoSite
 
 from .widget_helpers import API_KEY, CHROMIUM, PRIYA, SAVED_SCREENSHOTS
@@ -47,6 +47,10 @@ def site(db_server, _fixtures_template):
             "OSTICKET_DB_URL": db_url,
             "OSTICKET_TOKEN_SECRET": "browser-tests-" + "x" * 40,
             "OSTICKET_CORS_ORIGINS": site.url,
+            # werkzeug's test server has a thread per connection (gunicorn's 4 threads are what the default of 2
+            # streams per process protects); a closed page's stream ends at its next heartbeat.
+            "OSTICKET_EVENTS_MAX_STREAMS": 20,
+            "OSTICKET_EVENTS_HEARTBEAT_SECONDS": 1.0,
         }
     )
     from werkzeug.serving import make_server
@@ -62,6 +66,7 @@ def site(db_server, _fixtures_template):
         site.stop()
         server.shutdown()
         site.db.dispose()
+        events.stop(app)
         app.extensions["osticket"].dispose()
         fixtures.drop_database(db_server, name)
 

@@ -11,6 +11,7 @@ expect = pytest.importorskip("playwright.sync_api", reason="the playwright packa
 
 TOMAS_TICKET = "731604"  # schema_fixtures/demo.sql: Tomás's ticket, not Priya's
 RECEIPT = {"name": "receipt.txt", "mimeType": "text/plain", "buffer": b"Order 1042: blue tent, 129.00\n"}
+LABEL = {"name": "label.txt", "mimeType": "text/plain", "buffer": b"Tent, blue, 3-person\n"}
 NOTE = {"name": "zip-note.txt", "mimeType": "text/plain", "buffer": b"The zip stops halfway.\n"}
 
 
@@ -59,7 +60,8 @@ def test_sign_in_list_create_open_reply_close_reopen_sign_out(page, site):
     topic.select_option(label="Feedback")
     page.get_by_label("Subject", exact=True).fill("The blue tent's zip is stuck")
     page.get_by_label("Message", exact=True).fill("Bought it last week.\nThe zip will not close.")
-    page.get_by_label("Attachments", exact=True).set_input_files(RECEIPT)
+    # <input type=file multiple name=attachments>: both files travel as parts of one field name
+    page.get_by_label("Attachments", exact=True).set_input_files([RECEIPT, LABEL])
     screenshot(page, "03-new-ticket")
     page.get_by_role("button", name="Submit ticket", exact=True).click()
 
@@ -73,7 +75,8 @@ def test_sign_in_list_create_open_reply_close_reopen_sign_out(page, site):
     assert row["user_id"] == PRIYA["user_id"] and row["state"] == "open"
     assert [e["type"] for e in row["entries"]] == ["M"]
     assert "The zip will not close." in row["entries"][0]["body"]
-    assert files_of(site, number) == [("receipt.txt", len(RECEIPT["buffer"]))]
+    sent = [("receipt.txt", len(RECEIPT["buffer"])), ("label.txt", len(LABEL["buffer"]))]
+    assert files_of(site, number) == sent
     receipt = page.get_by_role("link", name="receipt.txt", exact=True)
     assert receipt.get_attribute("href").startswith(f"{site.bridge}/api/attachments/")
     assert page.request.get(receipt.get_attribute("href")).body() == RECEIPT["buffer"]  # the signed link works
@@ -90,7 +93,7 @@ def test_sign_in_list_create_open_reply_close_reopen_sign_out(page, site):
     expect(page.get_by_text("stuck halfway.")).to_be_visible()
     entries = ticket_row(site, number)["entries"]
     assert [e["type"] for e in entries] == ["M", "M"] and "stuck halfway." in entries[1]["body"]
-    assert files_of(site, number) == [("receipt.txt", len(RECEIPT["buffer"])), ("zip-note.txt", len(NOTE["buffer"]))]
+    assert files_of(site, number) == [*sent, ("zip-note.txt", len(NOTE["buffer"]))]
     expect(page.get_by_role("link", name="zip-note.txt", exact=True)).to_be_visible()
     screenshot(page, "04-ticket")
 

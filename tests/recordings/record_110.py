@@ -11,7 +11,6 @@ with the mails osTicket sent in tests/recordings/1.10.4/mail/<op>/.
 import json
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,7 +20,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import requests  # noqa: E402
 from attachment_files import pdf, png  # noqa: E402
-from golden import SHARED_GOLDEN_DIR, snapshot, table_diff  # noqa: E402
+from golden import SHARED_GOLDEN_DIR, snapshot, store_recording, table_diff  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from update_helpers import DESK_110, history_before, replay  # noqa: E402
 
@@ -137,17 +136,8 @@ def record(kit, database, op):
     assert output["ok"], output
     tables = table_diff(old, new)
     tables.pop("ost_session", None)
-    recording = {"operation": op, "meta": {"osticket": "v1.10.4", "script": "tests/recordings/record_110.py",
-                 "output": output}, "tables": tables}  # fmt: skip
-    target = HERE / "1.10.4" / f"{op}.json"
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(json.dumps(recording, indent=1) + "\n")
-    # The mails osTicket sent (the kit's fake sendmail), beside the rows: mail/<op>/*.eml as in the goldens.
-    mails = HERE / "1.10.4" / "mail" / op
-    shutil.rmtree(mails, ignore_errors=True)
-    for sent in sorted(pathlib.Path(kit, "mail").glob("*.eml")):
-        mails.mkdir(parents=True, exist_ok=True)
-        shutil.copy(sent, mails / sent.name)
+    meta = {"osticket": "v1.10.4", "script": "tests/recordings/record_110.py", "output": output}
+    store_recording(HERE / "1.10.4", op, meta, tables, kit)
     print(op, output, {t: {k: len(v) for k, v in d.items()} for t, d in tables.items()})
 
 

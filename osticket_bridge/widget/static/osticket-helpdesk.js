@@ -60,6 +60,7 @@
       reply: "Reply",
       sendReply: "Send reply",
       replySent: "Your reply was sent.",
+      ticketUpdated: "This ticket was just updated.",
       closeTicket: "Close ticket",
       reopenTicket: "Reopen ticket",
       ticketClosed: "The ticket is closed.",
@@ -116,6 +117,7 @@
       reply: "Réponse",
       sendReply: "Envoyer la réponse",
       replySent: "Votre réponse a été envoyée.",
+      ticketUpdated: "Ce ticket vient d’être mis à jour.",
       closeTicket: "Fermer le ticket",
       reopenTicket: "Rouvrir le ticket",
       ticketClosed: "Le ticket est fermé.",
@@ -328,6 +330,7 @@ input[type=file]{min-height:0;padding:.375rem}
     #token = null;
     #guestTicket = null; // a guest token reaches this one ticket only
     #refreshTimer = 0;
+    #gtid = null; // the primary's position after this user's last write: reads wait for a replica to have it
     #overrides = {};
     #screen = null; // re-runs the current screen (after a change of language)
     #offset = 0;
@@ -337,6 +340,9 @@ input[type=file]{min-height:0;padding:.375rem}
     #notice;
     #error;
     #header;
+    #live = null; // AbortController of the event stream, open while a ticket is on screen
+    #lastEventId = "";
+    #shown = null; // the ticket on screen: {number, entries (ids), status}, redrawn when an event tells more
 
     constructor() {
       super();
@@ -369,6 +375,8 @@ input[type=file]{min-height:0;padding:.375rem}
 
     disconnectedCallback() {
       clearTimeout(this.#refreshTimer);
+      this.#live?.abort();
+      this.#live = null;
     }
 
     attributeChangedCallback(name, old, value) {
@@ -409,6 +417,74 @@ input[type=file]{min-height:0;padding:.375rem}
       }
     }
 
+    // ---------------------------------------------------------------- live events
+
+    /** Keep GET /api/events/stream open while a ticket is shown (fetch streaming: EventSource cannot send the
+     * token); reconnect after a pause, resuming after the last event seen. */
+    async #listen() {
+      if (!this.#api || !window.ReadableStream || !window.TextDecoderStream) return;
+      const live = (this.#live = new AbortController());
+      this.#lastEventId = "";
+      while (!live.signal.aborted && this.#token) {
+        try {
+          const headers = { Accept: "text/event-stream", Authorization: `Bearer ${this.#token}` };
+          if (this.#lastEventId) headers["Last-Event-ID"] = this.#lastEventId;
+          const response = await fetch(this.#api + "/api/events/stream", {
+            headers,
+            signal: live.signal,
+            credentials: "omit",
+            cache: "no-store",
+          });
+          if (response.ok && response.body) await this.#readEvents(response.body);
+        } catch {
+          // offline, aborted, or the server went away: try again below
+        }
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      }
+    }
+
+    async #readEvents(body) {
+      const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let data = "";
+          for (const line of block.split("\n")) {
+            if (line.startsWith("id: ")) this.#lastEventId = line.slice(4);
+            else if (line.startsWith("data: ")) data += line.slice(6);
+          }
+          if (data) this.#onEvent(JSON.parse(data));
+        }
+      }
+    }
+
+    /** An event telling something the ticket on screen does not show yet (an entry, a status) redraws it, keeping
+     * the reply being typed; every event is re-dispatched as "osticket-event" for the page. */
+    async #onEvent(event) {
+      this.dispatchEvent(new CustomEvent("osticket-event", { detail: event, bubbles: true, composed: true }));
+      const said = event.data || {};
+      const shown = this.#shown;
+      if (!shown || said.ticket?.number !== shown.number) return;
+      if (said.entry ? shown.entries.has(said.entry.id) : (said.status || said.ticket.status)?.name === shown.status) {
+        return;
+      }
+      const number = shown.number;
+      try {
+        const { data } = await this.#call("GET", `/api/tickets.json/${encodeURIComponent(number)}`);
+        if (this.#shown?.number !== number) return;
+        this.#renderTicket(data, null);
+        this.#say(this.#t("ticketUpdated"));
+      } catch {
+        // the next event, or the user, will try again
+      }
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     #t(key, vars = {}) {
@@ -427,6 +503,7 @@ input[type=file]{min-height:0;padding:.375rem}
       const form = body instanceof FormData; // the browser sets its multipart Content-Type
       if (body !== undefined && !form) headers["Content-Type"] = "application/json";
       if (auth) headers.Authorization = `Bearer ${this.#token}`;
+      if (this.#gtid) headers["X-Bridge-GTID"] = this.#gtid; // read-your-writes with read replicas
       let response;
       try {
         response = await fetch(this.#api + path, {
@@ -440,6 +517,7 @@ input[type=file]{min-height:0;padding:.375rem}
       } catch {
         throw new ApiError(this.#t("networkError"), 0);
       }
+      this.#gtid = response.headers.get("X-Bridge-GTID") || this.#gtid;
       if (response.status === 401 && auth && !retried && this.getAttribute("token-url") && (await this.#refreshToken())) {
         return this.#call(method, path, body, auth, true);
       }
@@ -504,9 +582,15 @@ input[type=file]{min-height:0;padding:.375rem}
       this.#error.textContent = "";
     }
 
-    /** Start a screen: header (with Sign out when signed in), fresh content; returns the content element. */
-    #start(render) {
+    /** Start a screen: header (with Sign out when signed in), fresh content; returns the content element.
+     * Only a ticket's screen (``ticket``: its number) keeps the live event stream open. */
+    #start(render, ticket = null) {
       this.#screen = render;
+      if (ticket === null || ticket !== this.#shown?.number) {
+        this.#live?.abort();
+        this.#live = null;
+      }
+      this.#shown = null;
       this.#clearMessages();
       const title = h("p", { class: "title", part: "title", text: this.#t("title") });
       const signOut =
@@ -852,7 +936,12 @@ input[type=file]{min-height:0;padding:.375rem}
 
     #renderTicket(ticket, focus = "heading") {
       const number = ticket.ticket_number;
-      const main = this.#start(() => this.#showTicket(number));
+      const old = this.#shown?.number === number ? this.#main.querySelector("textarea") : null;
+      const draft = old?.value || "";
+      const typing = Boolean(old) && this.shadowRoot.activeElement === old;
+      const main = this.#start(() => this.#showTicket(number), number);
+      this.#shown = { number, entries: new Set((ticket.threads || []).map((e) => e.id)), status: ticket.ticket_status };
+      if (!this.#live && this.getAttribute("live") !== "off") this.#listen();
       const closed = isClosed(ticket);
       const heading = this.#heading(ticket.subject || this.#t("numbered", { number }));
       const row = (term, value) => value && [h("dt", {}, term), h("dd", {}, value)];
@@ -887,6 +976,7 @@ input[type=file]{min-height:0;padding:.375rem}
         );
       }
       const reply = h("textarea", { name: "reply", rows: "4", part: "input textarea", required: true });
+      if (focus === null) reply.value = draft || ""; // a live refresh keeps what the user was typing
       const files = this.#files();
       const send = h("button", { type: "submit", class: "primary", part: "button button-primary" }, this.#t("sendReply"));
       const form = h(
@@ -935,6 +1025,7 @@ input[type=file]{min-height:0;padding:.375rem}
         h("div", { class: "actions" }, toggle, this.#backButton(number)),
       );
       this.#focus({ heading, reply, toggle }[focus]);
+      if (focus === null && typing) reply.focus();
     }
   }
 

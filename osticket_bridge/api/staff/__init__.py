@@ -1,0 +1,1 @@
+"""The agents' and integrations' API (/api/scp/...): every entry, internal notes included."""

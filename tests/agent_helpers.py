@@ -1,0 +1,151 @@
+"""An agent's actions: the operations recorded on the peer kits (tests/recordings/record_agent.py) and the same
+starting states for the bridge's comparison tests.
+
+Every operation acts on ticket A of the golden run (carol's, Billing, topic 12) as alice (staff 2: Support with
+All Access; extended access to Billing with All Access and to Sales with Expanded Access). A refusal's set-up
+gives alice a poorer role for Billing.
+"""
+
+import pathlib
+from dataclasses import dataclass, field
+
+from golden import DATE
+from update_helpers import DESK_110, DESK_118, execute, history_before, replay
+
+RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
+RELEASE_DIRS = {"1.18": RECORDINGS / "1.18.1" / "agent", "1.10": RECORDINGS / "1.10.4" / "agent"}
+DESKS = {"1.18": DESK_118, "1.10": DESK_110}
+BOTH = ("1.18", "1.10")
+LIMITED = "UPDATE ost_staff_dept_access SET role_id = 3 WHERE staff_id = 2 AND dept_id = 4"  # no ticket.close
+# ostadmin may be assigned Billing's tickets (1.18.1's baseline has it; 1.10.4's not)
+ADMIN_IN_BILLING = "INSERT IGNORE INTO ost_staff_dept_access (staff_id, dept_id, role_id, flags) VALUES (1, 4, 1, 1)"
+TEAM = "INSERT INTO ost_team_member (team_id, staff_id, flags) VALUES (1, 1, 1)"  # ostadmin in Level I, alerts on
+TEAM_ALERTS = "UPDATE ost_config SET value = '1' WHERE `key` = 'assigned_alert_team_members'"
+ADMIN_HAS_IT = "UPDATE ost_ticket SET staff_id = 1 WHERE ticket_id = 1"  # ticket A assigned to ostadmin
+
+
+def alerts_on(kind):
+    """The help desk's alerts of this kind on (note, transfer), to the ticket's assigned agent."""
+    return f"UPDATE ost_config SET value = '1' WHERE `key` IN ('{kind}_alert_active', '{kind}_alert_assigned')"
+
+
+PREMIUM_SLA = (
+    "INSERT INTO ost_sla (id, schedule_id, flags, grace_period, name, notes, created, updated) "
+    "VALUES (2, 0, 3, 8, 'Premium', '', NOW(), NOW())"
+)
+VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
+
+
+@dataclass(frozen=True)
+class Operation:
+    kind: str  # record_agent.php's operation
+    vars: dict
+    resolved: bool = False  # ticket A after alice's resolving reply (else open, unassigned, after carol's message)
+    setup: tuple = ()
+    refused: bool = False
+    agent: str = "alice"
+    releases: tuple = BOTH
+    extra: dict = field(default_factory=dict)
+
+
+NOW_COLUMNS = ("created", "updated", "timestamp", "lastupdate")  # what osTicket stamps with NOW()
+NOTE = "<p>Called her: the second charge is a pre-authorisation.</p>"
+OPERATIONS = {
+    "note": Operation("note", {"title": "Phone call", "note": NOTE}),
+    "assign_agent": Operation(
+        "assign",
+        {"target": "agents", "assignee": ["s1"], "comments": "<p>Please approve the refund.</p>"},
+        setup=(ADMIN_IN_BILLING,),
+    ),
+    "assign_team": Operation(
+        "assign",
+        {"target": "teams", "assignee": ["t1"], "comments": "<p>Level I, over to you.</p>"},
+        setup=(TEAM, TEAM_ALERTS),
+    ),
+    "claim": Operation("claim", {}),
+    "claim_comments": Operation("claim", {"assignee": ["s2"], "comments": "<p>Mine: I know this customer.</p>"}),
+    # the alerts osTicket's defaults leave off, on: the note alert and the transfer alert reach the assignee
+    "note_alert": Operation("note", {"title": "Phone call", "note": NOTE}, setup=(ADMIN_HAS_IT, alerts_on("note"))),
+    "transfer_alert": Operation(
+        "transfer",
+        {"dept": ["2"], "comments": "<p>Sales handles plan changes.</p>"},
+        setup=(ADMIN_HAS_IT, alerts_on("transfer")),
+    ),
+    "resolve_alert": Operation(
+        "status", {"status_id": 2, "comments": "<p>Refund issued.</p>"}, setup=(ADMIN_HAS_IT, alerts_on("note"))
+    ),
+    "transfer": Operation("transfer", {"dept": ["2"], "comments": "<p>Sales handles plan changes.</p>"}),
+    # a resolved ticket: the transfer reopens it
+    "transfer_resolved": Operation("transfer", {"dept": ["2"], "comments": ""}, resolved=True),
+    # Maintenance: a department alice has no access to
+    "transfer_unreachable": Operation("transfer", {"dept": ["3"], "comments": ""}),
+    "resolve": Operation("status", {"status_id": 2, "comments": "<p>Refund issued.</p>"}),
+    "reopen": Operation("status", {"status_id": 1, "comments": "<p>She called back.</p>"}, resolved=True),
+    "close_refused": Operation("status", {"status_id": 3, "comments": ""}, setup=(LIMITED,), refused=True),
+    "transfer_refused": Operation("transfer", {"dept": ["2"]}, setup=(VIEW_ONLY,), refused=True),
+    "assign_refused": Operation("assign", {"target": "agents", "assignee": ["s1"]}, setup=(VIEW_ONLY,), refused=True),
+    "reply_refused": Operation("reply", {"response": "<p>No.</p>"}, setup=(VIEW_ONLY,), refused=True),
+    "priority": Operation(
+        "field", {"fid": "priority", "post": {"priority": 4, "comments": "<p>Card blocked.</p>"}}, releases=("1.18",)
+    ),
+    "topic": Operation("field", {"fid": "topic", "post": {"topic_id": 13}}, releases=("1.18",)),
+    "sla": Operation("field", {"fid": "sla", "post": {"sla_id": 2}}, setup=(PREMIUM_SLA,), releases=("1.18",)),
+    "subject": Operation(
+        "field",
+        {"fid": 20, "post": {"subject": "Duplicate charge on invoice 1001", "comments": "<p>Clearer.</p>"}},
+        releases=("1.18",),
+    ),
+    "edit_110": Operation("edit110", {"fields": {"priority": 4}, "note": "<p>Card blocked.</p>"}, releases=("1.10",)),
+    "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
+}
+
+
+def prepare(db_url, release, op):
+    """Bring a fresh copy of the release's install to the operation's starting state; return ticket A's number."""
+    desk = DESKS[release]
+    if op.resolved:
+        history = desk.history_a if release == "1.10" else history_before(desk.history_a, "user_reply_reopens")
+    else:
+        history = desk.history_a[:2]  # created, carol's message
+    replay(db_url, *history, desk=desk)
+    for sql in op.setup:
+        execute(db_url, sql)
+    return desk.ticket_a
+
+
+def recorded_clock(recording):
+    """The time osTicket acted at in a recording: the latest time it stamped a row with (None: it wrote nothing)."""
+    stamped = []
+    for diff in recording["tables"].values():
+        stamped += [row.get(c) for row in diff["inserted"] for c in NOW_COLUMNS]
+        stamped += [u["changes"][c]["new"] for u in diff["updated"] for c in NOW_COLUMNS if c in u["changes"]]
+    return max((t for t in stamped if t and DATE.match(t) and not t.startswith("0000")), default=None)
+
+
+def api_call(op):
+    """(route, JSON body) of the bridge's call doing what ``op`` recorded, as alice, comments in HTML."""
+    v = op.vars
+    body = {"staffUserName": op.agent, "format": "html"}
+    if op.kind == "note":
+        return "note", {**body, "title": v["title"], "note": v["note"]}
+    if op.kind == "reply":
+        return "reply", {**body, "response": v["response"]}
+    if op.kind == "assign":
+        return "assign", {**body, "assignee": v["assignee"][0], "comments": v.get("comments", "")}
+    if op.kind == "claim":
+        return "assign", {**body, "assignee": "s2", "comments": v.get("comments", "")}
+    if op.kind == "transfer":
+        return "transfer", {**body, "deptId": int(v["dept"][0]), "comments": v.get("comments", "")}
+    if op.kind == "status":
+        return "status", {**body, "statusId": v["status_id"], "comments": v["comments"]}
+    if op.kind == "edit110":
+        return "update", {**body, "priorityId": v["fields"]["priority"], "comments": v["note"]}
+    post = dict(v["post"])
+    comments = post.pop("comments", "")
+    names = {"priority": "priorityId", "sla_id": "slaId", "topic_id": "topicId"}  # else a field's own name
+    return "update", {**body, **{names.get(k, k): value for k, value in post.items()}, "comments": comments}
+
+
+def act(client, number, op, key):
+    route, body = api_call(op)
+    return client.post(f"/api/scp/tickets/{route}.json", headers=key, json={"ticketNumber": number, **body})

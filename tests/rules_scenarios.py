@@ -1,0 +1,208 @@
+"""The help-desk rules scenarios recorded on osTicket 1.18.1 and 1.10.4 (tests/recordings/record_rules.py) and
+replayed through the bridge (tests/test_rules_golden.py).
+
+Each scenario: the admin's settings as SQL on the fresh install (filters, ban list, organizations, limits), the
+people osTicket's own classes add (record_rules.php), the stock-API creates done before the recording starts,
+and the create that is recorded. The recording keeps the rows the set-up wrote (replayed as they are by the
+tests) apart from the rows the recorded create wrote.
+"""
+
+AUTORESPONDER_ON = "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'ticket_autoresponder'"
+# Ticket form fields of both installs: 20 subject, 21 message; user form: 1 email, 2 name.
+SUBJECT, MESSAGE = "field.20", "field.21"
+
+
+def filter_sql(fid, name, execorder, rules, actions, target="Any", isactive=1, match_all=0, stop=0):
+    """The rows of one filter as the admin panel saves them (Filter::update, save_rules, save_actions)."""
+    q = _quote
+    sql = [
+        "INSERT INTO ost_filter (id, execorder, isactive, match_all_rules, stop_onmatch, target, email_id, name, "
+        f"notes, created, updated) VALUES ({fid}, {execorder}, {isactive}, {match_all}, {stop}, {q(target)}, 0, "
+        f"{q(name)}, '', NOW(), NOW())"
+    ]
+    for what, how, val in rules:
+        sql.append(
+            "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) VALUES "
+            f"({fid}, {q(what)}, {q(how)}, {q(val)}, 1, '', NOW(), NOW())"
+        )
+    for sort, (kind, config) in enumerate(actions, start=1):
+        sql.append(
+            "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) VALUES "
+            f"({fid}, {sort}, {q(kind)}, {q(config)}, NOW())"
+        )
+    return sql
+
+
+def add_filter(db_url, fid, what, how, val, action, config, target="Any"):
+    """One filter with one rule and one action on a test database (the rows filter_sql describes)."""
+    from update_helpers import execute
+
+    execute(db_url, "INSERT INTO ost_filter (id, execorder, isactive, target, name, notes, created, updated) "
+            "VALUES (:i, 1, 1, :t, :n, '', NOW(), NOW())", i=fid, t=target, n=f"rule {fid}")  # fmt: skip
+    execute(db_url, "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) "
+            "VALUES (:i, :w, :h, :v, 1, '', NOW(), NOW())", i=fid, w=what, h=how, v=val)  # fmt: skip
+    execute(db_url, "INSERT INTO ost_filter_action (filter_id, sort, type, configuration, updated) "
+            "VALUES (:i, 1, :a, :c, NOW())", i=fid, a=action, c=config)  # fmt: skip
+
+
+def _quote(value):
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _new(name, email, subject, message):
+    return {"name": name, "email": email, "subject": subject, "message": message}
+
+
+CAROL = {"name": "Carol Customer", "email": "carol.customer@example.com"}
+REJECT = ("reject", "[]")
+# Olga and Pete join carol's organization (osTicket's User::fromVars + setOrganization); Pete is a primary contact.
+MEMBERS = [
+    {"name": "Olga Member", "email": "olga.member@example.com", "org": 1, "primary": False},
+    {"name": "Pete Primary", "email": "pete.primary@example.com", "org": 1, "primary": True},
+    {"name": "Carol Customer", "email": "carol.customer@example.com", "org": 1, "primary": False},
+]
+
+# Every routing action, for a VIP's invoice question (match all rules: an address ending, a subject regex).
+VIP_ROUTING = filter_sql(
+    5,
+    "VIP routing",
+    5,
+    [("email", "ends", "@VIP.example.com"), (SUBJECT, "match", r"/invoice\s+#?\d+/i")],
+    [
+        ("dept", '{"dept_id":2}'),
+        ("pri", '{"priority":3}'),
+        ("sla", '{"sla_id":1}'),
+        ("team", '{"team_id":1}'),
+        ("agent", '{"staff_id":2}'),
+        ("noresp", "[]"),
+        ("topic", '{"topic_id":12}'),
+    ],
+    target="API",
+    match_all=1,
+)
+VERA = _new("Vera Vip", "vera@vip.example.com", "Invoice #4411 is wrong", "The amount on invoice 4411 is doubled.")
+
+SCENARIOS = {
+    # A subject rule of an API filter rejects the ticket: 403, a "Ticket denied" warning, nothing else.
+    "filter_reject": {
+        "sql": filter_sql(2, "Casino spam", 1, [(SUBJECT, "contains", "casino")], [REJECT], target="API"),
+        "request": _new("Sam Spammer", "sam@spam.example.com", "Win big at the CASINO", "Free chips inside."),
+    },
+    # Which filters run (inactive, Web-only, match-all, stop-on-match) and the routing actions with their events.
+    "filter_route": {
+        "sql": [
+            AUTORESPONDER_ON,
+            *filter_sql(2, "Disabled reject", 1, [("email", "contains", "vip")], [REJECT], isactive=0),
+            *filter_sql(3, "Web only reject", 2, [("email", "contains", "vip")], [REJECT], target="Web"),
+            *filter_sql(
+                4,
+                "Not every rule",
+                3,
+                [("email", "contains", "vip"), (SUBJECT, "contains", "zzz")],
+                [REJECT],
+                match_all=1,
+            ),  # fmt: skip
+            *VIP_ROUTING,
+            *filter_sql(
+                6,
+                "Stop after me",
+                10,
+                [
+                    ("name", "starts", "vera"),
+                    ("name", "not_equal", "Nobody"),
+                    ("email", "dn_contain", "spam"),
+                    (MESSAGE, "not_match", "/unsubscribe/i"),
+                    ("email", "equal", "VERA@vip.example.com"),
+                ],
+                [("pri", '{"priority":4}')],
+                match_all=1,
+                stop=1,
+            ),  # fmt: skip
+            *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
+        ],
+        "request": VERA,
+    },
+    # The routing actions where both releases run them (1.10's not_match differs: filter_route rejects there).
+    "filter_route_actions": {
+        "sql": [
+            AUTORESPONDER_ON,
+            *VIP_ROUTING,
+            *filter_sql(6, "Stop after me", 10, [("name", "starts", "vera")], [("pri", '{"priority":4}')], stop=1),
+            *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
+        ],
+        "request": VERA,
+    },
+    # A canned response posted as the first reply and mailed in place of the auto-response, and a filter's e-mail.
+    "filter_canned": {
+        "sql": [
+            AUTORESPONDER_ON,
+            *filter_sql(
+                2,
+                "Password help",
+                1,
+                [(MESSAGE, "contains", "password")],
+                [
+                    ("canned", '{"canned_id":2}'),
+                    (
+                        "email",
+                        '{"recipients":"audit@example.com","subject":"Filtered: %{ticket.subject}",'
+                        '"message":"<p>Ticket %{ticket.number} from %{ticket.name}<\\/p>","from":"1"}',
+                    ),
+                ],
+            ),  # fmt: skip
+        ],
+        "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
+    },
+    # A filter's closed status: the ticket is created closed, and its agent is not assigned (only open tickets are).
+    "filter_closed": {
+        "sql": filter_sql(
+            2,
+            "Auto close",
+            1,
+            [(SUBJECT, "starts", "FYI")],
+            [("status", '{"status_id":3}'), ("agent", '{"staff_id":2}')],
+            target="API",
+        ),  # fmt: skip
+        "request": _new("Frida Fyi", "frida@example.org", "FYI: office closed Friday", "Just so you know."),
+    },
+    # An existing user on the ban list: 403 and a "Ticket denied" warning.
+    "ban_existing": {
+        "sql": [
+            "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) "
+            "VALUES (1, 'email', 'equal', 'carol.customer@example.com', 1, '', NOW(), NOW())"
+        ],
+        "request": {**CAROL, "subject": "Banned?", "message": "Let me in."},
+    },
+    # Organization: every member Cc'd, the account manager (an agent) assigned.
+    "org_members": {
+        "sql": [AUTORESPONDER_ON, "UPDATE ost_organization SET status = 1 | 4, manager = 's2' WHERE id = 1"],
+        "people": MEMBERS,
+        "request": {**CAROL, "subject": "Our office printer", "message": "It jams on every page."},
+    },
+    # Organization: primary contacts Cc'd, the account manager (a team) assigned.
+    "org_primary": {
+        "sql": [AUTORESPONDER_ON, "UPDATE ost_organization SET status = 2 | 4, manager = 't1' WHERE id = 1"],
+        "people": MEMBERS,
+        "request": {**CAROL, "subject": "Our office printer", "message": "It jams on every page."},
+    },
+    # The create that reaches core.max_open_tickets: the over-limit notice, the admin's alert and the warning.
+    "limit_reached": {
+        "sql": [
+            AUTORESPONDER_ON,
+            "UPDATE ost_config SET value = '2' WHERE namespace = 'core' AND `key` = 'max_open_tickets'",
+            "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'overlimit_notice_active'",
+        ],
+        "before": [{**CAROL, "subject": "First", "message": "One."}],
+        "request": {**CAROL, "subject": "Second", "message": "Two."},
+    },
+    # The create past the limit: refused, with a "Ticket denied" warning.
+    "limit_refused": {
+        "sql": [
+            AUTORESPONDER_ON,
+            "UPDATE ost_config SET value = '2' WHERE namespace = 'core' AND `key` = 'max_open_tickets'",
+            "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'overlimit_notice_active'",
+        ],
+        "before": [{**CAROL, "subject": "First", "message": "One."}, {**CAROL, "subject": "Second", "message": "Two."}],
+        "request": {**CAROL, "subject": "Third", "message": "Three."},
+    },
+}

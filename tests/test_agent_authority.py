@@ -1,0 +1,199 @@
+"""Who may do what through the agent routes, as osTicket's staff panel decides it (people/authority.py), on the real
+1.18.1 install: ticket A open and unassigned in Billing; alice (Support, All Access; Billing with All Access) and
+ostadmin (Support; Billing with All Access). A refusal answers 403 (or 404/409/422) and writes nothing."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from update_helpers import DESK_110, DESK_118, diff_of, execute, replay
+
+KEY = DESK_118.key
+A = DESK_118.ticket_a
+NOTE = {"title": "Call", "note": "Spoke to her."}
+
+
+@pytest.fixture
+def desk(fresh_app, fresh_real_baseline_db):
+    """(database URL, test client) with ticket A open, unassigned, carol's message answered by nobody yet."""
+    replay(fresh_real_baseline_db, *DESK_118.history_a[:2])
+    return fresh_real_baseline_db, fresh_app(fresh_real_baseline_db).test_client()
+
+
+def act(client, route, staff="alice", number=A, headers=None, **body):
+    return client.post(
+        f"/api/scp/tickets/{route}.json",
+        headers={**KEY, **(headers or {})},
+        json={"ticketNumber": number, "staffUserName": staff, **body},
+    )
+
+
+EVERY_WRITE = [
+    ("note", NOTE),
+    ("assign", {"assignee": "s1"}),
+    ("assign", {"assignee": "s2"}),
+    ("transfer", {"deptId": 2}),
+    ("status", {"statusId": 2}),
+    ("update", {"priorityId": 4}),
+    ("reply", {"response": "Hello"}),
+]
+
+
+def refused_everything(db_url, client, staff="alice"):
+    """Every write as ``staff``: their statuses, and whether any row changed."""
+    with diff_of(db_url) as diff:
+        statuses = [act(client, route, staff, **body).status_code for route, body in EVERY_WRITE]
+    return statuses, diff
+
+
+def test_a_locked_agent_may_do_nothing(desk):
+    db_url, client = desk
+    execute(db_url, "UPDATE ost_staff SET isactive = 0 WHERE staff_id = 2")
+    assert refused_everything(db_url, client) == ([403] * len(EVERY_WRITE), {})
+
+
+def test_an_unknown_agent_may_do_nothing(desk):
+    db_url, client = desk
+    assert refused_everything(db_url, client, staff="mallory") == ([403] * len(EVERY_WRITE), {})
+
+
+def test_a_view_only_role_may_only_post_notes(desk):
+    """osTicket's panel asks no permission for an internal note; every other action needs one."""
+    db_url, client = desk
+    execute(db_url, "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4")
+    statuses, diff = refused_everything(db_url, client)
+    assert statuses == [200] + [403] * (len(EVERY_WRITE) - 1)
+    assert [r["title"] for r in diff["ost_thread_entry"]["inserted"]] == ["Call"]
+    assert set(diff) == {"ost_thread_entry", "ost__search"}
+
+
+def test_a_limited_role_assigns_and_transfers_but_may_not_reply_close_or_edit(desk):
+    db_url, client = desk
+    execute(db_url, "UPDATE ost_staff_dept_access SET role_id = 3 WHERE staff_id = 2 AND dept_id = 4")
+    assert act(client, "reply", response="Hello").status_code == 403
+    assert act(client, "status", statusId=3).status_code == 403
+    assert act(client, "update", priorityId=4).status_code == 403
+    assert act(client, "assign", assignee="s1").status_code == 200
+    assert act(client, "transfer", deptId=2).status_code == 200
+    # Now in Sales, where alice has Expanded Access: she may close it.
+    assert act(client, "status", statusId=3).status_code == 200
+
+
+def test_limited_to_assigned_tickets_the_agent_acts_only_once_assigned(desk):
+    db_url, client = desk
+    execute(db_url, "UPDATE ost_staff SET assigned_only = 1 WHERE staff_id = 2")
+    assert act(client, "note", **NOTE).status_code == 403
+    assert act(client, "assign", staff="ostadmin", assignee="s2").status_code == 200
+    assert act(client, "note", **NOTE).status_code == 200
+
+
+def test_outside_its_departments_an_assigned_agent_acts_with_the_primary_role_if_so_set(desk):
+    db_url, client = desk
+    execute(db_url, "UPDATE ost_ticket SET dept_id = 3, staff_id = 2 WHERE ticket_id = 1")  # alice: not Maintenance
+    assert act(client, "update", priorityId=4).status_code == 200  # All Access, her primary role
+    execute(db_url, "UPDATE ost_staff SET extra = :extra WHERE staff_id = 2", extra='{"def_assn_role":false}')
+    assert act(client, "update", priorityId=3).status_code == 403  # "ticket.create" only
+
+
+def test_an_agent_on_vacation_may_act_but_is_not_assigned(desk):
+    db_url, client = desk
+    execute(db_url, "UPDATE ost_staff SET onvacation = 1 WHERE staff_id = 2")
+    assert act(client, "note", **NOTE).status_code == 200
+    assert act(client, "assign", assignee="s2").status_code == 409  # no claim
+    assert act(client, "assign", staff="ostadmin", assignee="s2").status_code == 409
+    assert act(client, "assign", assignee="s1").status_code == 200
+
+
+BAD_REQUESTS = [
+    ("assign", {"assignee": "x1"}, 422),
+    ("assign", {"assignee": "s99"}, 422),
+    ("assign", {"assignee": "t1"}, 422),  # a team without available members is not offered
+    ("transfer", {"deptId": 4}, 409),  # already there
+    ("transfer", {"deptId": 99}, 422),
+    ("status", {"statusId": 1}, 409),  # already Open
+    ("status", {"statusId": 99}, 422),
+    ("update", {}, 422),
+    ("update", {"priorityId": 99}, 422),
+    ("update", {"priorityId": 2}, 409),  # already Normal
+    ("update", {"topicId": 12}, 409),  # already Billing Questions
+    ("update", {"topicId": 99}, 422),
+    ("update", {"slaId": 99}, 422),
+    ("update", {"nosuchfield": "x"}, 422),  # no Ticket Details field of that name
+    ("update", {"message": "x"}, 422),  # the first message is no editable field
+    ("update", {"subject": ""}, 422),
+    ("update", {"duedate": "2020-01-01 10:00"}, 422),  # in the past
+    ("update", {"duedate": "tomorrow"}, 422),
+    ("note", {"title": "x"}, 422),
+]
+
+
+def test_bad_requests_write_nothing(desk):
+    db_url, client = desk
+    with diff_of(db_url) as diff:
+        answers = [(route, body, act(client, route, **body)) for route, body, _ in BAD_REQUESTS]
+    assert [(route, body, r.status_code) for route, body, r in answers] == BAD_REQUESTS
+    assert all(set(r.get_json()) >= {"code", "status", "message"} for _, _, r in answers)
+    assert diff == {}
+
+
+def test_an_unknown_ticket_is_404(desk):
+    _, client = desk
+    assert act(client, "note", number="999999", **NOTE).status_code == 404
+
+
+def test_a_repeated_idempotency_key_writes_once(desk):
+    db_url, client = desk
+    headers = {"Idempotency-Key": "note-1"}
+    with diff_of(db_url) as diff:
+        first = act(client, "note", headers=headers, **NOTE)
+        again = act(client, "note", headers=headers, **NOTE)
+    assert first.status_code == again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(diff["ost_thread_entry"]["inserted"]) == 1
+
+
+def test_the_due_date_is_read_in_the_agent_s_zone(desk):
+    db_url, client = desk
+    execute(db_url, "UPDATE ost_staff SET timezone = 'Europe/Berlin' WHERE staff_id = 2")
+    local = (datetime.now() + timedelta(days=40)).replace(hour=9, minute=30, second=0, microsecond=0)
+    with diff_of(db_url) as diff:
+        assert act(client, "update", duedate=local.strftime("%Y-%m-%d %H:%M")).status_code == 200
+    # The install's database runs in UTC.
+    stored = local.replace(tzinfo=ZoneInfo("Europe/Berlin")).astimezone(ZoneInfo("UTC"))
+    changes = diff["ost_ticket"]["updated"][0]["changes"]
+    assert changes["duedate"]["new"] == stored.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_on_osticket_110_only_the_priority_and_text_fields_are_edited(fresh_app, fresh_baseline_110_db):
+    replay(fresh_baseline_110_db, *DESK_110.history_a[:2], desk=DESK_110)
+    client = fresh_app(fresh_baseline_110_db).test_client()
+    with diff_of(fresh_baseline_110_db) as diff:
+        for change in ({"topicId": 13}, {"slaId": 1}, {"duedate": "2099-01-01 10:00"}):
+            assert act(client, "update", number=DESK_110.ticket_a, **change).status_code == 501
+    assert diff == {}
+    assert act(client, "update", number=DESK_110.ticket_a, subject="Duplicate charge").status_code == 200
+
+
+def test_a_ticket_another_agent_has_locked_takes_no_note(desk):
+    db_url, client = desk
+    execute(
+        db_url,
+        "INSERT INTO ost_lock (lock_id, staff_id, expire, code, created) "
+        "VALUES (7, 1, NOW() + INTERVAL 5 MINUTE, 'x', NOW())",
+    )
+    execute(db_url, "UPDATE ost_ticket SET lock_id = 7 WHERE ticket_id = 1")
+    with diff_of(db_url) as diff:
+        assert act(client, "note", **NOTE).status_code == 409
+    assert diff == {}
+    assert act(client, "note", staff="ostadmin", **NOTE).status_code == 200  # the lock's holder
+
+
+def test_a_note_carries_its_attachments_as_a_reply_does(desk):
+    db_url, client = desk
+    files = [{"call.txt": "data:text/plain;base64,Q2FsbGVkIGF0IDk6MDAK"}]
+    with diff_of(db_url) as diff:
+        assert act(client, "note", attachments=files, **NOTE).status_code == 200
+    (note,) = diff["ost_thread_entry"]["inserted"]
+    (attached,) = diff["ost_attachment"]["inserted"]
+    assert (note["type"], attached["type"], attached["object_id"]) == ("N", "H", note["id"])
+    assert [f["name"] for f in diff["ost_file"]["inserted"]] == ["call.txt"]
