@@ -10,11 +10,11 @@ import pathlib
 from dataclasses import dataclass, field
 
 from golden import DATE
-from update_helpers import DESK_110, DESK_118, execute, history_before, replay
+from update_helpers import DESK_110, DESK_REAL, execute, history_before, replay
 
 RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
 RELEASE_DIRS = {"1.18": RECORDINGS / "1.18.1" / "agent", "1.10": RECORDINGS / "1.10.4" / "agent"}
-DESKS = {"1.18": DESK_118, "1.10": DESK_110}
+DESKS = {"1.18": DESK_REAL, "1.10": DESK_110}
 BOTH = ("1.18", "1.10")
 LIMITED = "UPDATE ost_staff_dept_access SET role_id = 3 WHERE staff_id = 2 AND dept_id = 4"  # no ticket.close
 # ostadmin may be assigned Billing's tickets (1.18.1's baseline has it; 1.10.4's not)

@@ -6,17 +6,17 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from update_helpers import DESK_110, DESK_118, diff_of, execute, replay
+from update_helpers import DESK_110, DESK_REAL, diff_of, execute, replay
 
-KEY = DESK_118.key
-A = DESK_118.ticket_a
+KEY = DESK_REAL.key
+A = DESK_REAL.ticket_a
 NOTE = {"title": "Call", "note": "Spoke to her."}
 
 
 @pytest.fixture
 def desk(fresh_app, fresh_real_baseline_db):
     """(database URL, test client) with ticket A open, unassigned, carol's message answered by nobody yet."""
-    replay(fresh_real_baseline_db, *DESK_118.history_a[:2])
+    replay(fresh_real_baseline_db, *DESK_REAL.history_a[:2])
     return fresh_real_baseline_db, fresh_app(fresh_real_baseline_db).test_client()
 
 

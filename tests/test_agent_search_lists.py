@@ -6,12 +6,12 @@ import pytest
 import update_helpers
 from update_helpers import replay
 
-on_desk = update_helpers.on_desk  # fixture
+on_real_desk = update_helpers.on_real_desk  # fixture
 
 
 @pytest.fixture
-def desk_client(fresh_app, on_desk):
-    desk, db_url = on_desk
+def desk_client(fresh_app, on_real_desk):
+    desk, db_url = on_real_desk
     replay(db_url, *desk.history_a[:2], *desk.history_b[:2], desk=desk)
     client = fresh_app(db_url).test_client()
     for number, word in ((desk.ticket_a, "walrus"), (desk.ticket_b, "zeppelin")):
@@ -83,8 +83,8 @@ def test_search_finds_what_the_staff_search_finds(desk_client):
     assert client.get("/api/scp/tickets/search.json", query_string={"q": "walrus"}).status_code == 401
 
 
-def test_reference_lists_name_the_ids_the_agent_routes_take(fresh_app, on_desk):
-    desk, db_url = on_desk
+def test_reference_lists_name_the_ids_the_agent_routes_take(fresh_app, on_real_desk):
+    desk, db_url = on_real_desk
     client = fresh_app(db_url).test_client()
 
     def listed(name):

@@ -101,8 +101,8 @@ def test_a_filter_edited_while_the_bridge_runs_applies_within_the_cache(fresh_ba
     assert post_ticket(client, body).status_code == 201
 
 
-def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_baseline_db, fresh_app):
-    db = fresh_baseline_db
+def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_real_baseline_db, fresh_app):
+    db = fresh_real_baseline_db  # carol and organization 1 of the real install
     execute(db, "UPDATE ost_organization SET name = 'Acme Corp' WHERE id = 1")
     execute(db, "UPDATE ost_user SET org_id = 1 WHERE id = 1")
     add_filter(db, 70, "field.(org name)", "contains", "acme", "dept", '{"dept_id":2}')

@@ -20,7 +20,7 @@ from update_helpers import diff_of, write_rows
 from osticket_bridge.db import make_engine
 
 queued = mail_helpers.queued  # fixture
-on_desk = update_helpers.on_desk  # fixture
+on_real_desk = update_helpers.on_real_desk  # fixture
 RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
 FOLDERS = {"1.18": RECORDINGS / "1.18.1" / "rules", "1.10": RECORDINGS / "1.10.4" / "rules"}
 # The stock API's status for a refusal, and the bridge's (a clear 4xx: 1.18's API answers 500 at the limit).
@@ -63,10 +63,10 @@ def syslog_rows(db_url, after=0):
 
 
 @pytest.mark.parametrize(
-    ("on_desk", "name"), [(d, n) for d in ("1.18", "1.10") for n in SCENARIOS], indirect=["on_desk"]
+    ("on_real_desk", "name"), [(d, n) for d in ("1.18", "1.10") for n in SCENARIOS], indirect=["on_real_desk"]
 )
-def test_a_create_under_the_rules_writes_logs_and_mails_what_osticket_does(fresh_app, on_desk, queued, name):
-    desk, db_url = on_desk
+def test_a_create_under_the_rules_writes_logs_and_mails_what_osticket_does(fresh_app, on_real_desk, queued, name):
+    desk, db_url = on_real_desk
     recorded = recording(desk.release, name)
     write_rows(db_url, recorded["setup"])
     client = fresh_app(db_url).test_client()
