@@ -230,4 +230,8 @@ def test_every_write_documents_the_header_and_reads_do_not(fixtures_app):
                 names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "header"}
                 documented[(method.upper(), path)] = "Idempotency-Key" in names
     writes = {(m, p.replace(USER_TICKET, "{number}")) for m, p, _q, _b in WRITES.values()}
+    # An agent's actions (tests/test_agent_authority.py replays one with its key).
+    writes |= {
+        ("POST", f"/api/scp/tickets/{action}.json") for action in ("note", "assign", "transfer", "status", "update")
+    }
     assert {op for op, has in documented.items() if has} == writes
