@@ -16,6 +16,7 @@ import http.client
 import ipaddress
 import secrets
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -98,6 +99,15 @@ def public_address(host, port, allow_private):
     return addresses[0]
 
 
+def _cut(conn, cut):
+    cut.set()
+    if conn.sock is not None:
+        try:
+            conn.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+
 def post(url, secret, message_id, body, allow_private=False, timeout=TIMEOUT):
     """POST ``body`` (bytes) signed; the Outcome. Never raises for the receiver's faults."""
     timestamp = str(int(time.time()))
@@ -117,14 +127,23 @@ def post(url, secret, message_id, body, allow_private=False, timeout=TIMEOUT):
         "webhook-timestamp": timestamp,
         "webhook-signature": sign(secret, message_id, timestamp, body),
     }
+    # ``timeout`` bounds each connect and read; the deadline bounds the whole delivery, however slowly the
+    # receiver drips its answer: it shuts the socket, which ends a read blocked on it.
+    cut = threading.Event()
+    deadline = threading.Timer(timeout, _cut, args=(conn, cut))
+    deadline.start()
     try:
         conn.request("POST", path, body=body, headers=headers)
         response = conn.getresponse()
         answer = response.read(MAX_ANSWER).decode("utf-8", "replace")
     except (OSError, http.client.HTTPException) as exc:
-        return Outcome(None, f"{exc.__class__.__name__}: {exc}"[:MAX_ANSWER])
+        if not cut.is_set():
+            return Outcome(None, f"{exc.__class__.__name__}: {exc}"[:MAX_ANSWER])
     finally:
+        deadline.cancel()
         conn.close()
+    if cut.is_set():
+        return Outcome(None, f"no whole answer within {timeout:g} s")
     if 200 <= response.status < 300:
         return Outcome(response.status, None)
     return Outcome(response.status, f"HTTP {response.status}: {answer}"[:MAX_ANSWER])
