@@ -1,5 +1,6 @@
-"""Helpers of the event tests: a real HTTP receiver that checks every signature on its own, osTicket's statements
-replayed, the event loops driven by hand or left running, and waiting for a condition."""
+"""Helpers of the event tests: a real HTTP receiver that checks every signature on its own, osTicket's golden run
+replayed (its statements on the real install, else its recorded rows on the demo data), the event loops driven by
+hand or left running, and waiting for a condition."""
 
 import base64
 import hashlib
@@ -13,6 +14,8 @@ import faults
 import pytest
 from golden import GOLDEN_DIR, HOW_TO_GET, load_golden
 from sqlalchemy import create_engine, text
+from update_helpers import DESK_118, write_rows
+from world import REAL_BASELINE
 
 from osticket_bridge import events
 
@@ -25,6 +28,10 @@ GOLDEN_ORDER = (
     "close_ticket_by_staff", "reopen_ticket_by_staff",
 )  # fmt: skip
 GOLDEN_EVENTS = 18  # what they make (test_events_feed.EXPECTED lists them)
+# The desk the event tests run on (the fixture ``fresh_baseline_db``): osTicket 1.18.1's real fresh install, its
+# golden run replayed as the statements osTicket issued (../shared/osticket/golden/sql); without ../shared, our own
+# install + demo data, the same run replayed as the rows osTicket wrote there (tests/recordings/1.18.1).
+DESK = DESK_118
 WRITES = re.compile(r"^\[\d+\] ((?:INSERT|UPDATE|DELETE|REPLACE)\b.*)$")
 NOISE = re.compile(r"^\w+ (?:INTO )?`?ost_(?:session|syslog)\b")
 
@@ -95,8 +102,24 @@ def golden_statements(op):
     return statements
 
 
+def recorded(op, table):
+    """The rows osTicket inserted into ``table`` in a golden operation, as DESK's recording holds them."""
+    return DESK.golden(op)["tables"][table]["inserted"]
+
+
+def _run_end():
+    """When osTicket's golden run ended on the demo data (the last of its recordings)."""
+    return max(DESK.golden(op)["meta"]["recorded_at"] for op in GOLDEN_ORDER)
+
+
 def replay(db_url, *ops):
-    """Run osTicket's statements for ``ops`` as osTicket ran them: autocommit, one statement at a time."""
+    """Do what osTicket did in ``ops``: on the real install, run its statements as osTicket ran them (autocommit, one
+    statement at a time); on the demo data, write its recorded rows, one transaction per operation, moved in time
+    together so that the whole run ended an hour ago (their order kept, today's date never in them)."""
+    if not REAL_BASELINE:
+        for op in ops:
+            write_rows(db_url, DESK.golden(op)["tables"], recorded_at=_run_end())
+        return
     engine = create_engine(db_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:

@@ -1,14 +1,16 @@
-"""The event feed: osTicket's own changes (its recorded statements replayed) become events, in order, once each;
-a row committed after a later one is still delivered; a restart loses and duplicates nothing; GET /api/events."""
+"""The event feed: osTicket's own changes (its golden run replayed: statements on the real install, recorded rows on
+the demo data) become events, in order, once each; a row committed after a later one is still delivered; a restart
+loses and duplicates nothing; GET /api/events."""
 
 import json
 import time
 
 import pytest
-from events_helpers import GOLDEN_EVENTS, GOLDEN_ORDER, apply_diff, loops, replay, rows
+from events_helpers import DESK, GOLDEN_EVENTS, GOLDEN_ORDER, apply_diff, loops, recorded, replay, rows
 from golden import GOLDEN_110_DIR
 from security_helpers import SECRET, bearer
 from sqlalchemy import text
+from world import AGENT_NAME, OWNER_NAME
 
 from osticket_bridge.db import make_engine
 
@@ -59,51 +61,59 @@ def api_key(db_url):
     return rows(db_url, "SELECT apikey FROM ost_api_key WHERE isactive = 1 ORDER BY id LIMIT 1")[0]["apikey"]
 
 
-def test_each_golden_operation_of_osticket_becomes_its_events(fresh_real_baseline_db, fresh_app):
-    app = fresh_app(fresh_real_baseline_db)
+def test_each_golden_operation_of_osticket_becomes_its_events(fresh_baseline_db, fresh_app):
+    app = fresh_app(fresh_baseline_db)
     feed = loops(app).feed
     assert feed.ingest() == 0  # the first poll only takes the position: history is not replayed
     for op, types in EXPECTED:
-        replay(fresh_real_baseline_db, op)
-        before = len(rows(fresh_real_baseline_db, "SELECT id FROM ost_bridge_event"))
+        replay(fresh_baseline_db, op)
+        before = len(rows(fresh_baseline_db, "SELECT id FROM ost_bridge_event"))
         assert feed.ingest() == len(types), op
-        got = rows(fresh_real_baseline_db, "SELECT type FROM ost_bridge_event WHERE id > :n ORDER BY id", n=before)
+        got = rows(fresh_baseline_db, "SELECT type FROM ost_bridge_event WHERE id > :n ORDER BY id", n=before)
         # Within one second the feed cannot tell which table osTicket wrote first: compared as sets per operation.
         assert sorted(r["type"] for r in got) == sorted(types), op
     assert feed.ingest() == 0  # nothing twice
 
 
-def test_events_carry_the_ticket_and_the_entry(fresh_real_baseline_db, fresh_app):
-    app = fresh_app(fresh_real_baseline_db)
+def test_events_carry_the_ticket_and_the_entry(fresh_baseline_db, fresh_app):
+    app = fresh_app(fresh_baseline_db)
     feed = loops(app).feed
     feed.ingest()
-    replay(fresh_real_baseline_db, *GOLDEN_ORDER[:6])
+    replay(fresh_baseline_db, *GOLDEN_ORDER[:6])
     feed.ingest()
-    key = api_key(fresh_real_baseline_db)
+    key = api_key(fresh_baseline_db)
     page = app.test_client().get("/api/events", headers={"X-API-Key": key}).get_json()
     by_type = {}
     for event in page["events"]:
         assert set(event) == {"id", "type", "created", "data"}
         by_type.setdefault(event["type"], []).append(event)
+    # What osTicket wrote: its reply, its status change and its assignment (thread events), on the owner's ticket.
+    [written] = recorded("staff_reply_with_status", "ost_thread_entry")
+    [changed] = recorded("staff_reply_with_status", "ost_thread_event")
+    [assigned_row] = recorded("assign_ticket_to_staff", "ost_thread_event")
+    [cdata] = recorded("create_ticket_api", "ost_ticket__cdata")
     reply = by_type["ticket.response"][0]["data"]
-    assert reply["entry"]["body"] == "<p>We refunded the duplicate charge. Closing this as resolved.</p>"
-    assert reply["entry"]["poster"] == "Alice Agent" and reply["entry"]["type"] == "R"
+    assert reply["entry"]["body"] == written["body"] and "We refunded the duplicate charge" in written["body"]
+    assert (
+        reply["entry"]["poster"] == written["poster"] == AGENT_NAME and reply["entry"]["type"] == written["type"] == "R"
+    )
     ticket = reply["ticket"]
-    assert ticket["number"] == "386142" and ticket["subject"] == "Golden A: question about my invoice"
-    assert ticket["user_email"] == "carol.customer@example.com" and ticket["department"]
+    assert ticket["number"] == DESK.ticket_a and ticket["subject"] == cdata["subject"]
+    assert ticket["user_email"] == DESK.owner["email"] and ticket["department"]
     status = by_type["ticket.status"][0]["data"]
-    assert status["status"]["name"] == "Resolved" and status["change"]["by"] == "alice"
+    assert json.loads(changed["data"]) == {"status": [2, "Resolved"]}
+    assert status["status"]["name"] == "Resolved" and status["change"]["by"] == changed["username"] == DESK.agent
     assigned = by_type["ticket.assigned"][0]["data"]["change"]
-    assert assigned["data"] == {"staff": [2, "Alice Agent"]}
+    assert assigned["data"] == json.loads(assigned_row["data"]) == {"staff": [2, AGENT_NAME]}
 
 
-def test_the_pull_feed_pages_in_order_filters_by_type_and_refuses_end_users(fresh_real_baseline_db, fresh_app):
-    app = fresh_app(fresh_real_baseline_db, OSTICKET_TOKEN_SECRET=SECRET)
+def test_the_pull_feed_pages_in_order_filters_by_type_and_refuses_end_users(fresh_baseline_db, fresh_app):
+    app = fresh_app(fresh_baseline_db, OSTICKET_TOKEN_SECRET=SECRET)
     feed = loops(app).feed
     feed.ingest()
-    replay(fresh_real_baseline_db, *GOLDEN_ORDER)
+    replay(fresh_baseline_db, *GOLDEN_ORDER)
     feed.ingest()
-    client, key = app.test_client(), {"X-API-Key": api_key(fresh_real_baseline_db)}
+    client, key = app.test_client(), {"X-API-Key": api_key(fresh_baseline_db)}
     seen, after = [], None
     while True:
         page = client.get("/api/events", query_string={"limit": 4, **({"after": after} if after else {})}, headers=key)
@@ -114,7 +124,7 @@ def test_the_pull_feed_pages_in_order_filters_by_type_and_refuses_end_users(fres
             break
         seen += body["events"]
         after = body["next"]
-    stored = rows(fresh_real_baseline_db, "SELECT id, type FROM ost_bridge_event ORDER BY id")
+    stored = rows(fresh_baseline_db, "SELECT id, type FROM ost_bridge_event ORDER BY id")
     assert [e["id"] for e in seen] == [f"evt_{r['id']}" for r in stored]
     assert len(stored) == sum(len(types) for _, types in EXPECTED) == GOLDEN_EVENTS
     notes = client.get("/api/events", query_string={"types": "ticket.note"}, headers=key).get_json()["events"]
@@ -131,16 +141,16 @@ def test_the_pull_feed_pages_in_order_filters_by_type_and_refuses_end_users(fres
 def _entry_insert(thread_id, body):
     return text(
         "INSERT INTO ost_thread_entry SET created = NOW(), type = 'M', thread_id = :thread, format = 'text', "
-        "user_id = 1, poster = 'Carol Customer', source = 'Web', ip_address = '127.0.0.1', body = :body"
-    ).bindparams(thread=thread_id, body=body)
+        "user_id = 1, poster = :poster, source = 'Web', ip_address = '127.0.0.1', body = :body"
+    ).bindparams(thread=thread_id, poster=OWNER_NAME, body=body)
 
 
-def test_an_entry_committed_after_a_later_one_is_still_delivered(fresh_real_baseline_db, fresh_app):
-    app = fresh_app(fresh_real_baseline_db)
+def test_an_entry_committed_after_a_later_one_is_still_delivered(fresh_baseline_db, fresh_app):
+    app = fresh_app(fresh_baseline_db)
     feed = loops(app).feed
-    replay(fresh_real_baseline_db, "create_ticket_api")
+    replay(fresh_baseline_db, "create_ticket_api")
     feed.ingest()
-    engine = make_engine(fresh_real_baseline_db)  # osTicket's session: sql_mode ''
+    engine = make_engine(fresh_baseline_db)  # osTicket's session: sql_mode ''
     try:
         with engine.connect() as slow, engine.connect() as fast:
             slow.begin()
@@ -153,16 +163,16 @@ def test_an_entry_committed_after_a_later_one_is_still_delivered(fresh_real_base
         assert feed.ingest() == 0
     finally:
         engine.dispose()
-    bodies = [r["data"] for r in rows(fresh_real_baseline_db, "SELECT data FROM ost_bridge_event ORDER BY id")]
+    bodies = [r["data"] for r in rows(fresh_baseline_db, "SELECT data FROM ost_bridge_event ORDER BY id")]
     assert "committed first" in bodies[0] and "committed last" in bodies[1]
 
 
-def test_a_rolled_back_id_stops_being_watched(fresh_real_baseline_db, fresh_app):
-    app = fresh_app(fresh_real_baseline_db, OSTICKET_EVENTS_GAP_SECONDS=0.3)
+def test_a_rolled_back_id_stops_being_watched(fresh_baseline_db, fresh_app):
+    app = fresh_app(fresh_baseline_db, OSTICKET_EVENTS_GAP_SECONDS=0.3)
     feed = loops(app).feed
-    replay(fresh_real_baseline_db, "create_ticket_api")
+    replay(fresh_baseline_db, "create_ticket_api")
     feed.ingest()
-    engine = make_engine(fresh_real_baseline_db)  # osTicket's session: sql_mode ''
+    engine = make_engine(fresh_baseline_db)  # osTicket's session: sql_mode ''
     try:
         with engine.connect() as conn:
             conn.begin()
@@ -173,10 +183,10 @@ def test_a_rolled_back_id_stops_being_watched(fresh_real_baseline_db, fresh_app)
     finally:
         engine.dispose()
     assert feed.ingest() == 1
-    assert _gaps(fresh_real_baseline_db) != "{}"
+    assert _gaps(fresh_baseline_db) != "{}"
     time.sleep(0.4)
     feed.ingest()
-    assert _gaps(fresh_real_baseline_db) == "{}"
+    assert _gaps(fresh_baseline_db) == "{}"
 
 
 def _gaps(db_url):
@@ -184,14 +194,14 @@ def _gaps(db_url):
 
 
 @pytest.mark.parametrize("stop_after", [3, 7])
-def test_a_restart_loses_and_duplicates_nothing(fresh_real_baseline_db, fresh_app, stop_after):
-    first = loops(fresh_app(fresh_real_baseline_db)).feed
+def test_a_restart_loses_and_duplicates_nothing(fresh_baseline_db, fresh_app, stop_after):
+    first = loops(fresh_app(fresh_baseline_db)).feed
     first.ingest()
-    replay(fresh_real_baseline_db, *GOLDEN_ORDER[:stop_after])
+    replay(fresh_baseline_db, *GOLDEN_ORDER[:stop_after])
     first.ingest()
-    replay(fresh_real_baseline_db, *GOLDEN_ORDER[stop_after:])  # while no bridge runs
-    second = loops(fresh_app(fresh_real_baseline_db)).feed  # a new process: the position comes from the table
+    replay(fresh_baseline_db, *GOLDEN_ORDER[stop_after:])  # while no bridge runs
+    second = loops(fresh_app(fresh_baseline_db)).feed  # a new process: the position comes from the table
     second.ingest()
-    stored = rows(fresh_real_baseline_db, "SELECT type, source, source_id FROM ost_bridge_event ORDER BY id")
+    stored = rows(fresh_baseline_db, "SELECT type, source, source_id FROM ost_bridge_event ORDER BY id")
     assert sorted(r["type"] for r in stored) == sorted(t for _, types in EXPECTED for t in types)
     assert len({(r["source"], r["source_id"]) for r in stored}) == len(stored)

@@ -8,19 +8,19 @@ from osticket_bridge.cli import main
 
 
 def test_check_reports_the_lag_metrics_are_logged_and_delivered_events_purged(
-    fresh_real_baseline_db, fresh_app, receiver, bridge_logs
+    fresh_baseline_db, fresh_app, receiver, bridge_logs
 ):
-    url = ["--url", fresh_real_baseline_db]
+    url = ["--url", fresh_baseline_db]
     assert "events: feed not started yet" in CliRunner().invoke(main, ["check", *url]).output
     target = receiver()
-    delivered_hook = add_webhook(fresh_real_baseline_db, target.url, types="ticket.created")
-    add_webhook(fresh_real_baseline_db, "http://127.0.0.1:9/nobody-listens", SECRET, types="ticket.message")
-    app = fresh_app(fresh_real_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True)
-    key = {"X-API-Key": rows(fresh_real_baseline_db, "SELECT apikey FROM ost_api_key LIMIT 1")[0]["apikey"]}
+    delivered_hook = add_webhook(fresh_baseline_db, target.url, types="ticket.created")
+    add_webhook(fresh_baseline_db, "http://127.0.0.1:9/nobody-listens", SECRET, types="ticket.message")
+    app = fresh_app(fresh_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True)
+    key = {"X-API-Key": rows(fresh_baseline_db, "SELECT apikey FROM ost_api_key LIMIT 1")[0]["apikey"]}
     before = scrape(app.test_client(), **key)
     machinery = loops(app)
     machinery.feed.ingest()
-    replay(fresh_real_baseline_db, *GOLDEN_ORDER[:2])
+    replay(fresh_baseline_db, *GOLDEN_ORDER[:2])
     check = CliRunner().invoke(main, ["check", *url]).output
     assert "events: feed 2 entries and 2 thread events behind" in check  # two tickets, not read yet
 
@@ -44,7 +44,7 @@ def test_check_reports_the_lag_metrics_are_logged_and_delivered_events_purged(
 
     purged = CliRunner().invoke(main, ["events", "purge", "--days", "0", *url])
     assert purged.exit_code == 0 and "events deleted: 2" in purged.output  # the tickets' creations, delivered
-    left = rows(fresh_real_baseline_db, "SELECT type FROM ost_bridge_event ORDER BY id")
+    left = rows(fresh_baseline_db, "SELECT type FROM ost_bridge_event ORDER BY id")
     assert [r["type"] for r in left] == ["ticket.message", "ticket.message"]  # their delivery is still pending
-    assert rows(fresh_real_baseline_db, "SELECT COUNT(*) AS n FROM ost_bridge_webhook_delivery WHERE webhook_id = :h",
+    assert rows(fresh_baseline_db, "SELECT COUNT(*) AS n FROM ost_bridge_webhook_delivery WHERE webhook_id = :h",
                 h=delivered_hook)[0]["n"] == 0  # fmt: skip

@@ -20,33 +20,33 @@ def _deliveries(db_url):
     return rows(db_url, "SELECT * FROM ost_bridge_webhook_delivery ORDER BY id")
 
 
-def test_every_change_reaches_the_receiver_signed_once(fresh_real_baseline_db, fresh_app, receiver):
+def test_every_change_reaches_the_receiver_signed_once(fresh_baseline_db, fresh_app, receiver):
     target = receiver()
-    add_webhook(fresh_real_baseline_db, target.url)
-    fresh_app(fresh_real_baseline_db, **FAST)
-    wait_for(lambda: _started(fresh_real_baseline_db), what="the feed's start")
-    replay(fresh_real_baseline_db, *GOLDEN_ORDER)
+    add_webhook(fresh_baseline_db, target.url)
+    fresh_app(fresh_baseline_db, **FAST)
+    wait_for(lambda: _started(fresh_baseline_db), what="the feed's start")
+    replay(fresh_baseline_db, *GOLDEN_ORDER)
     got = wait_for(lambda: len(target.delivered()) >= GOLDEN_EVENTS and target.delivered(), what="every delivery")
-    events = rows(fresh_real_baseline_db, "SELECT id, type FROM ost_bridge_event ORDER BY id")
+    events = rows(fresh_baseline_db, "SELECT id, type FROM ost_bridge_event ORDER BY id")
     assert sorted(d["id"] for d in got) == sorted(f"evt_{e['id']}" for e in events)
     for _path, headers, body, valid in target.requests:
         assert valid and headers["webhook-id"] in body.decode() and headers["content-type"] == "application/json"
         assert abs(int(headers["webhook-timestamp"]) - time.time()) < 60
-    assert {d["status"] for d in _deliveries(fresh_real_baseline_db)} == {"delivered"}
+    assert {d["status"] for d in _deliveries(fresh_baseline_db)} == {"delivered"}
 
 
-def test_a_failing_receiver_gets_the_same_event_until_it_answers_2xx(fresh_real_baseline_db, fresh_app, receiver):
+def test_a_failing_receiver_gets_the_same_event_until_it_answers_2xx(fresh_baseline_db, fresh_app, receiver):
     target = receiver(fail=2)
-    add_webhook(fresh_real_baseline_db, target.url, types="ticket.created")
-    fresh_app(fresh_real_baseline_db, **FAST)
-    wait_for(lambda: _started(fresh_real_baseline_db), what="the feed's start")
-    replay(fresh_real_baseline_db, "create_ticket_api")
+    add_webhook(fresh_baseline_db, target.url, types="ticket.created")
+    fresh_app(fresh_baseline_db, **FAST)
+    wait_for(lambda: _started(fresh_baseline_db), what="the feed's start")
+    replay(fresh_baseline_db, "create_ticket_api")
     wait_for(lambda: target.delivered(), seconds=30, what="the delivery after two 500s")
     assert len(target.requests) == 3
     assert len({headers["webhook-id"] for _, headers, _, _ in target.requests}) == 1  # the same event each time
-    (delivery,) = _deliveries(fresh_real_baseline_db)
+    (delivery,) = _deliveries(fresh_baseline_db)
     assert delivery["status"] == "delivered" and delivery["attempts"] == 3 and delivery["last_error"] is None
-    assert rows(fresh_real_baseline_db, "SELECT failing_since FROM ost_bridge_webhook")[0]["failing_since"] is None
+    assert rows(fresh_baseline_db, "SELECT failing_since FROM ost_bridge_webhook")[0]["failing_since"] is None
 
 
 def test_backoff_starts_within_30_seconds_and_stays_under_three_days():
@@ -56,29 +56,29 @@ def test_backoff_starts_within_30_seconds_and_stays_under_three_days():
     assert sum(delays[:12]) >= 24 * 3600  # retries keep going for days, not minutes
 
 
-def test_two_bridge_instances_deliver_each_event_once(fresh_real_baseline_db, fresh_app, receiver):
+def test_two_bridge_instances_deliver_each_event_once(fresh_baseline_db, fresh_app, receiver):
     target = receiver()
-    add_webhook(fresh_real_baseline_db, target.url)
-    apps = [fresh_app(fresh_real_baseline_db, **FAST) for _ in range(2)]
-    wait_for(lambda: _started(fresh_real_baseline_db), what="the feed's start")
-    replay(fresh_real_baseline_db, *GOLDEN_ORDER)
+    add_webhook(fresh_baseline_db, target.url)
+    apps = [fresh_app(fresh_baseline_db, **FAST) for _ in range(2)]
+    wait_for(lambda: _started(fresh_baseline_db), what="the feed's start")
+    replay(fresh_baseline_db, *GOLDEN_ORDER)
     wait_for(lambda: len(target.delivered()) >= GOLDEN_EVENTS, what="every delivery")
     time.sleep(0.5)  # both instances keep polling: a second copy would arrive now
     ids = [d["id"] for d in target.delivered()]
-    stored = rows(fresh_real_baseline_db, "SELECT id FROM ost_bridge_event")
+    stored = rows(fresh_baseline_db, "SELECT id FROM ost_bridge_event")
     assert len(ids) == len(set(ids)) == len(stored) == GOLDEN_EVENTS
     assert all(app.extensions["osticket_events"]._threads for app in apps)
 
 
-def test_a_private_address_is_refused_at_delivery_time(fresh_real_baseline_db, fresh_app, receiver):
+def test_a_private_address_is_refused_at_delivery_time(fresh_baseline_db, fresh_app, receiver):
     target = receiver()
-    add_webhook(fresh_real_baseline_db, target.url, types="ticket.created")
-    machinery = loops(fresh_app(fresh_real_baseline_db))  # OSTICKET_WEBHOOK_ALLOW_PRIVATE unset
+    add_webhook(fresh_baseline_db, target.url, types="ticket.created")
+    machinery = loops(fresh_app(fresh_baseline_db))  # OSTICKET_WEBHOOK_ALLOW_PRIVATE unset
     machinery.feed.ingest()
-    replay(fresh_real_baseline_db, "create_ticket_api")
+    replay(fresh_baseline_db, "create_ticket_api")
     machinery.feed.ingest()
     assert machinery.deliveries.deliver_one()
-    (delivery,) = _deliveries(fresh_real_baseline_db)
+    (delivery,) = _deliveries(fresh_baseline_db)
     assert delivery["status"] == "pending" and delivery["last_error"].startswith("refused: 127.0.0.1 resolves to")
     assert target.requests == []
 
@@ -100,27 +100,25 @@ def test_a_public_address_is_allowed_and_urls_are_checked():
             webhooks.check_url(bad)
 
 
-def test_redirects_are_not_followed(fresh_real_baseline_db, fresh_app, receiver):
+def test_redirects_are_not_followed(fresh_baseline_db, fresh_app, receiver):
     target = receiver(status=302)
-    add_webhook(fresh_real_baseline_db, target.url, types="ticket.created")
-    machinery = loops(fresh_app(fresh_real_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True))
+    add_webhook(fresh_baseline_db, target.url, types="ticket.created")
+    machinery = loops(fresh_app(fresh_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True))
     machinery.feed.ingest()
-    replay(fresh_real_baseline_db, "create_ticket_api")
+    replay(fresh_baseline_db, "create_ticket_api")
     machinery.feed.ingest()
     machinery.deliveries.deliver_one()
     assert [path for path, *_ in target.requests] == ["/hook"]
-    (delivery,) = _deliveries(fresh_real_baseline_db)
+    (delivery,) = _deliveries(fresh_baseline_db)
     assert delivery["status"] == "pending" and delivery["last_code"] == 302
 
 
-def test_an_endpoint_failing_for_days_is_given_up_then_disabled(
-    fresh_real_baseline_db, fresh_app, receiver, bridge_logs
-):
+def test_an_endpoint_failing_for_days_is_given_up_then_disabled(fresh_baseline_db, fresh_app, receiver, bridge_logs):
     target = receiver(fail=1000)
-    add_webhook(fresh_real_baseline_db, target.url, types="ticket.created")
+    add_webhook(fresh_baseline_db, target.url, types="ticket.created")
     # "Three days" of retries, shortened; the endpoint is disabled only once it failed for longer than that.
     app = fresh_app(
-        fresh_real_baseline_db,
+        fresh_baseline_db,
         OSTICKET_WEBHOOK_ALLOW_PRIVATE=True,
         OSTICKET_WEBHOOK_FIRST_RETRY_SECONDS=0.05,
         OSTICKET_WEBHOOK_GIVE_UP_SECONDS=0.3,
@@ -128,25 +126,25 @@ def test_an_endpoint_failing_for_days_is_given_up_then_disabled(
     )
     machinery = loops(app)
     machinery.feed.ingest()
-    replay(fresh_real_baseline_db, "create_ticket_api")
+    replay(fresh_baseline_db, "create_ticket_api")
     machinery.feed.ingest()
     logs = bridge_logs()
 
     def given_up():
         machinery.deliveries.deliver_due()
-        return [d["status"] for d in _deliveries(fresh_real_baseline_db)] == ["failed"]
+        return [d["status"] for d in _deliveries(fresh_baseline_db)] == ["failed"]
 
     wait_for(given_up, what="giving the delivery up")
-    assert rows(fresh_real_baseline_db, "SELECT active FROM ost_bridge_webhook")[0]["active"] == 1
+    assert rows(fresh_baseline_db, "SELECT active FROM ost_bridge_webhook")[0]["active"] == 1
     time.sleep(0.4)
-    replay(fresh_real_baseline_db, "create_ticket_api_new_user")  # a later event fails too: days of failure
+    replay(fresh_baseline_db, "create_ticket_api_new_user")  # a later event fails too: days of failure
     machinery.feed.ingest()
     machinery.deliveries.deliver_due()
-    hook = rows(fresh_real_baseline_db, "SELECT * FROM ost_bridge_webhook")[0]
+    hook = rows(fresh_baseline_db, "SELECT * FROM ost_bridge_webhook")[0]
     assert not hook["active"] and hook["disabled_reason"].startswith("disabled: no successful delivery since")
     assert "webhook disabled" in logs.text and "given up after" in logs.text
     tried = len(target.requests)
-    replay(fresh_real_baseline_db, "create_ticket_api_extras")
+    replay(fresh_baseline_db, "create_ticket_api_extras")
     machinery.feed.ingest()
     machinery.deliveries.deliver_due()
     assert len(target.requests) == tried  # a disabled endpoint is not called (nor given new deliveries)
@@ -157,9 +155,9 @@ def _cli(*args, env=None):
     return result
 
 
-def test_the_cli_adds_lists_tests_redelivers_and_removes(fresh_real_baseline_db, fresh_app, receiver):
+def test_the_cli_adds_lists_tests_redelivers_and_removes(fresh_baseline_db, fresh_app, receiver):
     target = receiver()
-    url = ["--url", fresh_real_baseline_db]
+    url = ["--url", fresh_baseline_db]
     refused = _cli("webhooks", "add", target.url, "--secret", "not-a-secret", *url)
     assert refused.exit_code == 2 and "whsec_" in refused.output
     assert _cli("webhooks", "add", target.url, "--events", "ticket.nope", *url).exit_code == 2
@@ -177,9 +175,9 @@ def test_the_cli_adds_lists_tests_redelivers_and_removes(fresh_real_baseline_db,
     assert target.requests[-1][3] and b'"type":"webhook.test"' in target.requests[-1][2]
 
     _cli("webhooks", "remove", "2", *url)
-    machinery = loops(fresh_app(fresh_real_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True))
+    machinery = loops(fresh_app(fresh_baseline_db, OSTICKET_WEBHOOK_ALLOW_PRIVATE=True))
     machinery.feed.ingest()
-    replay(fresh_real_baseline_db, "create_ticket_api")
+    replay(fresh_baseline_db, "create_ticket_api")
     machinery.feed.ingest()
     machinery.deliveries.deliver_due()
     first = target.delivered()[-1]
