@@ -113,16 +113,20 @@ def test_redirects_are_not_followed(fresh_baseline_db, fresh_app, receiver):
     assert delivery["status"] == "pending" and delivery["last_code"] == 302
 
 
+DISABLE_AFTER = 3.0
+
+
 def test_an_endpoint_failing_for_days_is_given_up_then_disabled(fresh_baseline_db, fresh_app, receiver, bridge_logs):
     target = receiver(fail=1000)
     add_webhook(fresh_baseline_db, target.url, types="ticket.created")
-    # "Three days" of retries, shortened; the endpoint is disabled only once it failed for longer than that.
+    # "Three days" of retries, shortened; the endpoint is disabled only once it failed for longer than "five days",
+    # far enough apart that a slow machine gives the first delivery up long before that.
     app = fresh_app(
         fresh_baseline_db,
         OSTICKET_WEBHOOK_ALLOW_PRIVATE=True,
         OSTICKET_WEBHOOK_FIRST_RETRY_SECONDS=0.05,
         OSTICKET_WEBHOOK_GIVE_UP_SECONDS=0.3,
-        OSTICKET_WEBHOOK_DISABLE_SECONDS=0.6,
+        OSTICKET_WEBHOOK_DISABLE_SECONDS=DISABLE_AFTER,
     )
     machinery = loops(app)
     machinery.feed.ingest()
@@ -136,7 +140,8 @@ def test_an_endpoint_failing_for_days_is_given_up_then_disabled(fresh_baseline_d
 
     wait_for(given_up, what="giving the delivery up")
     assert rows(fresh_baseline_db, "SELECT active FROM ost_bridge_webhook")[0]["active"] == 1
-    time.sleep(0.4)
+    failing = "SELECT TIMESTAMPDIFF(MICROSECOND, failing_since, NOW(6)) / 1e6 AS s FROM ost_bridge_webhook"
+    wait_for(lambda: rows(fresh_baseline_db, failing)[0]["s"] > DISABLE_AFTER, what="failing for 'five days'")
     replay(fresh_baseline_db, "create_ticket_api_new_user")  # a later event fails too: days of failure
     machinery.feed.ingest()
     machinery.deliveries.deliver_due()
