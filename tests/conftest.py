@@ -21,6 +21,7 @@ import uuid
 import clock
 import pytest
 from events_helpers import Receiver
+from sqlalchemy import create_engine, text
 from update_helpers import DESK_OWN, SAMPLE, replay
 from world import REAL_BASELINE, REAL_REFERENCE
 
@@ -124,10 +125,18 @@ def _dump_template(db_server, variable, kind):
 
 
 def _clone(db_server, template, kind):
-    """A fresh copy of a template database, at the template's clock."""
+    """A fresh copy of a template database, at the template's clock, with no event feed of its own yet: a stand-in
+    template (the demo fixtures serve as the bare clone's sample and baseline) may have fed events to a session app."""
     url = fixtures.clone_database(db_server, template, _name(kind))
     if template in _recorded_at:
         clock.pin(url, _recorded_at[template])
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            for table in ("ost_bridge_webhook_delivery", "ost_bridge_event", "ost_bridge_event_position"):
+                conn.execute(text(f"DELETE FROM {table}"))
+    finally:
+        engine.dispose()
     return url
 
 
