@@ -33,6 +33,20 @@ PREMIUM_SLA = (
     "INSERT INTO ost_sla (id, schedule_id, flags, grace_period, name, notes, created, updated) "
     "VALUES (2, 0, 3, 8, 'Premium', '', NOW(), NOW())"
 )
+PREMIUM_SLA_110 = (  # 1.10's ost_sla has no schedule
+    "INSERT INTO ost_sla (id, flags, grace_period, name, notes, created, updated) "
+    "VALUES (2, 3, 8, 'Premium', '', NOW(), NOW())"
+)
+# the help desk's SLA reselected by a topic edit: the Default SLA transient, Refund Request (13) giving Premium
+TRANSIENT_SLA = (
+    "UPDATE ost_sla SET flags = flags | 8 WHERE id = 1",
+    "UPDATE ost_help_topic SET sla_id = 2 WHERE topic_id = 13",
+)
+OVERDUE = (
+    "UPDATE ost_ticket SET isoverdue = 1 WHERE ticket_id = 1",
+    "UPDATE ost_sla SET grace_period = 2000 WHERE id = 1",
+)
+DUE_SET = "UPDATE ost_ticket SET duedate = '2027-01-15 12:00:37', est_duedate = duedate WHERE ticket_id = 1"
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
 
 
@@ -96,6 +110,25 @@ OPERATIONS = {
         releases=("1.18",),
     ),
     "edit_110": Operation("edit110", {"fields": {"priority": 4}, "note": "<p>Card blocked.</p>"}, releases=("1.10",)),
+    "edit_110_sla": Operation(
+        "edit110",
+        {"ticket": {"slaId": 2}, "note": "<p>Premium customer.</p>"},
+        setup=(PREMIUM_SLA_110,),
+        releases=("1.10",),
+    ),
+    "edit_110_topic": Operation("edit110", {"ticket": {"topicId": 13}}, releases=("1.10",)),
+    "edit_110_topic_transient": Operation(
+        "edit110", {"ticket": {"topicId": 13}}, setup=(PREMIUM_SLA_110, *TRANSIENT_SLA), releases=("1.10",)
+    ),
+    # an overdue ticket whose plan's due date now lies ahead loses the flag
+    "edit_110_overdue": Operation("edit110", {"ticket": {"topicId": 13}}, setup=OVERDUE, releases=("1.10",)),
+    # the form posts the ticket's due date again with any edit (to the minute)
+    "edit_110_due_kept": Operation("edit110", {"fields": {"priority": 4}}, setup=(DUE_SET,), releases=("1.10",)),
+    "edit_110_duedate": Operation(
+        "edit110",
+        {"ticket": {"duedate": "2027-03-01", "time": "09:30"}, "note": "<p>Promised by then.</p>"},
+        releases=("1.10",),
+    ),
     "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
 }
 
@@ -139,7 +172,12 @@ def api_call(op):
     if op.kind == "status":
         return "status", {**body, "statusId": v["status_id"], "comments": v["comments"]}
     if op.kind == "edit110":
-        return "update", {**body, "priorityId": v["fields"]["priority"], "comments": v["note"]}
+        ticket = dict(v.get("ticket", {}))
+        if "duedate" in ticket:
+            ticket["duedate"] = f"{ticket['duedate']} {ticket.pop('time')}"
+        names = {"priority": "priorityId"}  # else a field's own name
+        fields = {names.get(k, k): value for k, value in v.get("fields", {}).items()}
+        return "update", {**body, **fields, **ticket, "comments": v.get("note", "")}
     post = dict(v["post"])
     comments = post.pop("comments", "")
     names = {"priority": "priorityId", "sla_id": "slaId", "topic_id": "topicId"}  # else a field's own name

@@ -168,18 +168,26 @@ def test_the_due_date_is_read_in_the_agent_s_zone(desk):
     assert changes["duedate"]["new"] == stored.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def test_on_osticket_110_only_the_priority_and_text_fields_are_edited(fresh_app, fresh_baseline_110_db):
+def test_on_osticket_110_the_edit_form_refuses_what_its_validation_refuses(fresh_app, fresh_baseline_110_db):
+    """Ticket::update (1.10.4): the form posts the ticket's due date again with any edit, so a past one stops every
+    edit until a new due date is sent; no due date on a closed ticket; an SLA plan must exist."""
     replay(fresh_baseline_110_db, *DESK_110.history_a[:2], desk=DESK_110)
     client = fresh_app(fresh_baseline_110_db).test_client()
 
     def update(**change):
         return act(client, "update", DESK_110.agent, DESK_110.ticket_a, key=DESK_110.key, **change).status_code
 
+    execute(fresh_baseline_110_db, "UPDATE ost_ticket SET duedate = NOW() - INTERVAL 1 DAY WHERE ticket_id = 1")
+    ahead = (datetime.now() + timedelta(days=40)).strftime("%Y-%m-%d %H:%M")
     with diff_of(fresh_baseline_110_db) as diff:
-        for change in ({"topicId": 13}, {"slaId": 1}, {"duedate": "2099-01-01 10:00"}):
-            assert update(**change) == 501
+        assert [update(**change) for change in ({"priorityId": 4}, {"topicId": 12}, {"slaId": 99})] == [422, 409, 422]
     assert diff == {}
-    assert update(subject="Duplicate charge") == 200
+    assert update(priorityId=4, duedate=ahead) == 200
+    execute(fresh_baseline_110_db, "UPDATE ost_ticket SET status_id = 3, duedate = NULL WHERE ticket_id = 1")
+    with diff_of(fresh_baseline_110_db) as diff:
+        assert update(duedate=ahead) == 422
+    assert diff == {}
+    assert update(topicId=13) == 200
 
 
 def test_a_ticket_another_agent_has_locked_takes_no_note(desk):

@@ -97,13 +97,23 @@ case 'field':
     break;
 case 'edit110':
     // 1.10's "Edit Ticket" form (scp/tickets.php a=update: the role's ticket.edit, Ticket::update), every field
-    // posted with its current value but those in $vars['fields'] (by field name), and the reason in $vars['note'].
+    // posted with its current value but those in $vars['fields'] (by field name) and the ticket's own inputs in
+    // $vars['ticket'] (topicId, slaId, duedate + time), posted as strings as a browser does; the reason in
+    // $vars['note']. The due date and time are the ticket's unless given.
     $role = role_of($ticket, $thisstaff);
     if (!$role || !$role->hasPerm(TicketModel::PERM_EDIT))
         refuse('Permission Denied. You are not allowed to edit tickets');
     $post = array('a' => 'update', 'topicId' => $ticket->getTopicId(), 'slaId' => $ticket->getSLAId(),
         'source' => $ticket->getSource(), 'user_id' => $ticket->getOwnerId(), 'duedate' => '', 'time' => '',
         'note' => $vars['note'], 'forms' => array());
+    if ($ticket->getDueDate()) {
+        // The form shows the due date in the agent's zone. (Its own Format::date needs intl, which the kit lacks:
+        // it would show nothing, and the edit would clear the due date.)
+        $due = new DateTime($ticket->getDueDate(), new DateTimeZone($cfg->getDbTimezone()));
+        $due->setTimezone(new DateTimeZone($cfg->getTimezone()));
+        $post['duedate'] = $due->format('Y-m-d');
+        $post['time'] = $due->format('H:i');
+    }
     foreach (DynamicFormEntry::forTicket($ticket->getId()) as $f) {
         $post['forms'][] = $f->getId();
         foreach ($f->getFields() as $field) {
@@ -117,6 +127,8 @@ case 'edit110':
             $post[$field->getFormName()] = $value;
         }
     }
+    foreach ($vars['ticket'] ?: array() as $name => $value)
+        $post[$name] = (string) $value;
     $_POST = $post;
     if (!$ticket->update($post, $errors))
         $errors['err'] = $errors['err'] ?: 'Unable to update this ticket';

@@ -128,10 +128,9 @@ def change_status(args):
     return _done("status changed successfully")
 
 
-@_route("/api/scp/tickets/update.json", UpdateParams, "ticket updated successfully", 501)
+@_route("/api/scp/tickets/update.json", UpdateParams, "ticket updated successfully")
 def update_ticket(args):
-    """Edit the priority, SLA plan, help topic, due date and Ticket Details text fields (osTicket 1.11+); needs
-    ticket.edit."""
+    """Edit the priority, SLA plan, help topic, due date and Ticket Details text fields; needs ticket.edit."""
     field_edits.update_fields(
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(),
         priority_id=args.get("priorityId"), duedate=args.get("duedate"), comments=args.get("comments", ""),

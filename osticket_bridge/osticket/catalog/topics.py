@@ -27,7 +27,7 @@ def _labels_query(db):
         t.help_topic.c.flags,
         t.help_topic.c.ispublic,
         t.help_topic.c.sort,
-        _topic_active(db).label("active"),
+        topic_active(db).label("active"),
     )
     depts = select(
         literal("D"),
@@ -42,7 +42,7 @@ def _labels_query(db):
     return union_all(topics, depts)
 
 
-def _topic_active(db):
+def topic_active(db):
     """Whether the topic itself is active and not archived: 1.10's isactive, the flags of 1.11 on."""
     ht = db.tables.help_topic
     if db.tables.has("help_topic", "isactive"):

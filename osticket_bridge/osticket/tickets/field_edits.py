@@ -1,35 +1,38 @@
-"""An agent's inline field edits on a ticket (osTicket 1.18's ajax editField + Ticket::updateField): the priority,
-the SLA plan, the help topic, the due date and the Ticket Details text fields, each its own "edited" event, the
-comments an internal note titled "<first field's label> updated"."""
+"""An agent's field edits on a ticket. osTicket 1.18's inline edits (ajax editField + Ticket::updateField): the
+priority, the SLA plan, the help topic, the due date and the Ticket Details text fields, each its own "edited" event,
+the comments an internal note titled "<first field's label> updated". osTicket 1.10's "Edit Ticket" form
+(Ticket::update): the same inputs in one "edited" event, the comments as the note "Ticket Updated"."""
 
 from datetime import datetime
 
 from sqlalchemy import func, insert, select, update
 
 from .. import search
-from ..catalog.sla import database_zone, due_date, first_zone
-from ..catalog.topics import TOPIC_ACTIVE, TOPIC_ARCHIVED
-from ..errors import Conflict, FieldError, Invalid, Unsupported
+from ..catalog.sla import DB_FORMAT, database_zone, due_date, first_zone
+from ..catalog.topics import topic_active
+from ..errors import Conflict, FieldError, Invalid
 from ..people import authority
 from ..release import is_110
 from ..threads.events import Actor, log_event
 from .agent_actions import acting_on, comments_body, log_note
 from .replies import entry_format
-from .status import reload
+from .status import reload, state
 
 DUE_FORMAT = "%Y-%m-%d %H:%M"
-SLA_ACTIVE = 0x1  # ost_sla.flags
+SLA_ACTIVE, SLA_TRANSIENT = 0x1, 0x8  # ost_sla.flags
 
 
 def update_fields(db, conn, number, username, priority_id=None, duedate=None, comments="", message_format="text",
                   ip="", sla_id=None, topic_id=None, answers=None):  # fmt: skip
     """Set the priority, SLA plan, help topic, due date (``duedate``: "YYYY-MM-DD HH:MM" in the agent's time zone)
-    and Ticket Details text fields (``answers``: {field name: text}). osTicket 1.10 edits through its whole "Edit
-    Ticket" form (Ticket::update): there the priority and the text fields, one event, the note "Ticket Updated"."""
-    v110 = is_110(db)
-    if v110 and (sla_id, topic_id, duedate) != (None, None, None):
-        raise Unsupported("on osTicket 1.10 only priorityId and Ticket Details fields are edited through the API")
+    and Ticket Details text fields (``answers``: {field name: text})."""
     catalog, ticket, agent = acting_on(db, conn, number, username, authority.EDIT)
+    if (priority_id, sla_id, topic_id, duedate) == (None,) * 4 and not answers:
+        raise Invalid("send one or more of priorityId, slaId, topicId, duedate and Ticket Details fields by name")
+    body = comments_body(catalog, comments, message_format)
+    if is_110(db):
+        edit = (priority_id, sla_id, topic_id, duedate, answers)
+        return _edit_ticket_110(db, conn, catalog, ticket, agent, edit, body, ip)
     actor = Actor.agent(agent["staff_id"], agent["username"])
     edits = []
     if priority_id is not None:
@@ -40,17 +43,7 @@ def update_fields(db, conn, number, username, priority_id=None, duedate=None, co
         edits.append(_topic(db, conn, ticket, topic_id))
     if duedate is not None:
         edits.append(_duedate(db, conn, catalog, ticket, agent, duedate))
-    for name, value in (answers or {}).items():
-        edits.append(_answer(db, conn, catalog, ticket, name, value))
-    if not edits:
-        raise Invalid("send one or more of priorityId, slaId, topicId, duedate and Ticket Details fields by name")
-    body = comments_body(catalog, comments, message_format)
-    if v110:
-        fields = {k: v for _, data in edits for k, v in data["fields"].items()}
-        log_event(db, conn, catalog, ticket, "edited", actor, {"fields": fields})
-        if body:
-            log_note(db, conn, ticket, agent, "Ticket Updated", body, entry_format(catalog), ip)
-        return
+    edits += [_answer(db, conn, catalog, ticket, name, value) for name, value in (answers or {}).items()]
     t = db.tables.ticket
     ticket = reload(db, conn, ticket)  # the events name the ticket's new help topic
     for _, data in edits:
@@ -60,6 +53,92 @@ def update_fields(db, conn, number, username, priority_id=None, duedate=None, co
     conn.execute(
         update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(lastupdate=func.now(), updated=func.now())
     )
+
+
+def _edit_ticket_110(db, conn, catalog, ticket, agent, edit, body, ip):
+    """osTicket 1.10.4's Ticket::update with the form's other inputs as they are: the help topic, SLA plan and due
+    date (a browser posts them as text: the event holds the new values so, the due date as PHP's "Y-m-d G:i"), then
+    the Ticket Details answers; the note "Ticket Updated" before one "edited" event. Then, as Ticket::update goes
+    on: a kept SLA plan that is missing or transient is chosen again (department, help topic, default), the
+    estimated due date is the due date else the plan's, and an overdue ticket no longer due is cleared."""
+    priority_id, sla_id, topic_id, duedate, answers = edit
+    values, changes = {}, {}
+    if topic_id is not None:
+        _check_topic(db, conn, ticket, topic_id)
+        values["topic_id"], changes["topic_id"] = topic_id, [ticket["topic_id"], str(topic_id)]
+    if sla_id is not None:  # the form offers every plan, disabled ones too
+        if _sla_flags(db, conn, sla_id) is None:
+            raise FieldError("slaId", f"there is no SLA plan {sla_id}")
+        if sla_id == ticket["sla_id"]:
+            raise Conflict("the ticket already has that SLA plan")
+        values["sla_id"], changes["sla_id"] = sla_id, [ticket["sla_id"], str(sla_id)]
+    if duedate is None and ticket["duedate"]:  # the form shows the ticket's due date, in the agent's zone
+        zone, db_zone = _zones(db, conn, catalog, agent)
+        duedate = ticket["duedate"].replace(tzinfo=db_zone).astimezone(zone).strftime(DUE_FORMAT)
+        kept = " (osTicket 1.10's Edit Ticket form posts the ticket's due date again with any edit: send a new one)"
+    else:
+        kept = ""
+    if duedate is not None:
+        if state(catalog, ticket["status_id"]) != "open":
+            raise FieldError("duedate", f"a due date cannot be set on a closed ticket{kept}")
+        due = _due_in_db_time(db, conn, catalog, agent, duedate, kept)
+        values.update(duedate=due.strftime(DB_FORMAT), isoverdue=0)
+        changes["duedate"] = [_db_text(ticket["duedate"]), f"{due:%Y-%m-%d} {due.hour}:{due:%M}"]
+    fields = {}
+    if priority_id is not None:
+        fields.update(_priority(db, conn, catalog, ticket, priority_id)[1]["fields"])
+    for name, value in (answers or {}).items():
+        fields.update(_answer(db, conn, catalog, ticket, name, value)[1]["fields"])
+    if fields:
+        changes["fields"] = fields
+    new = {**ticket, **values}
+    if sla_id is None:
+        new["sla_id"] = _reselected_sla(db, conn, catalog, new)
+    _count_due_dates_110(db, conn, catalog, new)
+    columns = ("topic_id", "sla_id", "duedate", "est_duedate", "isoverdue")
+    dirty = {c: new[c] for c in columns if _db_text(new[c]) != _db_text(ticket[c])}
+    t = db.tables.ticket
+    if dirty:
+        conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**dirty, updated=func.now()))
+        ticket = reload(db, conn, ticket)  # the event names the ticket's new help topic
+    if body:
+        log_note(db, conn, ticket, agent, "Ticket Updated", body, entry_format(catalog), ip)
+    log_event(db, conn, catalog, ticket, "edited", Actor.agent(agent["staff_id"], agent["username"]), changes)
+
+
+def _reselected_sla(db, conn, catalog, ticket):
+    """Ticket::selectSLAId when the kept plan is missing or transient: the department's, the help topic's, else
+    the default plan, if it exists; else the plan stays."""
+    flags = _sla_flags(db, conn, ticket["sla_id"])
+    if flags is not None and not flags & SLA_TRANSIENT:
+        return ticket["sla_id"]
+    d, ht = db.tables.department, db.tables.help_topic
+    dept_sla = conn.execute(select(d.c.sla_id).where(d.c.id == ticket["dept_id"])).scalar()
+    topic_sla = conn.execute(select(ht.c.sla_id).where(ht.c.topic_id == ticket["topic_id"])).scalar()
+    chosen = dept_sla or topic_sla or catalog.int_setting("default_sla_id")
+    return chosen if chosen and _sla_flags(db, conn, chosen) is not None else ticket["sla_id"]
+
+
+def _count_due_dates_110(db, conn, catalog, ticket):
+    """Ticket::updateEstDueDate and clearOverdue (1.10.4), on the row as it is becoming: the estimated due date is
+    the due date, else the plan's (creation + grace hours); an overdue ticket whose estimate is gone or ahead loses
+    the flag. (The rest of clearOverdue cannot apply: a ticket still overdue here has no due date, and its plan's
+    due date, if any, is ahead.)"""
+    sla_due = due_date(db, conn, catalog, sla_id=ticket["sla_id"], dept_id=ticket["dept_id"], start=ticket["created"])
+    ticket["est_duedate"] = estimate = _db_text(ticket["duedate"]) or sla_due
+    now = conn.execute(select(func.now())).scalar().strftime(DB_FORMAT)
+    if ticket["isoverdue"] and (not estimate or estimate > now):
+        ticket["isoverdue"] = 0
+
+
+def _sla_flags(db, conn, sla_id):
+    s = db.tables.sla
+    return conn.execute(select(s.c.flags).where(s.c.id == sla_id)).scalar() if sla_id else None
+
+
+def _db_text(value):
+    """A DB time as "YYYY-MM-DD HH:MM:SS" (None stays None); other values as they are."""
+    return value.strftime(DB_FORMAT) if isinstance(value, datetime) else value
 
 
 def _priority(db, conn, catalog, ticket, priority_id):
@@ -97,24 +176,33 @@ def _priority(db, conn, catalog, ticket, priority_id):
 
 
 def _duedate(db, conn, catalog, ticket, agent, text):
-    """The due date read in the agent's zone (else the help desk's), stored in the database's; in the future."""
-    try:
-        local = datetime.strptime(text.strip(), DUE_FORMAT)
-    except ValueError:
-        raise FieldError("duedate", "use YYYY-MM-DD HH:MM") from None
-    db_zone = database_zone(db, conn)
-    zone = first_zone(agent["timezone"], catalog.setting("default_timezone"), default=db_zone)
-    stored = local.replace(tzinfo=zone).astimezone(db_zone).replace(tzinfo=None)
-    now = conn.execute(select(func.now())).scalar()
-    if stored <= now:
-        raise FieldError("duedate", "the due date must be in the future")
-    old = ticket["duedate"].strftime("%Y-%m-%d %H:%M:%S") if ticket["duedate"] else None
-    new = stored.strftime("%Y-%m-%d %H:%M:%S")
+    """The due date (1.18: Ticket::updateField's, stored as "Y-m-d H:i:s")."""
+    old = _db_text(ticket["duedate"])
+    new = _due_in_db_time(db, conn, catalog, agent, text).strftime(DB_FORMAT)
     if old == new:
         raise Conflict(f"the due date is already {new}")
     t = db.tables.ticket
     conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(duedate=new))
     return "Due Date", {"duedate": [old, new]}
+
+
+def _due_in_db_time(db, conn, catalog, agent, text, why=""):
+    """A due date read in the agent's zone, in the database's; it must lie ahead."""
+    try:
+        local = datetime.strptime(text.strip(), DUE_FORMAT)
+    except ValueError:
+        raise FieldError("duedate", "use YYYY-MM-DD HH:MM") from None
+    zone, db_zone = _zones(db, conn, catalog, agent)
+    stored = local.replace(tzinfo=zone).astimezone(db_zone).replace(tzinfo=None)
+    if stored <= conn.execute(select(func.now())).scalar():
+        raise FieldError("duedate", f"the due date must be in the future{why}")
+    return stored
+
+
+def _zones(db, conn, catalog, agent):
+    """(the agent's zone, else the help desk's; the database's)."""
+    db_zone = database_zone(db, conn)
+    return first_zone(agent["timezone"], catalog.setting("default_timezone"), default=db_zone), db_zone
 
 
 def _sla(db, conn, catalog, ticket, agent, sla_id):
@@ -135,16 +223,20 @@ def _sla(db, conn, catalog, ticket, agent, sla_id):
 
 
 def _topic(db, conn, ticket, topic_id):
-    """The help topic (an active one); the department stays, as in the panel's inline edit."""
-    ht = db.tables.help_topic
-    flags = conn.execute(select(ht.c.flags).where(ht.c.topic_id == topic_id)).scalar()
-    if flags is None or flags & (TOPIC_ACTIVE | TOPIC_ARCHIVED) != TOPIC_ACTIVE:
-        raise FieldError("topicId", f"there is no active help topic {topic_id}")
-    if topic_id == ticket["topic_id"]:
-        raise Conflict("the ticket already has that help topic")
+    """The help topic; the department stays, as in the panel's inline edit."""
+    _check_topic(db, conn, ticket, topic_id)
     t = db.tables.ticket
     conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(topic_id=topic_id))
     return "Help Topic", {"topic_id": [ticket["topic_id"], topic_id]}
+
+
+def _check_topic(db, conn, ticket, topic_id):
+    """An active help topic (the ones the panel offers) other than the ticket's."""
+    ht = db.tables.help_topic
+    if not conn.execute(select(topic_active(db)).where(ht.c.topic_id == topic_id)).scalar():
+        raise FieldError("topicId", f"there is no active help topic {topic_id}")
+    if topic_id == ticket["topic_id"]:
+        raise Conflict("the ticket already has that help topic")
 
 
 def _answer(db, conn, catalog, ticket, name, value):
