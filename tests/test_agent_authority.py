@@ -107,6 +107,19 @@ def test_an_agent_on_vacation_may_act_but_is_not_assigned(desk):
     assert act(client, "assign", assignee="s1").status_code == 200
 
 
+def test_a_closed_ticket_is_neither_assigned_nor_claimed(desk):
+    """isOpen() is the ticket page's condition for Assign and Claim, and the claim controller's (1.18.1
+    include/staff/ticket-view.inc.php:118, include/ajax.tickets.php:869): a resolved ticket answers 409."""
+    db_url, client = desk
+    execute(db_url, "INSERT IGNORE INTO ost_staff_dept_access (staff_id, dept_id, role_id, flags) VALUES (1, 4, 1, 1)")
+    execute(db_url, "UPDATE ost_ticket SET status_id = 2 WHERE ticket_id = 1")  # Resolved
+    with diff_of(db_url) as diff:
+        assert [act(client, "assign", assignee=who).status_code for who in ("s1", "s2")] == [409, 409]
+    assert diff == {}
+    execute(db_url, "UPDATE ost_ticket SET status_id = 1 WHERE ticket_id = 1")
+    assert [act(client, "assign", assignee=who).status_code for who in ("s2", "s1")] == [200, 200]
+
+
 BAD_REQUESTS = [
     ("assign", {"assignee": "x1"}, 422),
     ("assign", {"assignee": "s99"}, 422),

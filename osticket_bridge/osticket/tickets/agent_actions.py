@@ -76,6 +76,9 @@ def comments_body(catalog, comments, message_format):
 def assign(db, conn, number, username, assignee, comments="", message_format="text", ip=""):
     """Assign to ``s<staff id>`` or ``t<team id>``; the acting agent's own id is a claim (the Claim dialog)."""
     catalog, ticket, agent = acting_on(db, conn, number, username, authority.ASSIGN)
+    # osTicket has no Ticket::isAssignable: the ticket's page offers Assign and Claim on an open ticket only
+    # (1.18.1 include/staff/ticket-view.inc.php:118, 1.10.4 :100), and its claim controller refuses the rest
+    # (include/ajax.tickets.php:869, 1.10.4 :486). Ticket::assign itself, and so the queue's mass Assign, do not ask.
     if state(catalog, ticket["status_id"]) != "open":
         raise Conflict(f"ticket {number} is not open: only open tickets can be assigned")
     kind, target = _parse_assignee(assignee)
