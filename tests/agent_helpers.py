@@ -47,6 +47,40 @@ OVERDUE = (
     "UPDATE ost_sla SET grace_period = 2000 WHERE id = 1",
 )
 DUE_SET = "UPDATE ost_ticket SET duedate = '2027-01-15 12:00:37', est_duedate = duedate WHERE ticket_id = 1"
+# Ticket Details gains a checkbox, a choice and a multiple choice (agents see and edit them), ticket A answering
+# them (nothing, E-mail, nothing) and the cache table the columns osTicket builds for them.
+_FIELD = "({id}, 2, 13057, '{type}', '{label}', '{name}', '{config}', {sort}, NULL, NOW(), NOW())"
+MORE_FIELDS = (
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES "
+    + ", ".join(
+        _FIELD.format(**f)
+        for f in (
+            {"id": 40, "type": "bool", "label": "Urgent", "name": "urgent", "config": '{"desc":"Today"}', "sort": 4},
+            {
+                "id": 41,
+                "type": "choices",
+                "label": "Channel",
+                "name": "channel",
+                "sort": 5,
+                "config": '{"choices":"phone:Phone\\\\nmail:E-mail\\\\nchat:Chat","multiselect": false}',
+            },
+            {
+                "id": 42,
+                "type": "choices",
+                "label": "Products",
+                "name": "products",
+                "sort": 6,
+                "config": '{"choices":"card:Card\\\\nloan:Loan\\\\nsavings:Savings","multiselect": true}',
+            },
+        )
+    ),  # fmt: skip
+    "INSERT INTO ost_form_entry_values (entry_id, field_id, value) SELECT e.id, f.field_id, f.value "
+    'FROM ost_form_entry e, (SELECT 40 AS field_id, NULL AS value UNION SELECT 41, \'{"mail":"E-mail"}\' '
+    "UNION SELECT 42, NULL) f WHERE e.object_type = 'T' AND e.object_id = 1 AND e.form_id = 2",
+    "ALTER TABLE ost_ticket__cdata ADD urgent mediumtext, ADD channel mediumtext, ADD products mediumtext",
+    "UPDATE ost_ticket__cdata SET channel = 'mail' WHERE ticket_id = 1",
+)
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
 
 
@@ -59,7 +93,7 @@ class Operation:
     refused: bool = False
     agent: str = "alice"
     releases: tuple = BOTH
-    extra: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # the bridge's fields where they differ from the panel's post
 
 
 NOW_COLUMNS = ("created", "updated", "timestamp", "lastupdate")  # what osTicket stamps with NOW()
@@ -129,6 +163,18 @@ OPERATIONS = {
         {"ticket": {"duedate": "2027-03-01", "time": "09:30"}, "note": "<p>Promised by then.</p>"},
         releases=("1.10",),
     ),
+    # a checkbox ticked (the panel posts the field's id), a choice changed, two choices made, as Ticket::updateField
+    "urgent": Operation(
+        "field",
+        {"fid": 40, "post": {"40": 1, "comments": "<p>Today.</p>"}},
+        setup=MORE_FIELDS,
+        releases=("1.18",),
+        extra={"urgent": True},
+    ),
+    "channel": Operation("field", {"fid": 41, "post": {"channel": "phone"}}, setup=MORE_FIELDS, releases=("1.18",)),
+    "products": Operation(
+        "field", {"fid": 42, "post": {"products": ["card", "savings"]}}, setup=MORE_FIELDS, releases=("1.18",)
+    ),
     "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
 }
 
@@ -181,7 +227,8 @@ def api_call(op):
     post = dict(v["post"])
     comments = post.pop("comments", "")
     names = {"priority": "priorityId", "sla_id": "slaId", "topic_id": "topicId"}  # else a field's own name
-    return "update", {**body, **{names.get(k, k): value for k, value in post.items()}, "comments": comments}
+    fields = {names.get(k, k): value for k, value in post.items() if not k.isdigit()}
+    return "update", {**body, **fields, **op.extra, "comments": comments}
 
 
 def act(client, number, op, key):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from agent_helpers import MORE_FIELDS
 from update_helpers import DESK_110, HISTORY_A, TICKET_A, diff_of, execute, replay
 from world import AGENT, KEY
 
@@ -141,6 +142,27 @@ BAD_REQUESTS = [
     ("update", {"duedate": "tomorrow"}, 422),
     ("note", {"title": "x"}, 422),
 ]
+
+
+def test_a_value_the_field_refuses_is_422_and_writes_nothing(desk):
+    """Ticket Details' checkbox and choices take what their widgets post; a date field is not edited here."""
+    db_url, client = desk
+    for sql in MORE_FIELDS:
+        execute(db_url, sql)
+    execute(db_url, "UPDATE ost_form_field SET type = 'datetime' WHERE id = 42")
+    refused = [
+        ({"urgent": "yes"}, 422),
+        ({"channel": "fax"}, 422),
+        ({"channel": ["phone", "chat"]}, 422),  # one choice only
+        ({"channel": []}, 422),
+        ({"channel": "mail"}, 409),  # already E-mail
+        ({"products": "2030-01-01"}, 422),  # now a date field
+    ]
+    with diff_of(db_url) as diff:
+        assert [(change, act(client, "update", **change).status_code) for change, _ in refused] == refused
+    assert diff == {}
+    assert act(client, "update", urgent=False, channel=["chat"]).status_code == 409  # unticked already
+    assert act(client, "update", urgent=1, channel=["chat"]).status_code == 200
 
 
 def test_bad_requests_write_nothing(desk):

@@ -50,7 +50,7 @@ class StatusParams(AgentParams):
 
 
 class UpdateParams(AgentParams):
-    """Also any Ticket Details text field by its name, e.g. "subject"."""
+    """Also any Ticket Details field by its name, e.g. "subject" (text, checkbox, choices)."""
 
     priorityId = fields.Integer(validate=validate.Range(min=1))
     slaId = fields.Integer(validate=validate.Range(min=1))
@@ -130,7 +130,7 @@ def change_status(args):
 
 @_route("/api/scp/tickets/update.json", UpdateParams, "ticket updated successfully")
 def update_ticket(args):
-    """Edit the priority, SLA plan, help topic, due date and Ticket Details text fields; needs ticket.edit."""
+    """Edit the priority, SLA plan, help topic, due date and Ticket Details fields; needs ticket.edit."""
     field_edits.update_fields(
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(),
         priority_id=args.get("priorityId"), duedate=args.get("duedate"), comments=args.get("comments", ""),

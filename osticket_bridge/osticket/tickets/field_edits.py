@@ -1,13 +1,12 @@
 """An agent's field edits on a ticket. osTicket 1.18's inline edits (ajax editField + Ticket::updateField): the
-priority, the SLA plan, the help topic, the due date and the Ticket Details text fields, each its own "edited" event,
-the comments an internal note titled "<first field's label> updated". osTicket 1.10's "Edit Ticket" form
-(Ticket::update): the same inputs in one "edited" event, the comments as the note "Ticket Updated"."""
+priority, the SLA plan, the help topic, the due date and the Ticket Details fields (answer_edits.py), each its own
+"edited" event, the comments an internal note titled "<first field's label> updated". osTicket 1.10's "Edit Ticket"
+form (Ticket::update): the same inputs in one "edited" event, the comments as the note "Ticket Updated"."""
 
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
-from .. import search
 from ..catalog.sla import DB_FORMAT, database_zone, due_date, first_zone
 from ..catalog.topics import topic_active
 from ..errors import Conflict, FieldError, Invalid
@@ -15,6 +14,7 @@ from ..people import authority
 from ..release import is_110
 from ..threads.events import Actor, log_event
 from .agent_actions import acting_on, comments_body, log_note
+from .answer_edits import edit_answer
 from .replies import entry_format
 from .status import reload, state
 
@@ -25,7 +25,7 @@ SLA_ACTIVE, SLA_TRANSIENT = 0x1, 0x8  # ost_sla.flags
 def update_fields(db, conn, number, username, priority_id=None, duedate=None, comments="", message_format="text",
                   ip="", sla_id=None, topic_id=None, answers=None):  # fmt: skip
     """Set the priority, SLA plan, help topic, due date (``duedate``: "YYYY-MM-DD HH:MM" in the agent's time zone)
-    and Ticket Details text fields (``answers``: {field name: text})."""
+    and Ticket Details fields (``answers``: {field name: value})."""
     catalog, ticket, agent = acting_on(db, conn, number, username, authority.EDIT)
     if (priority_id, sla_id, topic_id, duedate) == (None,) * 4 and not answers:
         raise Invalid("send one or more of priorityId, slaId, topicId, duedate and Ticket Details fields by name")
@@ -43,7 +43,7 @@ def update_fields(db, conn, number, username, priority_id=None, duedate=None, co
         edits.append(_topic(db, conn, ticket, topic_id))
     if duedate is not None:
         edits.append(_duedate(db, conn, catalog, ticket, agent, duedate))
-    edits += [_answer(db, conn, catalog, ticket, name, value) for name, value in (answers or {}).items()]
+    edits += [edit_answer(db, conn, catalog, ticket, name, value) for name, value in (answers or {}).items()]
     t = db.tables.ticket
     ticket = reload(db, conn, ticket)  # the events name the ticket's new help topic
     for _, data in edits:
@@ -88,7 +88,7 @@ def _edit_ticket_110(db, conn, catalog, ticket, agent, edit, body, ip):
     if priority_id is not None:
         fields.update(_priority(db, conn, catalog, ticket, priority_id)[1]["fields"])
     for name, value in (answers or {}).items():
-        fields.update(_answer(db, conn, catalog, ticket, name, value)[1]["fields"])
+        fields.update(edit_answer(db, conn, catalog, ticket, name, value, types=("text",))[1]["fields"])
     if fields:
         changes["fields"] = fields
     new = {**ticket, **values}
@@ -237,32 +237,3 @@ def _check_topic(db, conn, ticket, topic_id):
         raise FieldError("topicId", f"there is no active help topic {topic_id}")
     if topic_id == ticket["topic_id"]:
         raise Conflict("the ticket already has that help topic")
-
-
-def _answer(db, conn, catalog, ticket, name, value):
-    """A Ticket Details text field by name: its answer, its cache column, the ticket's search row for the subject."""
-    field = catalog.field(catalog.ticket_form_id, name) if catalog.ticket_form_id else None
-    if field is None or name in ("priority", "message"):
-        raise FieldError(name, "no Ticket Details field of that name is editable here")
-    if field["type"] != "text" or not isinstance(value, str) or not value.strip() or len(value) > 10_000:
-        raise FieldError(name, "only short text fields can be edited through the API, with a non-empty text")
-    value = value.strip()
-    t = db.tables
-    e, v = t.form_entry, t.form_entry_values
-    entry_id = conn.execute(
-        select(e.c.id).where(
-            e.c.object_type == "T", e.c.object_id == ticket["ticket_id"], e.c.form_id == field["form_id"]
-        )
-    ).scalar()
-    old = conn.execute(select(v.c.value).where(v.c.entry_id == entry_id, v.c.field_id == field["id"])).scalar()
-    if entry_id is None or old == value:
-        raise Conflict(f"{name} already has that value" if entry_id else f"ticket {ticket['number']} has no {name}")
-    where = (v.c.entry_id == entry_id, v.c.field_id == field["id"])
-    if conn.execute(update(v).where(*where).values(value=value)).rowcount == 0:
-        conn.execute(insert(v).values(entry_id=entry_id, field_id=field["id"], value=value))
-    if t.has("ticket__cdata", name):
-        cd = t.ticket__cdata
-        conn.execute(update(cd).where(cd.c.ticket_id == ticket["ticket_id"]).values({name: value}))
-    if name == "subject":  # the ticket's own search row: number and subject
-        search.index(db, conn, "T", ticket["ticket_id"], f"{ticket['number']} {value}", value)
-    return field["label"], {"0": old, "1": value, "fields": {str(field["id"]): [old, value]}}

@@ -1,0 +1,147 @@
+"""A Ticket Details answer edited by an agent as osTicket 1.18.1's panel writes it (FormField::getChanges and save,
+DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
+(ChoiceField, one key or, multiselect, several). Dates, lists and other types are refused (422)."""
+
+import json
+
+from sqlalchemy import insert, select, update
+
+from .. import search
+from ..catalog.forms import configuration, searchable
+from ..errors import Conflict, FieldError
+from ..names import format_phone
+from ..text import php_json, plain_text
+
+EDITABLE = ("text", "bool", "choices")
+
+
+def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
+    """Store the new answer, its cache column and the ticket's search row; (label, "edited" event data).
+    ``types``: the field types taken (osTicket 1.10's form: text only, its other types were not recorded)."""
+    field = catalog.field(catalog.ticket_form_id, name) if catalog.ticket_form_id else None
+    if field is None or name in ("priority", "message"):
+        raise FieldError(name, "no Ticket Details field of that name is editable here")
+    if field["type"] not in types:
+        raise FieldError(name, f"fields of type {field['type']!r} cannot be edited through the API")
+    t = db.tables
+    e, v = t.form_entry, t.form_entry_values
+    entry_id = conn.execute(
+        select(e.c.id).where(
+            e.c.object_type == "T", e.c.object_id == ticket["ticket_id"], e.c.form_id == field["form_id"]
+        )
+    ).scalar()
+    if entry_id is None:
+        raise Conflict(f"ticket {ticket['number']} has no {name}")
+    where = (v.c.entry_id == entry_id, v.c.field_id == field["id"])
+    stored = conn.execute(select(v.c.value).where(*where)).scalar()
+    old, new, key = _change(field, name, stored, value)
+    if old == new:
+        raise Conflict(f"{name} already has that value")
+    if conn.execute(update(v).where(*where).values(value=new)).rowcount == 0:
+        conn.execute(insert(v).values(entry_id=entry_id, field_id=field["id"], value=new))
+    if t.has("ticket__cdata", name):
+        cd = t.ticket__cdata
+        conn.execute(update(cd).where(cd.c.ticket_id == ticket["ticket_id"]).values({name: key}))
+    _index_ticket(db, conn, ticket)
+    return field["label"], {"0": old, "1": new, "fields": {str(field["id"]): [old, new]}}
+
+
+def _change(field, name, stored, value):
+    """(old, new) as the field's to_database writes them, and the new cache key (getSearchKeys)."""
+    if field["type"] == "text":
+        if not isinstance(value, str) or not value.strip() or len(value) > 10_000:
+            raise FieldError(name, "a text field takes a non-empty text")
+        return stored, value.strip(), value.strip()
+    if field["type"] == "bool":
+        if not isinstance(value, bool) and value not in (0, 1):
+            raise FieldError(name, "a checkbox takes true or false")
+        new = "1" if value else "0"
+        return ("1" if stored not in (None, "", "0") else "0"), new, new
+    choices = _choices(field, stored)
+    keys = value if isinstance(value, list) else [value]
+    multiselect = configuration(field).get("multiselect") not in (None, False, "", "0", 0)
+    unknown = [k for k in keys if not isinstance(k, str) or k not in choices]
+    if not keys or unknown or (len(keys) > 1 and not multiselect):
+        offered = ", ".join(choices)
+        raise FieldError(name, f"choose {'one or more' if multiselect else 'one'} of the keys: {offered}")
+    picked = {k: choices[k] for k in keys}
+    return _old_choice(stored, choices, multiselect), _encode(picked), ", ".join(picked)
+
+
+def _choices(field, stored):
+    """ChoiceField::getChoices: "key:label" lines (the key alone labels itself), then retired past selections."""
+    choices = {}
+    for line in str(configuration(field).get("choices") or "").split("\n"):
+        key, _, label = line.partition(":")
+        choices[key.strip()] = (label or key).strip()
+    choices.pop("", None)
+    for key, label in _decoded(stored).items():
+        choices.setdefault(key, label)
+    return choices
+
+
+def _old_choice(stored, choices, multiselect):
+    """to_database(to_php(stored)): one selection is read back as its key and relabelled from the choices."""
+    if stored is None:
+        return None
+    selected = _decoded(stored)
+    if not selected:
+        return stored
+    if multiselect or len(selected) > 1:
+        return _encode(selected)
+    key = next(iter(selected))
+    return _encode({key: choices[key]}) if key in choices else key
+
+
+def _decoded(stored):
+    try:
+        value = json.loads(stored or "{}")
+    except ValueError:
+        return {}
+    if isinstance(value, list):  # PHP encodes keys 0..n-1 as a list
+        return {str(i): label for i, label in enumerate(value)}
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _encode(selected):
+    """JsonDataEncoder::encode of a PHP array: keys 0..n-1 in order make a list."""
+    if list(selected) == [str(i) for i in range(len(selected))]:
+        return php_json(list(selected.values()))
+    return php_json(selected)
+
+
+def _index_ticket(db, conn, ticket):
+    """The ticket's search row as osTicket rebuilds it on model.updated: "<number> <subject>", and the searchable
+    text of every answer of its entries in field order (Ticket::loadDynamicData)."""
+    t = db.tables
+    f, e, v = t.form_field, t.form_entry, t.form_entry_values
+    rows = conn.execute(
+        select(f.c.name, f.c.id, f.c.type, f.c.configuration, v.c.value, v.c.value_id)
+        .select_from(v.join(e, e.c.id == v.c.entry_id).join(f, f.c.id == v.c.field_id))
+        .where(e.c.object_type == "T", e.c.object_id == ticket["ticket_id"])
+        .order_by(f.c.sort)
+    ).mappings()
+    answers = {}
+    for row in rows:
+        answers[(row["name"] or "").lower() or f"field.{row['id']}"] = row
+    lines = [_searchable(dict(row)) for row in answers.values()]
+    subject = (answers.get("subject") or {}).get("value") or ""
+    content = "\n".join(line for line in lines if line).strip()
+    search.index(db, conn, "T", ticket["ticket_id"], f"{ticket['number']} {searchable(subject)}", content)
+
+
+def _searchable(row):
+    """FormField::searchable of a stored answer, for the types the bridge writes; None for the others."""
+    kind, value = row["type"], row["value"]
+    if kind == "text":
+        return searchable(value)
+    if kind == "phone":
+        return searchable(format_phone(value or "", configuration(row).get("format", "us")))
+    if kind == "memo":
+        html = configuration(row).get("html", True) not in (False, "", "0", 0)
+        return searchable(plain_text(value or "", "html" if html else "text"))
+    if kind == "bool":
+        return "Yes" if value not in (None, "", "0") else "No"
+    if kind == "choices":
+        return searchable(", ".join(_decoded(value).values()))
+    return None
