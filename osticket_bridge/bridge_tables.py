@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 # name (without prefix) -> CREATE TABLE statement; ``{table}`` is the prefixed name.
 DDL = {
     # One row per outgoing mail, inserted in the same transaction as the write that caused it (mail/outbox.py);
-    # the sender loop (mail/sender.py) claims due rows with FOR UPDATE SKIP LOCKED.
+    # the sender loop (mail/sender.py) claims due rows with FOR UPDATE SKIP LOCKED. message: the mail's parts as
+    # JSON, built into MIME when sent (mail/mime.py); rows queued before that hold the MIME message, sent as is.
     "outbox": "CREATE TABLE IF NOT EXISTS {table} ("
     " id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,"
     " kind VARCHAR(64) NOT NULL,"

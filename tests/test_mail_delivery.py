@@ -7,6 +7,8 @@ import pathlib
 import subprocess
 import sys
 import time
+from email.message import EmailMessage
+from email.policy import SMTP
 
 import pytest
 from delivery_helpers import MAIL, numbered, queue, rows, wait_until
@@ -145,3 +147,34 @@ def test_plain_gunicorn_workers_deliver_each_mail_once(fresh_app, fresh_fixtures
         log_file.close()
     ids = sorted(c.message["Message-ID"] for c in sink.caught)
     assert ids == sorted(f"<m{n}@example.com>" for n in range(30))
+
+
+def _queued_as(app, message):
+    """One mail queued, its row's message then replaced by ``message``, then the sender started."""
+    mail.stop(app)
+    db = app.extensions["osticket"]
+    with db.engine.begin() as conn:  # outside a request: nothing starts the sender again meanwhile
+        enqueue(db, conn, [MAIL])
+        conn.execute(text("UPDATE ost_bridge_outbox SET message = :message"), {"message": message})
+    app.extensions["osticket_mail"].ensure_running()
+
+
+def test_a_mail_an_earlier_version_queued_whole_is_sent_as_it_was_queued(fresh_app, fresh_fixtures_db, sink):
+    """Before the sender built the messages, a row held the MIME message itself: after an upgrade it still goes."""
+    earlier = EmailMessage()
+    earlier["From"], earlier["To"], earlier["Subject"] = "Support <support@example.com>", "carol@example.com", "old"
+    earlier.set_content("queued before the upgrade", charset="utf-8", cte="base64")
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL=sink.url)
+    _queued_as(app, earlier.as_bytes(policy=SMTP))
+    [caught] = sink.wait_for(1)
+    assert caught.data == earlier.as_bytes(policy=SMTP)
+    wait_until(lambda: rows(app)[0]["status"] == "sent", "the row is marked sent")
+
+
+def test_a_mail_that_cannot_be_built_is_failed_not_retried(fresh_app, fresh_fixtures_db, sink):
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL=sink.url)
+    _queued_as(app, b'{"from": ["Support", ')  # cut short
+    wait_until(lambda: rows(app)[0]["status"] == "failed", "the row is marked failed")
+    [row] = rows(app)
+    assert row["attempts"] == 1 and row["last_error"].startswith("cannot build the message: JSONDecodeError")
+    assert sink.caught == []

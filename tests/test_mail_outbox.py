@@ -1,11 +1,14 @@
 """The outbox: mails are queued in the caller's transaction, with the request id of the write."""
 
+import dataclasses
 import email
+import json
 import logging
 from email.policy import default
 
 from sqlalchemy import text
 
+from osticket_bridge.mail import mime
 from osticket_bridge.mail.message import Mail
 from osticket_bridge.mail.outbox import enqueue
 
@@ -27,7 +30,7 @@ def outbox_rows(app):
         return conn.execute(text("SELECT * FROM ost_bridge_outbox ORDER BY id")).mappings().all()
 
 
-def test_enqueue_stores_the_mail_with_the_request_id(fresh_app, fresh_fixtures_db):
+def test_enqueue_stores_the_mails_parts_with_the_request_id_and_no_mime(fresh_app, fresh_fixtures_db):
     app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL="smtp://127.0.0.1:9")
     db = app.extensions["osticket"]
     with app.test_request_context(headers={"X-Request-ID": "req-42"}):
@@ -38,12 +41,31 @@ def test_enqueue_stores_the_mail_with_the_request_id(fresh_app, fresh_fixtures_d
     assert (row["kind"], row["ticket_id"], row["request_id"], row["status"]) == ("ticket.alert", 7, "req-42", "queued")
     assert row["recipients"] == "admin@example.com, carol@example.com"
     assert row["message_id"] == "<abc-123@example.com>"
-    message = email.message_from_bytes(row["message"], policy=default)
-    assert message["Subject"] == MAIL.subject
+    # The request stored the parts; the MIME message (headers, base64 bodies) is the sender thread's to build.
+    parts = json.loads(row["message"])
+    assert (parts["subject"], parts["text"], parts["html"]) == (MAIL.subject, MAIL.text, MAIL.html)
+    assert b"MIME-Version" not in row["message"] and b"base64" not in row["message"]
+    message = email.message_from_bytes(mime.wire(row["message"]), policy=default)
+    assert message["Subject"] == MAIL.subject and message["Date"] == parts["date"]
     assert message["To"].addresses[0].display_name == "Ädmin Ünïcode"
-    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Auto-Submitted"] == "auto-generated" and message["Message-ID"] == row["message_id"]
     assert message.get_body(("plain",)).get_content().rstrip() == MAIL.text
     assert message.get_body(("html",)).get_content().rstrip() == MAIL.html
+
+
+def test_a_mail_without_a_message_id_gets_one_when_queued(fresh_app, fresh_fixtures_db):
+    app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL="smtp://127.0.0.1:9")
+    db = app.extensions["osticket"]
+    with db.engine.begin() as conn:
+        enqueue(db, conn, [dataclasses.replace(MAIL, headers=()), dataclasses.replace(MAIL, headers=())])
+    rows = outbox_rows(app)
+    ids = [row["message_id"] for row in rows]
+    assert len(set(ids)) == 2 and all(i.startswith("<") and i.endswith("@example.com>") for i in ids)
+    # built twice (two attempts), a mail keeps the Message-ID and Date it was queued with
+    for row in rows:
+        first, again = (email.message_from_bytes(mime.wire(row["message"]), policy=default) for _ in range(2))
+        assert first["Message-ID"] == again["Message-ID"] == row["message_id"]
+        assert first["Date"] == again["Date"]
 
 
 def test_the_mails_of_a_write_are_queued_in_one_statement(fresh_app, fresh_fixtures_db):

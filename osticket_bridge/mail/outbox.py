@@ -6,7 +6,6 @@ send it would go out, stale, whenever delivery got configured later. It says so 
 """
 
 import logging
-from email.policy import SMTP
 
 from flask import g, has_request_context
 from sqlalchemy import MetaData, Table, func, insert, inspect
@@ -61,7 +60,7 @@ def enqueue(db, conn, mails):
     request_id = current_request_id()
     rows = []
     for mail in mails:
-        message = mime.build(mail)
+        message_id, stored = mime.stored(mail)  # the sender thread builds the MIME message from it
         rows.append(
             {
                 "kind": mail.kind,
@@ -70,8 +69,8 @@ def enqueue(db, conn, mails):
                 "sender": mail.sender[1],
                 "recipients": ", ".join(mime.recipients(mail)),
                 "subject": mail.subject[:998],
-                "message_id": message["Message-ID"],
-                "message": message.as_bytes(policy=SMTP),
+                "message_id": message_id,
+                "message": stored,
             }
         )
     now = func.now(6)  # the database's clock: every host drains the queue by the same time

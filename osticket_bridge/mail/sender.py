@@ -22,6 +22,7 @@ from sqlalchemy import case, func, literal_column, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from .. import metrics
+from . import mime
 from .transports import TEMPORARY_ERRORS, Permanent, decoded
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,12 @@ class Sender:
                 return None
             attempt = Attempt(conn, table, row)
             try:
-                refused = self.outbox.transport.send(row["sender"], row["recipients"].split(", "), row["message"])
+                message = mime.wire(row["message"])
+            except Exception as exc:  # the same every try: failed, until a fixed version is told to `mail retry`
+                log.exception("mail #%d: cannot build the message", row["id"], **attempt.context)
+                return attempt.failed(f"cannot build the message: {exc.__class__.__name__}: {exc}"[:2000])
+            try:
+                refused = self.outbox.transport.send(row["sender"], row["recipients"].split(", "), message)
             except Permanent as exc:
                 return attempt.failed(f"refused for good: {exc}")
             except Exception as exc:  # network, 4xx, TLS, timeout... or a bug: another try, later, either way
