@@ -46,6 +46,11 @@ def parsed(message):
         "text": text,
         "html": html.get_content() if html is not None else None,
         "headers": {k: str(v) for k, v in message.items()},
+        "attachments": [
+            (part.get_filename(), part.get_content_type(), part.get_payload(decode=True))
+            for part in message.iter_attachments()
+            if part.get_content_disposition() == "attachment"
+        ],
     }
 
 
@@ -66,6 +71,7 @@ def as_dict(mail):
         "text": mail.text,
         "html": mail.html,
         "headers": dict(mail.headers),
+        "attachments": list(mail.attachments),
     }
 
 

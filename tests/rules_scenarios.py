@@ -80,6 +80,20 @@ VIP_ROUTING = filter_sql(
     target="API",
     match_all=1,
 )
+AUDIT_MAIL = (
+    "email",
+    '{"recipients":"audit@example.com","subject":"Filtered: %{ticket.subject}",'
+    '"message":"<p>Ticket %{ticket.number} from %{ticket.name}<\\/p>","from":"1"}',
+)
+# A second file for canned response 1 (which has osTicket.txt already), under another name than the file's.
+CANNED_FILE = [
+    "INSERT INTO ost_file (ft, bk, type, size, `key`, signature, name, attrs, created) VALUES ('T', 'D', 'text/plain', "
+    "29, 'q7RkXv2LmN8pWcY4tZ0aBfHs6JdE1uGi', 'RkXv2LmN8pWcY4tZq7RkXv2LmN8pWcY4', 'reset.txt', NULL, NOW())",
+    "INSERT INTO ost_file_chunk (file_id, chunk_id, filedata) VALUES (LAST_INSERT_ID(), 0, "
+    "'Step 1: open the reset page.\n')",
+    "INSERT INTO ost_attachment (object_id, type, file_id, name, inline, lang) "
+    "VALUES (1, 'C', LAST_INSERT_ID(), 'Reset steps.txt', 0, NULL)",
+]
 VERA = _new("Vera Vip", "vera@vip.example.com", "Invoice #4411 is wrong", "The amount on invoice 4411 is doubled.")
 
 SCENARIOS = {
@@ -141,14 +155,7 @@ SCENARIOS = {
                 "Password help",
                 1,
                 [(MESSAGE, "contains", "password")],
-                [
-                    ("canned", '{"canned_id":2}'),
-                    (
-                        "email",
-                        '{"recipients":"audit@example.com","subject":"Filtered: %{ticket.subject}",'
-                        '"message":"<p>Ticket %{ticket.number} from %{ticket.name}<\\/p>","from":"1"}',
-                    ),
-                ],
+                [("canned", '{"canned_id":2}'), AUDIT_MAIL],
             ),  # fmt: skip
         ],
         "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
@@ -204,5 +211,14 @@ SCENARIOS = {
         ],
         "before": [{**CAROL, "subject": "First", "message": "One."}, {**CAROL, "subject": "Second", "message": "Two."}],
         "request": {**CAROL, "subject": "Third", "message": "Three."},
+    },
+    # A canned response with files: the reply entry gets them (ost_attachment 'H'), its mail carries them.
+    "filter_canned_files": {
+        "sql": [
+            AUTORESPONDER_ON,
+            *CANNED_FILE,
+            *filter_sql(2, "Password help", 1, [(MESSAGE, "contains", "password")], [("canned", '{"canned_id":1}')]),
+        ],
+        "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
     },
 }

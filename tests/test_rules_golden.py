@@ -5,6 +5,7 @@ through the bridge on a fresh copy of the same install and compared row for row 
 
 import json
 import pathlib
+from email import message_from_bytes, policy
 
 import clock
 import mail_helpers
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from update_helpers import diff_of, write_rows
 
 from osticket_bridge.db import make_engine
+from osticket_bridge.mail import mime
 
 queued = mail_helpers.queued  # fixture
 on_real_desk = update_helpers.on_real_desk  # fixture
@@ -40,13 +42,8 @@ def recording(release, name):
 
 
 def recorded_mails(release, name):
-    import email
-    from email import policy
-
     folder = FOLDERS[release] / "mail" / name
-    return [
-        parsed(email.message_from_bytes(p.read_bytes(), policy=policy.default)) for p in sorted(folder.glob("*.eml"))
-    ]
+    return [parsed(message_from_bytes(p.read_bytes(), policy=policy.default)) for p in sorted(folder.glob("*.eml"))]
 
 
 def syslog_rows(db_url, after=0):
@@ -78,9 +75,13 @@ def test_a_create_under_the_rules_writes_logs_and_mails_what_osticket_does(fresh
         response = post_ticket(client, recorded["meta"]["request"], desk.key)
     assert response.status_code == STATUSES[recorded["meta"]["http_status"]], response.get_json()
     assert compare(diff, recorded) == []
-    if response.status_code == 201:  # the answer shows what the create wrote: the message, and a canned reply
+    if response.status_code == 201:  # the answer shows what the create wrote: the message, a canned reply, files
         entries = recorded["tables"]["ost_thread_entry"]["inserted"]
-        assert [e["poster"] for e in response.get_json()["threads"]] == [e["poster"] for e in entries]
+        threads = response.get_json()["threads"]
+        assert [e["poster"] for e in threads] == [e["poster"] for e in entries]
+        files = recorded["tables"].get("ost_attachment", {}).get("inserted", [])
+        attached = [sum(f["object_id"] == e["id"] and f["type"] == "H" for f in files) for e in entries]
+        assert [len(e["attachments"]) for e in threads] == attached
     ours = [{k: r[k] for k in ("log_type", "title", "log")} for r in syslog_rows(db_url, logged)]
     theirs = [{k: r[k] for k in ("log_type", "title", "log")} for r in recorded["syslog"]]
     assert ours == [r for r in theirs if not r["title"].startswith(API_ERROR)]
@@ -90,3 +91,7 @@ def test_a_create_under_the_rules_writes_logs_and_mails_what_osticket_does(fresh
     golden = sorted(golden, key=lambda m: (m["subject"], m["to"]))
     assert [m["to"] for m in mails] == [m["to"] for m in golden]
     assert [same_mail(m, g, part) for m, g in zip(mails, golden, strict=True)] == [[] for _ in golden]
+    # The files as the wire form carries them (name, type, content), the body's parts first.
+    wire = [parsed(message_from_bytes(mime.wire(mime.stored(m)[1]), policy=policy.default)) for m in queued]
+    wire = sorted(wire, key=lambda m: (m["subject"], m["to"]))
+    assert [m["attachments"] for m in wire] == [g["attachments"] for g in golden]

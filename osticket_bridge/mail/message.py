@@ -17,3 +17,4 @@ class Mail:
     # Message-ID, In-Reply-To, References, Auto-Submitted, Precedence... as osTicket sets them.
     headers: tuple[tuple[str, str], ...] = ()
     ticket_id: int | None = None
+    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (file name, content type, data), after the body

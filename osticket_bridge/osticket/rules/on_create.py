@@ -5,6 +5,8 @@ A refusal leaves osTicket's "Ticket denied" warning in ost_syslog (in a transact
 is rolled back) and raises Forbidden or Conflict.
 """
 
+from dataclasses import replace
+
 from sqlalchemy import and_, or_, select
 
 from ..catalog import templates
@@ -173,7 +175,8 @@ def after_create(db, conn, catalog, request, facts, decisions, owner, status, me
     if response:
         # Ticket::create's own checks before the canned response (the department's setting comes after it)
         if autorespond and not (facts.topic and facts.topic["noautoresp"]) and not facts.owner["is_system"]:
-            mails += notices.canned_reply(db, conn, catalog, facts, templates.Markup(response["body"]), response["id"])
+            replied = notices.canned_reply(db, conn, catalog, facts, templates.Markup(response["body"]), response["id"])
+            mails += [replace(mail, attachments=response["mail_files"]) for mail in replied]
         autorespond = False
     notices.queue(db, conn, mails + notices.new_ticket(db, conn, catalog, facts, autorespond, request.alert))
     open_before = owner["open_tickets"] if owner and "open_tickets" in owner else 0

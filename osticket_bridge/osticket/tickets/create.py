@@ -285,7 +285,7 @@ def _answer(db, conn, catalog, ticket, user, assignee, due, answers, entry, atta
     made = tickets.created_object(db, conn, catalog, row, threads.entry_object(catalog, message, attachments))
     if response:
         reply = {**response, **written, "created": threads.printed(response["created"]), "user_name": None}
-        made["threads"].append(threads.entry_object(catalog, reply, []))
+        made["threads"].append(threads.entry_object(catalog, reply, response["attachments"]))
     return made
 
 
