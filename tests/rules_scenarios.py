@@ -8,8 +8,8 @@ tests) apart from the rows the recorded create wrote.
 """
 
 AUTORESPONDER_ON = "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'ticket_autoresponder'"
-# Ticket form fields of both installs: 20 subject, 21 message; user form: 1 email, 2 name.
-SUBJECT, MESSAGE = "field.20", "field.21"
+# Ticket form fields of both installs: 20 subject, 21 message, 22 priority; user form: 1 email, 2 name.
+SUBJECT, MESSAGE, PRIORITY = "field.20", "field.21", "field.22"
 
 
 def filter_sql(fid, name, execorder, rules, actions, target="Any", isactive=1, match_all=0, stop=0):
@@ -80,6 +80,7 @@ VIP_ROUTING = filter_sql(
     target="API",
     match_all=1,
 )
+BILLING = ("topic", '{"topic_id":12}')
 AUDIT_MAIL = (
     "email",
     '{"recipients":"audit@example.com","subject":"Filtered: %{ticket.subject}",'
@@ -93,6 +94,12 @@ CANNED_FILE = [
     "'Step 1: open the reset page.\n')",
     "INSERT INTO ost_attachment (object_id, type, file_id, name, inline, lang) "
     "VALUES (1, 'C', LAST_INSERT_ID(), 'Reset steps.txt', 0, NULL)",
+]
+# The limit reached by carol's two tickets before the recorded create.
+AT_THE_LIMIT = [
+    AUTORESPONDER_ON,
+    "UPDATE ost_config SET value = '2' WHERE namespace = 'core' AND `key` = 'max_open_tickets'",
+    "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'overlimit_notice_active'",
 ]
 VERA = _new("Vera Vip", "vera@vip.example.com", "Invoice #4411 is wrong", "The amount on invoice 4411 is doubled.")
 
@@ -194,21 +201,13 @@ SCENARIOS = {
     },
     # The create that reaches core.max_open_tickets: the over-limit notice, the admin's alert and the warning.
     "limit_reached": {
-        "sql": [
-            AUTORESPONDER_ON,
-            "UPDATE ost_config SET value = '2' WHERE namespace = 'core' AND `key` = 'max_open_tickets'",
-            "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'overlimit_notice_active'",
-        ],
+        "sql": AT_THE_LIMIT,
         "before": [{**CAROL, "subject": "First", "message": "One."}],
         "request": {**CAROL, "subject": "Second", "message": "Two."},
     },
     # The create past the limit: refused, with a "Ticket denied" warning.
     "limit_refused": {
-        "sql": [
-            AUTORESPONDER_ON,
-            "UPDATE ost_config SET value = '2' WHERE namespace = 'core' AND `key` = 'max_open_tickets'",
-            "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'overlimit_notice_active'",
-        ],
+        "sql": AT_THE_LIMIT,
         "before": [{**CAROL, "subject": "First", "message": "One."}, {**CAROL, "subject": "Second", "message": "Two."}],
         "request": {**CAROL, "subject": "Third", "message": "Three."},
     },
@@ -220,5 +219,31 @@ SCENARIOS = {
             *filter_sql(2, "Password help", 1, [(MESSAGE, "contains", "password")], [("canned", '{"canned_id":1}')]),
         ],
         "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
+    },
+    # 1.18 matches the filters again once the ticket exists, and writes the events (and sends the e-mails) of the
+    # filters matching then. A rule on topicId reads the topic a filter set; one on the priority still reads the
+    # priority asked for. 1.10 matches once.
+    "filter_rematch": {
+        "sql": [
+            *filter_sql(2, "Outage", 1, [(SUBJECT, "contains", "outage")], [("pri", '{"priority":4}'), BILLING]),
+            *filter_sql(
+                3, "Emergency desk", 2, [(PRIORITY, "equal", "Emergency")], [("sla", '{"sla_id":1}'), AUDIT_MAIL]
+            ),
+            *filter_sql(4, "Normal desk", 3, [(PRIORITY, "equal", "Normal")], [("dept", '{"dept_id":2}')]),
+            *filter_sql(5, "Billing desk", 4, [("topicId", "equal", "12")], [("team", '{"team_id":1}'), AUDIT_MAIL]),
+            *filter_sql(6, "Asked general", 5, [("topicId", "equal", "1")], [("sla", '{"sla_id":1}')]),
+        ],
+        "request": {
+            **_new("Otto Outage", "otto@example.org", "Outage in building B", "Nothing works."),
+            "priority": 2,
+            "topicId": 1,
+        },
+    },
+    # A filter's e-mail for a create refused at the open-ticket limit: 1.10 sends it before the limit refuses the
+    # ticket, 1.18 (which sends it once the ticket exists) does not.
+    "filter_mail_refused": {
+        "sql": [*AT_THE_LIMIT, *filter_sql(2, "Audit carol", 1, [("email", "equal", CAROL["email"])], [AUDIT_MAIL])],
+        "before": [{**CAROL, "subject": "First", "message": "One."}, {**CAROL, "subject": "Second", "message": "Two."}],
+        "request": {**CAROL, "subject": "Third", "message": "Three."},
     },
 }

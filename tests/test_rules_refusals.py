@@ -1,12 +1,16 @@
 """Refusals and the system log on the bridge's own databases: which filters run for an end user's token (Web) and
 an API key (API), a ban on a new address, and ost_syslog following core.log_level."""
 
+import mail_helpers
+import pytest
 from create_helpers import post_ticket
 from helpers import count_statements, rows
-from rules_scenarios import add_filter
+from rules_scenarios import AUDIT_MAIL, add_filter
 from security_helpers import SECRET, bearer, mint
 from update_helpers import execute
 from world import KEY, OWNER
+
+queued = mail_helpers.queued  # fixture
 
 
 def syslog(app):
@@ -72,3 +76,19 @@ def test_filters_cost_no_read_while_the_catalog_keeps_them(fresh_app, fresh_base
         counts[subject] = len(statements)
     assert answer["department"] == "Sales"
     assert (counts["Budget"] - counts["Plain"], counts["Route"] - counts["Plain"]) == (1, 2), counts
+
+
+@pytest.mark.parametrize("release", ["1.18", "1.10"])
+def test_a_filters_mail_before_a_later_filters_reject_leaves_on_110_only(
+    fresh_app, fresh_baseline_db, fresh_baseline_110_db, queued, release
+):
+    """osTicket 1.10 sends a filter's e-mail as the filter runs: a reject further down the filters refuses the
+    ticket, the mail has left. 1.18 sends it once the ticket exists: never for a refused one."""
+    db = fresh_baseline_110_db if release == "1.10" else fresh_baseline_db
+    add_filter(db, 82, "email", "contains", "@audit.example", AUDIT_MAIL[0], AUDIT_MAIL[1])
+    add_filter(db, 83, "email", "contains", "@audit.example", "reject", "[]")
+    execute(db, "UPDATE ost_filter SET execorder = 2 WHERE id = 83")
+    body = {"email": "x@audit.example", "name": "X", "subject": "Audit me", "message": "Hi"}
+    assert post_ticket(fresh_app(db).test_client(), body).status_code == 403
+    sent = [(m.to, m.subject) for m in queued]
+    assert sent == ([((("", "audit@example.com"),), "Filtered: Audit me")] if release == "1.10" else [])

@@ -275,9 +275,15 @@ class Envelope:
 
 def compose(catalog, facts, envelope, rendered):
     """The Mail: osTicket's hidden reply separator when the mail is about an entry, the text part with Ref-Mid."""
+    return compose_for(catalog, facts.salt, facts.ticket, envelope, rendered)
+
+
+def compose_for(catalog, salt, ticket, envelope, rendered):
+    """``compose`` for a ``ticket`` ({"ticket_id", "thread_id"}; {} for a mail osTicket 1.10 sends before the
+    ticket exists: a filter's e-mail)."""
     subject, body = rendered
-    thread_id = facts.ticket["thread_id"] if envelope.threaded else 0
-    mid = message_id(facts.salt, envelope.sender[1], envelope.user_id, envelope.entry_id, thread_id, envelope.utype)
+    thread_id = ticket.get("thread_id", 0) if envelope.threaded else 0
+    mid = message_id(salt, envelope.sender[1], envelope.user_id, envelope.entry_id, thread_id, envelope.utype)
     if envelope.entry_id:
         separator = catalog.setting("reply_separator") if catalog.setting("strip_quoted_reply") else ""
         tag = f"{separator}<br/><br/>" if separator else ""
@@ -292,5 +298,5 @@ def compose(catalog, facts, envelope, rendered):
         text=text,
         html=body if catalog.setting("enable_richtext", "1") not in ("", "0") else None,
         headers=(("Message-ID", mid), *envelope.headers),
-        ticket_id=facts.ticket["ticket_id"],
+        ticket_id=ticket.get("ticket_id"),
     )

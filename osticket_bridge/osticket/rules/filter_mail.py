@@ -102,16 +102,13 @@ def _create_date(db, conn, catalog, facts, v110):
     return f"{when.month}/{when.day}/{when:%y} {hour}:{when:%M}\u202f{'AM' if when.hour < 12 else 'PM'}"
 
 
-def send_email_actions(db, conn, catalog, facts, configs, owner, v110):
+def send_email_actions(db, conn, catalog, configs, owner, values, ticket, v110):
     """The mails of the matched filters' "Send an Email" actions: to each address of its recipients (%{user}: the
-    ticket's owner), from its account (else the default one), subject and message with the ticket's variables.
-    osTicket 1.10 runs them before the ticket exists: there %{ticket.*} names the request's values, any other
-    "Array"."""
+    ticket's ``owner``), from its account (else the default one), subject and message with the ticket's
+    variables (``values``; ``ticket`` as compose_for takes it). osTicket 1.10 runs them before the ticket exists:
+    there ``values`` are the request's (filter_request_values) and any other %{ticket.*} prints "Array"."""
     if not configs:
         return []
-    values = nm.ticket_values(catalog, facts)
-    if v110:
-        values = {"ticket.subject": facts.subject, "ticket.name": owner["name"], "ticket.email": owner["email"]}
     em = db.tables.email
     mails = []
     for config in configs:
@@ -134,5 +131,10 @@ def send_email_actions(db, conn, catalog, facts, configs, owner, v110):
         rendered = templates.render((subject, message), values)
         for recipient in recipients:
             envelope = Envelope("filter.email", sender, (recipient,), threaded=False)
-            mails.append(nm.compose(catalog, facts, envelope, rendered))
+            mails.append(nm.compose_for(catalog, getattr(db, "secret_salt", ""), ticket, envelope, rendered))
     return mails
+
+
+def filter_request_values(subject, owner):
+    """The ticket's variables osTicket 1.10's filter e-mail knows before the ticket exists."""
+    return {"ticket.subject": subject, "ticket.name": owner["name"], "ticket.email": owner["email"]}

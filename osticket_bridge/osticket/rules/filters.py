@@ -4,6 +4,7 @@
 ``run`` matches them against the ticket's values in execution order and returns what their actions decide.
 """
 
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -34,6 +35,17 @@ class Decisions:
     values: dict = field(default_factory=dict)  # deptId, topicId, priorityId, slaId, staffId, teamId, statusId...
     matched: list = field(default_factory=list)  # Filter, up to the first that stops on a match
     rejected_by: Filter | None = None
+    emails: list = field(default_factory=list)  # "Send an Email" configurations met before any reject, in order
+    filters: tuple = ()  # the filters that ran, and the values their rules read: for 1.18's second match
+    read: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def matched_once_created(self):
+        """1.18's second match, once the ticket exists (filterTicketData with $postCreate): the values read
+        before, but topicId names the topic a filter set (a rule on the priority still reads the priority asked
+        for: the form keeps it). 1.18 writes the events and sends the e-mails of these filters."""
+        topic = self.values.get("topicId")
+        return matching(self.filters, {**self.read, "topicId": str(topic)} if topic else self.read)
 
 
 def load(db, conn, catalog, target):
@@ -79,19 +91,30 @@ def run(filters, values, v110=False, active=None):
     active departments and topics ({"dept": set, "topic": set}); a filter's disabled department or topic is
     skipped, as its action checks Dept/Topic::isActive.
     """
-    decisions = Decisions()
-    for candidate in filters:
-        if not matches(candidate, values, v110):
-            continue
+    decisions = Decisions(filters=tuple(filters), read=values)
+    for candidate in matching(filters, values, v110):
         decisions.matched.append(candidate)
         for kind, config in candidate.actions:
             if kind == "reject":
                 decisions.rejected_by = candidate
                 return decisions
-            _apply(decisions.values, kind, config, active or {})
-        if candidate.stop:
-            break
+            if kind == "email":
+                decisions.emails.append(config)
+            else:
+                _apply(decisions.values, kind, config, active or {})
     return decisions
+
+
+def matching(filters, values, v110=False):
+    """TicketFilter::getMatchingFilterList as apply walks it: the filters whose rules hold, in execution order, up
+    to the first that stops on a match."""
+    found = []
+    for candidate in filters:
+        if matches(candidate, values, v110):
+            found.append(candidate)
+            if candidate.stop:
+                break
+    return found
 
 
 # how -> the PHP test of Filter::matches
@@ -164,7 +187,7 @@ def _apply(values, kind, config, active):
         values["autorespond"] = False
         return
     if kind not in ACTIONS:
-        return  # email is sent after the ticket exists (email_actions); others are e-mail-only
+        return  # e-mail only actions (reply-to...)
     key, name, must_be_active = ACTIONS[kind]
     wanted = configured_id(config, key)
     if not wanted:
@@ -182,6 +205,6 @@ def configured_id(config, key):
         return 0
 
 
-def email_actions(decisions):
-    """The "Send an Email" configurations of the matched filters, in order (osTicket sends them post-create)."""
-    return [config for f in decisions.matched for kind, config in f.actions if kind == "email"]
+def email_actions(matched):
+    """The "Send an Email" configurations of the ``matched`` filters, in order."""
+    return [config for f in matched for kind, config in f.actions if kind == "email"]

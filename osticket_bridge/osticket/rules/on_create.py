@@ -11,6 +11,7 @@ from sqlalchemy import and_, or_, select
 
 from ..catalog import templates
 from ..errors import Conflict, Forbidden
+from ..notices import compose as nm
 from ..notices import recipients as notices
 from ..release import is_110
 from ..threads.events import Actor, log_event
@@ -40,11 +41,12 @@ def filter_values(catalog, request, email, name, subject, new_user):
     return {k: v.strip() if k != "body" and isinstance(v, str) else v for k, v in values.items()}
 
 
-def screen(db, conn, catalog, request, owner, email, banned, values, org_id):
+def screen(db, conn, catalog, request, owner, email, banned, values, org_id, subject):
     """The filters' Decisions for this create, after the ban list; a ban or a reject action refuses it (403).
 
     ``org_id``: the owner's organization, or the one a new address joins: its fields (and an existing owner's
-    stored user fields) are read when a rule names them.
+    stored user fields) are read when a rule names them. On osTicket 1.10 the filters' e-mails leave here, as its
+    filters send them: before the ticket exists, kept when the create is refused after all.
     """
     address = owner["email"] if owner else email
     if banned:
@@ -55,6 +57,13 @@ def screen(db, conn, catalog, request, owner, email, banned, values, org_id):
     if wanted:
         values = {**_stored_fields(db, conn, owner["id"] if owner else None, org_id, wanted), **values}
     decisions = filters.run(loaded, values, is_110(db), active)
+    if is_110(db) and decisions.emails:
+        person = {"name": values["name"], "email": values["email"]}
+        mails = filter_mail.send_email_actions(
+            db, conn, catalog, decisions.emails, person, filter_mail.filter_request_values(subject, person), {}, True
+        )
+        with db.engine.begin() as apart:
+            notices.queue(db, apart, mails)
     if decisions.rejected_by is not None:
         _deny(db, catalog, request, f'Ticket rejected ({address}) by filter "{decisions.rejected_by.name}"')
     return decisions
@@ -124,8 +133,8 @@ def _active_topics(db, conn, catalog):
 
 def log_filter_events(db, conn, catalog, snapshot, decisions, now):
     """1.18's "edited" event per action of each matched filter that describes one (FilterAction's
-    getEventDescription), by "Ticket Filter"; osTicket 1.10 writes none."""
-    for matched in decisions.matched:
+    getEventDescription), by "Ticket Filter", for the filters of its second match; osTicket 1.10 writes none."""
+    for matched in decisions.matched_once_created:
         for kind, config in matched.actions:
             if kind not in EVENT_TYPES:
                 continue
@@ -166,7 +175,10 @@ def after_create(db, conn, catalog, request, facts, decisions, owner, status, me
     v110 = is_110(db)
     decided = decisions.values
     person = {"name": facts.owner["name"], "email": facts.owner["email"]}
-    mails = filter_mail.send_email_actions(db, conn, catalog, facts, filters.email_actions(decisions), person, v110)
+    # 1.18 sends the e-mails of its second match now; 1.10 sent its own as the filters ran (screen)
+    configs = [] if v110 else filters.email_actions(decisions.matched_once_created)
+    values = nm.ticket_values(catalog, facts)
+    mails = filter_mail.send_email_actions(db, conn, catalog, configs, person, values, facts.ticket, False)
     autorespond = request.autorespond and decided.get("autorespond", True)
     canned = decided.get("cannedResponseId")
     response = canned and filter_mail.post_canned_reply(

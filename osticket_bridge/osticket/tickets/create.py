@@ -80,7 +80,7 @@ def create_ticket(db, conn, request):
         values = on_create.filter_values(catalog, request, address, name, subject, owner is None)
         banned = owner["banned"] if owner else bool(found.get("ban"))
         org_id = owner["org_id"] if owner else organization_for(found.get("organizations", ()), email)
-        decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, org_id)
+        decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, org_id, subject)
         decided = decisions.values
         topic_id, dept_id = decided.get("topicId"), decided.get("deptId")
         # The forms are those of the topic asked for: osTicket sets them up before the filters run.
@@ -92,7 +92,9 @@ def create_ticket(db, conn, request):
         topic, dept, cdata = routed.topic, routed.dept, routed.cdata
         context = found["context"][0]
         now = context["now"]
-        priority = routing.pick_priority(catalog, decided.get("priorityId") or request.priority_id, topic)
+        # the priority asked for wins over a filter's: the form keeps its answer (Ticket::create's setAnswer)
+        wanted_priority = request.priority_id if request.priority_id is not None else decided.get("priorityId")
+        priority = routing.pick_priority(catalog, wanted_priority, topic)
         entries = _form_entries(
             db, conn, catalog, form_topic, {**request.fields, "subject": subject, "priority": priority}
         )
