@@ -95,6 +95,23 @@ CANNED_FILE = [
     "INSERT INTO ost_attachment (object_id, type, file_id, name, inline, lang) "
     "VALUES (1, 'C', LAST_INSERT_ID(), 'Reset steps.txt', 0, NULL)",
 ]
+# A "Tier" list whose items have a property ("Support level", field 40) and an abbreviation; organization 1's
+# form gets a Tier field (41) set to Gold, and carol joins organization 1.
+TIER_LIST = [
+    "INSERT INTO ost_list (id, name, name_plural, sort_mode, masks, type, configuration, notes, created, updated) "
+    "VALUES (2, 'Tier', 'Tiers', 'SortCol', 0, NULL, '', '', NOW(), NOW())",
+    "INSERT INTO ost_form (id, pid, type, flags, title, instructions, name, notes, created, updated) "
+    "VALUES (20, NULL, 'L2', 1, 'Tier Properties', NULL, '', NULL, NOW(), NOW())",
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (40, 20, 13057, 'text', 'Support level', 'level', NULL, 1, NULL, NOW(), NOW())",
+    "INSERT INTO ost_list_items (id, list_id, status, value, extra, sort, properties) VALUES "
+    "(101, 2, 1, 'Gold', 'GLD', 1, '{\"40\":\"premium 24x7\"}'), (102, 2, 1, 'Bronze', 'BRZ', 2, '{\"40\":\"basic\"}')",
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (41, 4, 13057, 'list-2', 'Tier', 'tier', '{\"multiselect\":false,\"widget\":\"dropdown\"}', 6, NULL, "
+    "NOW(), NOW())",
+    'INSERT INTO ost_form_entry_values (entry_id, field_id, value, value_id) VALUES (1, 41, \'{"101":"Gold"}\', 101)',
+    "UPDATE ost_user SET org_id = 1 WHERE id = 1",
+]
 # The limit reached by carol's two tickets before the recorded create.
 AT_THE_LIMIT = [
     AUTORESPONDER_ON,
@@ -219,6 +236,26 @@ SCENARIOS = {
             *filter_sql(2, "Password help", 1, [(MESSAGE, "contains", "password")], [("canned", '{"canned_id":1}')]),
         ],
         "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
+    },
+    # Rules on an organization's list field: its value, its item's property and abbreviation (field.<id>.<prop>).
+    "filter_list_property": {
+        "sql": [
+            *TIER_LIST,
+            *filter_sql(
+                2,
+                "Gold tier",
+                1,
+                [
+                    ("field.41", "equal", "Gold"),
+                    ("field.41.40", "contains", "premium"),
+                    ("field.41.abb", "equal", "GLD"),
+                ],
+                [("dept", '{"dept_id":2}')],
+                match_all=1,
+            ),  # fmt: skip
+            *filter_sql(3, "Bronze tier", 2, [("field.41.40", "equal", "basic")], [REJECT]),
+        ],
+        "request": {**CAROL, "subject": "Tiered", "message": "Which tier am I?"},
     },
     # 1.18 matches the filters again once the ticket exists, and writes the events (and sends the e-mails) of the
     # filters matching then. A rule on topicId reads the topic a filter set; one on the priority still reads the

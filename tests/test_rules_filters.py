@@ -1,11 +1,13 @@
 """The ticket filter engine without a database (PHP's comparisons, regexes, match-all, stop-on-match), hostile
 patterns through the API, and a filter an admin edits while the bridge runs."""
 
+import json
 import time
 
 import pytest
 from create_helpers import post_ticket
-from rules_scenarios import add_filter
+from helpers import rows
+from rules_scenarios import TIER_LIST, add_filter
 from update_helpers import execute
 
 from osticket_bridge.osticket.catalog import cache as catalog_cache
@@ -113,3 +115,52 @@ def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_rea
     assert post_ticket(client, carol).get_json()["department"] == "Sales"
     stranger = {"email": "nobody@elsewhere.example", "name": "No Body", "subject": "Org rule", "message": "x"}
     assert post_ticket(client, stranger).get_json()["department"] != "Sales"
+
+
+def test_rules_read_a_list_fields_items_their_properties_and_the_owners_name(fresh_real_baseline_db, fresh_app):
+    """Organization 1's Tier field (rules_scenarios.TIER_LIST) holding two items: their properties joined by a
+    space, a checkbox property printed Yes/No (DynamicListItem::getFilterData); an existing owner's name and
+    address as the user form's fields (User::getFilterData)."""
+    db = fresh_real_baseline_db
+    for sql in TIER_LIST:
+        execute(db, sql.replace(":", "\\:"))  # the JSON's colons are no bound parameters
+    execute(db, "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, sort, created, updated) "
+            "VALUES (42, 20, 13057, 'bool', 'On call', 'oncall', 2, NOW(), NOW())")  # fmt: skip
+    execute(db, "UPDATE ost_list_items SET properties = :p WHERE id = 101", p='{"40":"premium","42":true}')
+    execute(db, "UPDATE ost_form_entry_values SET value = :v WHERE field_id = 41", v='{"101":"Gold","102":"Bronze"}')
+    rules = [("field.41", "Gold, Bronze"), ("field.41.40", "premium basic"), ("field.41.42", "Yes No"),
+             ("field.41.abb", "GLD BRZ"), ("field.1", "carol.customer@example.com"),
+             ("field.2", "Carol Customer")]  # fmt: skip
+    for fid, (what, wanted) in enumerate(rules, start=70):
+        add_filter(db, fid, what, "equal", wanted, "sla", '{"sla_id":1}')
+    add_filter(db, 80, "field.41.40", "equal", "premium", "reject", "[]")  # one item's value alone: no match
+    app = fresh_app(db)
+    body = {"email": "carol.customer@example.com", "subject": "Tiers", "message": "x"}
+    created = post_ticket(app.test_client(), body)
+    assert created.status_code == 201, created.get_json()
+    events = rows(app, "SELECT data FROM ost_thread_event WHERE username = 'Ticket Filter' ORDER BY id")
+    assert [json.loads(e["data"])["filter"] for e in events] == [f"rule {fid}" for fid in range(70, 76)]
+
+
+@pytest.mark.parametrize(
+    ("value", "properties"),
+    [
+        ("{not json", "{}"),
+        ("[101]", "{}"),
+        ('{"101":"Gold"}', "{broken"),
+        ('{"101":"Gold"}', '["x"]'),
+        ('{"abc":"Gold","999":"Gone"}', "{}"),
+    ],  # fmt: skip
+)
+def test_a_broken_list_answer_or_property_is_read_as_osticket_would_never_a_500(
+    fresh_real_baseline_db, fresh_app, value, properties
+):
+    db = fresh_real_baseline_db
+    for sql in TIER_LIST:
+        execute(db, sql.replace(":", "\\:"))  # the JSON's colons are no bound parameters
+    execute(db, "UPDATE ost_form_entry_values SET value = :v WHERE field_id = 41", v=value)
+    execute(db, "UPDATE ost_list_items SET properties = :p WHERE id = 101", p=properties)
+    add_filter(db, 70, "field.41.40", "contains", "premium", "reject", "[]")
+    client = fresh_app(db).test_client()
+    created = post_ticket(client, {"email": "carol.customer@example.com", "subject": "Tiers", "message": "x"})
+    assert created.status_code == 201, created.get_json()

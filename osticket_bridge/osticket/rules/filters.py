@@ -68,7 +68,7 @@ def _read(db, conn, target):
             rules.setdefault(row.filter_id, []).append((row.what, row.how, row.val))
         query = select(a.c.filter_id, a.c.type, a.c.configuration).where(a.c.filter_id.in_(ids))
         for row in conn.execute(query.order_by(a.c.sort, a.c.id)):
-            actions.setdefault(row.filter_id, []).append((row.type, _configuration(row.configuration)))
+            actions.setdefault(row.filter_id, []).append((row.type, json_object(row.configuration)))
     return tuple(
         Filter(row.id, row.name, bool(row.match_all_rules), bool(row.stop_onmatch),
                tuple(rules.get(row.id, ())), tuple(actions.get(row.id, ())))
@@ -76,7 +76,8 @@ def _read(db, conn, target):
     )  # fmt: skip
 
 
-def _configuration(text):
+def json_object(text):
+    """A JSON object's dict; {} for anything else (an admin-edited column is never trusted)."""
     try:
         config = json.loads(text or "{}")
     except ValueError:

@@ -7,7 +7,7 @@ is rolled back) and raises Forbidden or Conflict.
 
 from dataclasses import replace
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from ..catalog import templates
 from ..errors import Conflict, Forbidden
@@ -15,30 +15,13 @@ from ..notices import compose as nm
 from ..notices import recipients as notices
 from ..release import is_110
 from ..threads.events import Actor, log_event
-from . import filter_mail, filters, syslog
+from . import filter_data, filter_mail, filters, syslog
 
 FILTER_ACTOR = Actor("Ticket Filter", None, "S")
 DENIED = "This help desk is for use by authorized users only"
 # action type -> the "type" an 1.18 "edited" event names
 EVENT_TYPES = {"dept": "Department", "pri": "Priority", "sla": "SLA", "team": "Team", "agent": "Agent",
                "topic": "Topic", "status": "Ticket Status"}  # fmt: skip
-
-
-def filter_values(catalog, request, email, name, subject, new_user):
-    """What osTicket's filters read of an API create (Ticket::filterTicketData): the user's name and address, the
-    Ticket Details form's fields as field.<id> (subject, message, priority, custom fields), for a new address the
-    user form's fields sent (an existing user's stored ones: ``screen``), the message as body and topicId. Values
-    are trimmed, as TicketFilter does."""
-    supplied = {**request.fields, "subject": subject, "message": request.message or "", "email": email, "name": name}
-    if request.priority_id in catalog.priorities:
-        supplied["priority"] = catalog.priorities[request.priority_id]["priority_desc"]
-    values = {"name": name, "email": email, "body": request.message or "", "topicId": request.topic_id or ""}
-    for form_id in (catalog.ticket_form_id, catalog.user_form_id) if new_user else (catalog.ticket_form_id,):
-        for form_field in catalog.fields.get(form_id, ()):
-            value = supplied.get(form_field["name"])
-            if value not in (None, ""):
-                values[f"field.{form_field['id']}"] = value if isinstance(value, str) else str(value)
-    return {k: v.strip() if k != "body" and isinstance(v, str) else v for k, v in values.items()}
 
 
 def screen(db, conn, catalog, request, owner, email, banned, values, org_id, subject):
@@ -55,7 +38,7 @@ def screen(db, conn, catalog, request, owner, email, banned, values, org_id, sub
     loaded = filters.load(db, conn, catalog, filters.TARGETS[request.origin])
     wanted = {what for f in loaded for what, _, _ in f.rules if what.startswith("field.") and what not in values}
     if wanted:
-        values = {**_stored_fields(db, conn, owner["id"] if owner else None, org_id, wanted), **values}
+        values = {**filter_data.stored_fields(db, conn, catalog, owner, org_id, wanted), **values}
     decisions = filters.run(loaded, values, is_110(db), active)
     if is_110(db) and decisions.emails:
         person = {"name": values["name"], "email": values["email"]}
@@ -67,34 +50,6 @@ def screen(db, conn, catalog, request, owner, email, banned, values, org_id, sub
     if decisions.rejected_by is not None:
         _deny(db, catalog, request, f'Ticket rejected ({address}) by filter "{decisions.rejected_by.name}"')
     return decisions
-
-
-def _stored_fields(db, conn, user_id, org_id, wanted):
-    """field.<id> values of the owner's stored user forms and of the organization's forms (User and
-    Organization::getFilterData), the organization's name as its form's name field."""
-    t = db.tables
-    ids = [int(w[6:]) for w in wanted if w[6:].isdigit()]
-    objects = [(kind, i) for kind, i in (("U", user_id), ("O", org_id)) if i]
-    if not ids or not objects:
-        return {}
-    entry, value, ff = t.form_entry, t.form_entry_values, t.form_field
-    rows = conn.execute(
-        select(value.c.field_id, value.c.value)
-        .select_from(entry.join(value, value.c.entry_id == entry.c.id))
-        .where(or_(*(and_(entry.c.object_type == k, entry.c.object_id == i) for k, i in objects)),
-               value.c.field_id.in_(ids))
-    ).all()  # fmt: skip
-    found = {f"field.{r.field_id}": (r.value or "").strip() for r in rows}
-    if org_id:
-        o, form = t.organization, t.form
-        org_name = select(o.c.name).where(o.c.id == org_id).scalar_subquery().label("name")
-        named = conn.execute(
-            select(ff.c.id, org_name)
-            .select_from(ff.join(form, form.c.id == ff.c.form_id))
-            .where(form.c.type == "O", ff.c.name == "name", ff.c.id.in_(ids))
-        ).all()
-        found.update({f"field.{r.id}": r.name for r in named})
-    return {k: v for k, v in found.items() if v}
 
 
 def _deny(db, catalog, request, message):

@@ -17,7 +17,7 @@ from ..notices import compose as nm
 from ..people.create_user import check_email, domain_pattern, new_user, organization_for
 from ..people.users import user_query
 from ..release import is_110
-from ..rules import on_create, organizations
+from ..rules import filter_data, on_create, organizations
 from ..text import clean_body, clean_title, plain_text, storable
 from ..threads import entries as threads
 from ..threads import files
@@ -77,7 +77,7 @@ def create_ticket(db, conn, request):
             raise FieldError("user_id", f"no user has the id {request.user_id}")
         v110 = is_110(db)
         address, name = (owner["email"], owner["name"]) if owner else (email, request.name)
-        values = on_create.filter_values(catalog, request, address, name, subject, owner is None)
+        values = filter_data.filter_values(catalog, request, address, name, subject, owner is None)
         banned = owner["banned"] if owner else bool(found.get("ban"))
         org_id = owner["org_id"] if owner else organization_for(found.get("organizations", ()), email)
         decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, org_id, subject)
