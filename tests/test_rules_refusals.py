@@ -79,12 +79,10 @@ def test_filters_cost_no_read_while_the_catalog_keeps_them(fresh_app, fresh_base
 
 
 @pytest.mark.parametrize("release", ["1.18", "1.10"])
-def test_a_filters_mail_before_a_later_filters_reject_leaves_on_110_only(
-    fresh_app, fresh_baseline_db, fresh_baseline_110_db, queued, release
-):
+def test_a_filters_mail_before_a_later_filters_reject_leaves_on_110_only(fresh_app, request, queued, release):
     """osTicket 1.10 sends a filter's e-mail as the filter runs: a reject further down the filters refuses the
     ticket, the mail has left. 1.18 sends it once the ticket exists: never for a refused one."""
-    db = fresh_baseline_110_db if release == "1.10" else fresh_baseline_db
+    db = request.getfixturevalue("fresh_baseline_110_db" if release == "1.10" else "fresh_baseline_db")
     add_filter(db, 82, "email", "contains", "@audit.example", AUDIT_MAIL[0], AUDIT_MAIL[1])
     add_filter(db, 83, "email", "contains", "@audit.example", "reject", "[]")
     execute(db, "UPDATE ost_filter SET execorder = 2 WHERE id = 83")
