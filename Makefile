@@ -15,9 +15,11 @@ export OSTICKET_BASELINE_110_DUMP ?= $(wildcard $(abspath ../shared/osticket/bas
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt setup.cfg setup.py pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-driver.txt setup.cfg setup.py pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-driver.txt >/dev/null 2>&1 \
+	  || echo "mysqlclient did not build (apt-get install libmariadb-dev pkg-config, then make clean install); the bridge uses PyMySQL"
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 

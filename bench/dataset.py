@@ -382,7 +382,7 @@ def fill(db_url, tickets, users, dump=None, log=print):
         builder.conn.close()
 
 
-DEFAULT_SERVER = "mysql+pymysql://root@127.0.0.1:3306/"
+DEFAULT_SERVER = "mysql://root@127.0.0.1:3306/"
 
 
 def server_url_option(parser):

@@ -94,7 +94,7 @@ def breakdown(db_url, api_key, targets, scenario, mail_url, count=200):
 def main(argv=None):
     p = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__.splitlines()[0])
     p.add_argument("--database", required=True, help="a kept bench database")
-    p.add_argument("--db-url", default=os.environ.get("OSTICKET_BENCH_SERVER_URL", "mysql+pymysql://root@127.0.0.1/"))
+    p.add_argument("--db-url", default=os.environ.get("OSTICKET_BENCH_SERVER_URL", dataset.DEFAULT_SERVER))
     p.add_argument("--scenario", default="ticket", choices=sorted(HTTP))
     p.add_argument("--requests", type=int, default=300)
     p.add_argument("--top", type=int, default=25)

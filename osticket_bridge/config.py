@@ -49,7 +49,7 @@ SETTINGS = {
 
 
 SUPPORTED_DRIVERS = ("mysql", "mariadb")
-URL_EXAMPLE = "mysql+pymysql://user:pass@127.0.0.1:3306/osticket"
+URL_EXAMPLE = "mysql://user:pass@127.0.0.1:3306/osticket"
 
 
 def database_url_problem(url):

@@ -16,7 +16,7 @@ import pymysql
 
 HOW_TO = (
     "no MySQL/MariaDB server available: set OSTICKET_TEST_DB_URL (tests) or OSTICKET_DB_URL (run) to "
-    "mysql+pymysql://user:pass@host:port/, start Docker, or install MariaDB (apt-get install mariadb-server)"
+    "mysql://user:pass@host:port/, start Docker, or install MariaDB (apt-get install mariadb-server)"
 )
 
 
@@ -65,7 +65,7 @@ def _docker_server():
     # A throwaway container on this machine only: its password protects nothing.
     with MySqlContainer("mariadb:10.11", username="root", password="bridge", dbname="mysql") as container:  # noqa: S106
         host, port = container.get_container_host_ip(), container.get_exposed_port(3306)
-        yield f"mysql+pymysql://root:bridge@{host}:{port}/"
+        yield f"mysql://root:bridge@{host}:{port}/"
 
 
 def _local_binaries():
@@ -90,7 +90,7 @@ class LocalServer:
         self.folder = tempfile.mkdtemp(prefix="osticket-bridge-db-")
         self.datadir, self.port = os.path.join(self.folder, "data"), port or free_port(host)
         self.host, self.options = host, list(options)
-        self.url = f"mysql+pymysql://root@{host}:{self.port}/"
+        self.url = f"mysql://root@{host}:{self.port}/"
         self.process = None
         self._as_root = ["--user=root"] if os.geteuid() == 0 else []
         with open(os.path.join(self.folder, "server.log"), "ab") as log:

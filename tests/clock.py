@@ -16,11 +16,12 @@ checkout would meet the dead connection first.
 
 import os
 
-import pymysql
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import Pool
+
+from osticket_bridge.db import DRIVER_ERRORS
 
 _offsets = {}  # database name -> seconds the database's clock runs behind the real one
 _SHIFT = int(float(os.environ.get("OSTICKET_TEST_CLOCK_SHIFT_DAYS") or 0) * 86400)
@@ -62,5 +63,5 @@ def _set_clock(dbapi_connection, _record, _proxy):
     try:
         with dbapi_connection.cursor() as cur:
             cur.execute("SET timestamp = UNIX_TIMESTAMP(SYSDATE(6)) - %s", (offset,))
-    except pymysql.err.OperationalError as exc:  # a connection killed at rest: the pool replaces it, as it would
+    except DRIVER_ERRORS as exc:  # a connection killed at rest: the pool replaces it, as it would
         raise DisconnectionError(str(exc)) from exc

@@ -16,9 +16,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bench.server import child_pids
-from osticket_bridge import devdb, fixtures
+from osticket_bridge import db, devdb, fixtures
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The drivers the bridge can run on here: the fault tests run on each (mysqlclient only where it is installed).
+DRIVERS = ["mysql+mysqldb", "mysql+pymysql"] if db.MySQLdb else ["mysql+pymysql"]
 DEMO_KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}  # schema_fixtures/demo.sql, bound to 127.0.0.1
 WHOLE_TICKET = """
     SELECT DISTINCT t.number FROM ost_ticket t
@@ -30,9 +32,14 @@ WHOLE_TICKET = """
 """
 
 
+def with_driver(db_url, driver):
+    return make_url(db_url).set(drivername=driver).render_as_string(hide_password=False)
+
+
 @contextlib.contextmanager
-def private_database():
-    """(LocalServer, database URL): a started private server holding the demo data and the bridge's tables."""
+def private_database(driver):
+    """(LocalServer, database URL for the driver): a started private server holding the demo data and the bridge's
+    tables."""
     try:
         server = devdb.LocalServer()
     except devdb.NoServer as exc:
@@ -42,7 +49,7 @@ def private_database():
         db_url = fixtures.create_database(server.url, "osticket_faults")
         fixtures.load_fixtures(db_url, demo=True)
         fixtures.create_bridge_tables(db_url)
-        yield server, db_url
+        yield server, with_driver(db_url, driver)
     finally:
         server.remove()
 

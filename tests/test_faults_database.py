@@ -10,7 +10,7 @@ import time
 
 import pymysql
 import pytest
-from faults import DEMO_KEY, WHOLE_TICKET, Gunicorn, call, new_ticket, private_database, query, wait_for
+from faults import DEMO_KEY, DRIVERS, WHOLE_TICKET, Gunicorn, call, new_ticket, private_database, query, wait_for
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -19,9 +19,9 @@ from osticket_bridge.db import DEFAULT_TIMEOUTS, PING_AFTER_IDLE
 READ_TIMEOUT = DEFAULT_TIMEOUTS.read  # the bridge under gunicorn runs with the default timeouts
 
 
-@pytest.fixture(scope="module")
-def private_db():
-    with private_database() as (server, db_url):
+@pytest.fixture(scope="module", params=DRIVERS)
+def private_db(request):
+    with private_database(request.param) as (server, db_url):
         yield server, db_url
 
 

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from faults import DEMO_KEY, Gunicorn, call, new_ticket, private_database, wait_for
+from faults import DEMO_KEY, DRIVERS, Gunicorn, call, new_ticket, private_database, wait_for
 
 from osticket_bridge import fixtures
 from osticket_bridge.cli import main
@@ -15,9 +15,9 @@ from osticket_bridge.cli import main
 UNREACHABLE = "osTicket's database does not answer"
 
 
-@pytest.fixture(scope="module")
-def private_db():
-    with private_database() as (server, db_url):
+@pytest.fixture(scope="module", params=DRIVERS)
+def private_db(request):
+    with private_database(request.param) as (server, db_url):
         yield server, db_url
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pymysql
 import pytest
+from faults import DRIVERS, with_driver
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -63,8 +64,8 @@ def _query(db_url, sql, *args):
         return cur.fetchall()
 
 
-@pytest.fixture(scope="module")
-def private_db():
+@pytest.fixture(scope="module", params=DRIVERS)
+def private_db(request):
     """A throwaway server of this module only, with the demo fixtures, the bridge tables and the number index."""
     try:
         server = contextlib.ExitStack()
@@ -76,7 +77,7 @@ def private_db():
         fixtures.load_fixtures(db_url, demo=True)
         fixtures.create_bridge_tables(db_url)
         _query(db_url, "ALTER TABLE ost_ticket ADD INDEX bridge_number (number)")
-        yield db_url
+        yield with_driver(db_url, request.param)
 
 
 @pytest.fixture(scope="module")
