@@ -46,9 +46,9 @@ def assert_503(answer):
 
 def serves(bridge, tag):
     status, _, body = call(bridge.port, "GET", "/api/topics.json", headers=DEMO_KEY)
-    assert status == 200, body
+    assert status == 200, (body, bridge.log()[-4000:])
     status, _, body = call(bridge.port, "POST", "/api/tickets.json", new_ticket(tag), DEMO_KEY)
-    assert status == 201, body
+    assert status == 201, (body, bridge.log()[-4000:])
 
 
 def test_server_stopped_and_restarted_while_serving(private_db, bridge):
