@@ -1,10 +1,9 @@
 """Plain driver connections, opened with the session osTicket uses (the builder and the floor share them). The
-driver is the one the bridge takes for the same URL (osticket_bridge.db.with_driver), so that the floor is no slower
-than the bridge's own driver."""
+driver is the one the bridge takes for the same URL (drivers.with_driver): the floor is no slower than the bridge's."""
 
 import pymysql
 
-from osticket_bridge.db import MySQLdb, with_driver
+from osticket_bridge.drivers import MySQLdb, with_driver
 
 SESSION = "SET NAMES utf8 COLLATE utf8_general_ci, SESSION sql_mode='', SESSION time_zone='SYSTEM'"
 

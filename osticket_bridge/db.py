@@ -1,48 +1,20 @@
 """Engine, session settings, bounded waits and reflection of the osTicket tables the bridge uses."""
 
 import logging
-import math
 import threading
 import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-import pymysql
 from sqlalchemy import MetaData, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, InvalidatePoolError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import NullPool
 
-try:
-    import MySQLdb
-    from MySQLdb.constants import FIELD_TYPE
-    from MySQLdb.converters import conversions
-except ImportError:  # mysqlclient is optional: it builds only where the MySQL/MariaDB client headers are installed
-    MySQLdb = None
+from .drivers import CLOSED_CONNECTION_ERRORS, DRIVER_ERRORS, driver_args, ping, with_driver
 
 log = logging.getLogger(__name__)
-
-
-def _keep_unparsed(parse):
-    def convert(value):
-        parsed = parse(value)
-        return value if parsed is None else parsed
-
-    return convert
-
-
-if MySQLdb:
-    # A date mysqlclient cannot parse (osTicket's zero dates) would come back as None, which reads as "no date";
-    # PyMySQL gives its text. Every mysqlclient connection of the process (the bridge's, and the tests' and bench's
-    # own) reads them as PyMySQL does, so that the bridge behaves the same on both drivers.
-    for _kind in (FIELD_TYPE.DATETIME, FIELD_TYPE.TIMESTAMP, FIELD_TYPE.DATE):
-        conversions[_kind] = _keep_unparsed(conversions[_kind])
-
-
-# The errors of either driver (mysqlclient's when it is installed).
-DRIVER_ERRORS = (pymysql.MySQLError,) + ((MySQLdb.MySQLError,) if MySQLdb else ())
-CLOSED_CONNECTION_ERRORS = (pymysql.err.InterfaceError,) + ((MySQLdb.InterfaceError,) if MySQLdb else ())
 
 # Table (without prefix) -> columns the bridge reads or writes that every release from 1.10.4 on has; "a|b": one of
 # them, by release. A missing one stops start-up.
@@ -249,29 +221,13 @@ def _session_settings(statement_seconds):
     return set_session
 
 
-def with_driver(url):
-    """The URL with its driver named: ``mysql://`` takes mysqlclient (C, about 30 % less CPU per read) when it is
-    installed, else PyMySQL; a URL that names its driver (``mysql+pymysql://``) keeps it."""
-    url = make_url(url)
-    if url.drivername == "mysql":
-        url = url.set(drivername="mysql+mysqldb" if MySQLdb else "mysql+pymysql")
-    return url
-
-
-def _driver_args(driver, timeouts):
-    args = {"connect_timeout": timeouts.connect, "read_timeout": timeouts.read, "write_timeout": timeouts.write}
-    if driver == "mysqldb":
-        args = {name: max(1, math.ceil(seconds)) for name, seconds in args.items()}  # whole seconds only
-    return args
-
-
 def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, **options):
     url = with_driver(url)
     if "poolclass" not in options:
         options.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=timeouts.connect)
     engine = create_engine(
         url.update_query_dict({"charset": "utf8"}),
-        connect_args=_driver_args(url.get_driver_name(), timeouts),
+        connect_args=driver_args(url.get_driver_name(), timeouts),
         pool_recycle=pool_recycle,
         # Every connection is used in a context manager whose close already rolls back an open transaction;
         # the pool's own reset would send a second ROLLBACK per request.
@@ -288,20 +244,12 @@ def _note_checkin(_dbapi_connection, record):
     record.info["checked_in"] = time.monotonic()
 
 
-def _ping(dbapi_connection):
-    # PyMySQL's ping reconnects unless told not to; mysqlclient's never does (its argument is deprecated).
-    if isinstance(dbapi_connection, pymysql.connections.Connection):
-        dbapi_connection.ping(reconnect=False)
-    else:
-        dbapi_connection.ping()
-
-
 def _ping_when_idle(dbapi_connection, record, _proxy):
     checked_in = record.info.get("checked_in")  # None: connected just now (the pool clears info on reconnecting)
     if checked_in is None or time.monotonic() - checked_in <= PING_AFTER_IDLE:
         return
     try:
-        _ping(dbapi_connection)
+        ping(dbapi_connection)
     except DRIVER_ERRORS as exc:
         # As SQLAlchemy's pre-ping: one dead connection means the server went away, so every older one is dropped;
         # the pool then connects anew.

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import Pool
 
-from osticket_bridge.db import DRIVER_ERRORS
+from osticket_bridge.drivers import DRIVER_ERRORS
 
 _offsets = {}  # database name -> seconds the database's clock runs behind the real one
 _SHIFT = int(float(os.environ.get("OSTICKET_TEST_CLOCK_SHIFT_DAYS") or 0) * 86400)

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 from update_helpers import DESK_OWN, SAMPLE, replay
 from world import REAL_BASELINE, REAL_REFERENCE
 
-from osticket_bridge import create_app, db, devdb, events, fixtures, mail
+from osticket_bridge import create_app, devdb, drivers, events, fixtures, mail
 
 RUN_ID = uuid.uuid4().hex[:8]
 _created = []
@@ -47,7 +47,7 @@ def db_server():
                 url = stack.enter_context(devdb.throwaway_server())
             except devdb.NoServer as exc:
                 pytest.exit(str(exc), returncode=1)
-        url = db.with_driver(url).render_as_string(hide_password=False)  # `mysql://`: the bridge's choice of driver
+        url = drivers.with_driver(url).render_as_string(hide_password=False)  # `mysql://`: the bridge's driver
         clock.shift(url)
         try:
             yield url

@@ -16,11 +16,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bench.server import child_pids
-from osticket_bridge import db, devdb, fixtures
+from osticket_bridge import devdb, drivers, fixtures
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # The drivers the bridge can run on here: the fault tests run on each (mysqlclient only where it is installed).
-DRIVERS = ["mysql+mysqldb", "mysql+pymysql"] if db.MySQLdb else ["mysql+pymysql"]
+DRIVERS = ["mysql+mysqldb", "mysql+pymysql"] if drivers.MySQLdb else ["mysql+pymysql"]
 DEMO_KEY = {"X-API-Key": "0123456789ABCDEF0123456789ABCDEF"}  # schema_fixtures/demo.sql, bound to 127.0.0.1
 WHOLE_TICKET = """
     SELECT DISTINCT t.number FROM ost_ticket t
