@@ -47,10 +47,10 @@ OVERDUE = (
     "UPDATE ost_sla SET grace_period = 2000 WHERE id = 1",
 )
 DUE_SET = "UPDATE ost_ticket SET duedate = '2027-01-15 12:00:37', est_duedate = duedate WHERE ticket_id = 1"
-# Ticket Details gains a checkbox, a choice and a multiple choice (agents see and edit them), ticket A answering
-# them (nothing, E-mail, nothing) and the cache table the columns osTicket builds for them.
+# Ticket Details gains a checkbox, a choice and a multiple choice (agents see and edit them, users too) and the cache
+# table the columns osTicket builds for them (DDL: a row diff does not carry it).
 _FIELD = "({id}, 2, 13057, '{type}', '{label}', '{name}', '{config}', {sort}, NULL, NOW(), NOW())"
-MORE_FIELDS = (
+DETAILS_FIELDS = (
     "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
     "VALUES "
     + ", ".join(
@@ -75,10 +75,15 @@ MORE_FIELDS = (
             },
         )
     ),  # fmt: skip
+)
+CDATA_COLUMNS = "ALTER TABLE ost_ticket__cdata ADD urgent mediumtext, ADD channel mediumtext, ADD products mediumtext"
+# ticket A answering them: nothing, E-mail, nothing
+MORE_FIELDS = (
+    *DETAILS_FIELDS,
     "INSERT INTO ost_form_entry_values (entry_id, field_id, value) SELECT e.id, f.field_id, f.value "
     'FROM ost_form_entry e, (SELECT 40 AS field_id, NULL AS value UNION SELECT 41, \'{"mail":"E-mail"}\' '
     "UNION SELECT 42, NULL) f WHERE e.object_type = 'T' AND e.object_id = 1 AND e.form_id = 2",
-    "ALTER TABLE ost_ticket__cdata ADD urgent mediumtext, ADD channel mediumtext, ADD products mediumtext",
+    CDATA_COLUMNS,
     "UPDATE ost_ticket__cdata SET channel = 'mail' WHERE ticket_id = 1",
 )
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission

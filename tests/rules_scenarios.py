@@ -4,8 +4,11 @@ replayed through the bridge (tests/test_rules_golden.py).
 Each scenario: the admin's settings as SQL on the fresh install (filters, ban list, organizations, limits), the
 people osTicket's own classes add (record_rules.php), the stock-API creates done before the recording starts,
 and the create that is recorded. The recording keeps the rows the set-up wrote (replayed as they are by the
-tests) apart from the rows the recorded create wrote.
+tests) apart from the rows the recorded create wrote. A scenario's "schema" is DDL run before its SQL, by the
+recorder and by the tests alike (a row diff does not carry it).
 """
+
+from agent_helpers import CDATA_COLUMNS, DETAILS_FIELDS
 
 AUTORESPONDER_ON = "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'ticket_autoresponder'"
 # Ticket form fields of both installs: 20 subject, 21 message, 22 priority; user form: 1 email, 2 name.
@@ -282,5 +285,24 @@ SCENARIOS = {
         "sql": [*AT_THE_LIMIT, *filter_sql(2, "Audit carol", 1, [("email", "equal", CAROL["email"])], [AUDIT_MAIL])],
         "before": [{**CAROL, "subject": "First", "message": "One."}, {**CAROL, "subject": "Second", "message": "Two."}],
         "request": {**CAROL, "subject": "Third", "message": "Three."},
+    },
+    # Ticket Details' checkbox, choice and multiple choice answered (the stock API takes one key of a choice) and left
+    # unanswered: the answers, the cache columns and the ticket's search row.
+    "details_answered": {
+        "schema": [CDATA_COLUMNS],
+        "sql": list(DETAILS_FIELDS),
+        "request": {
+            **CAROL,
+            "subject": "Card blocked",
+            "message": "At the till.",
+            "urgent": True,
+            "channel": "phone",
+            "products": "card",
+        },
+    },
+    "details_unanswered": {
+        "schema": [CDATA_COLUMNS],
+        "sql": list(DETAILS_FIELDS),
+        "request": {**CAROL, "subject": "Card blocked", "message": "At the till."},
     },
 }

@@ -16,7 +16,7 @@ from golden import compare
 from mail_helpers import TEXT_110, as_dict, parsed, same_mail
 from rules_scenarios import SCENARIOS
 from sqlalchemy import text
-from update_helpers import diff_of, write_rows
+from update_helpers import diff_of, execute, write_rows
 
 from osticket_bridge.db import make_engine
 from osticket_bridge.mail import mime
@@ -65,6 +65,8 @@ def syslog_rows(db_url, after=0):
 def test_a_create_under_the_rules_writes_logs_and_mails_what_osticket_does(fresh_app, on_real_desk, queued, name):
     desk, db_url = on_real_desk
     recorded = recording(desk.release, name)
+    for sql in SCENARIOS[name].get("schema", []):
+        execute(db_url, sql)
     write_rows(db_url, recorded["setup"])
     client = fresh_app(db_url).test_client()
     logged = max([0, *(r["log_id"] for r in syslog_rows(db_url))])

@@ -6,6 +6,7 @@ the tests replay that order, so ids, the file id and the users' states are the o
 
 import pytest
 import update_helpers
+from agent_helpers import CDATA_COLUMNS, DETAILS_FIELDS
 from create_helpers import DEMO_KEY, FILE_KEY_PREFIX, PAYMENT_FAILED, golden_request, post_ticket, post_topic, rebased
 from golden import RECORDINGS_110_DIR, compare, load_golden, snapshot, table_diff
 from helpers import count_statements, rows
@@ -368,4 +369,36 @@ def test_a_topics_initial_open_status_is_set_with_an_edited_event(fresh_app, fre
     assert events == [
         {"event_id": 1, "data": None, "username": "SYSTEM", "uid": 1, "uid_type": "U"},
         {"event_id": 9, "data": '{"status":6}', "username": "SYSTEM", "uid": None, "uid_type": "S"},
+    ]
+
+
+def test_checkboxes_and_choices_are_answered_by_key_and_searched_by_label(fresh_app, fresh_baseline_db):
+    """The recorded creates (test_rules_golden: details_answered, details_unanswered) take one key of a choice, as
+    the stock API does; the bridge also takes a list for a multiple choice, and refuses a key the field lacks."""
+    for sql in (*DETAILS_FIELDS, CDATA_COLUMNS, "UPDATE ost_form_field SET flags = flags | 0x400 WHERE id = 40"):
+        execute(fresh_baseline_db, sql)  # the checkbox required of users
+    app = fresh_app(fresh_baseline_db)
+    client = app.test_client()
+    request = {**dict(TICKET_REQUEST), "urgent": True}
+    with diff_of(fresh_baseline_db) as diff:
+        refused = [
+            post_ticket(client, {**request, **change}).status_code
+            for change in ({"urgent": False}, {"channel": "fax"}, {"channel": ["phone", "chat"]}, {"products": []})
+        ]
+    assert (refused, diff) == ([422] * 4, {})
+    ticket = post_ticket(client, {**request, "channel": "chat", "products": ["card", "savings"]}).get_json()
+    found = rows(
+        app,
+        "SELECT c.urgent, c.channel, c.products, s.content FROM ost_ticket t "
+        "JOIN ost_ticket__cdata c ON c.ticket_id = t.ticket_id "
+        "JOIN ost__search s ON s.object_type = 'T' AND s.object_id = t.ticket_id WHERE t.number = :n",
+        n=ticket["ticket_number"],
+    )
+    assert found == [
+        {
+            "urgent": "1",
+            "channel": "chat",
+            "products": "card, savings",
+            "content": f"{TICKET_SUBJECT}\nYes\nChat\nCard, Savings",
+        }
     ]

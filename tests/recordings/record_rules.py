@@ -56,7 +56,7 @@ def record(kit, database, name):
     start = snapshot(url)
     raw = engine.raw_connection()  # the statements hold % and : as they are
     with raw.cursor() as cursor:
-        for sql in scenario.get("sql", []):
+        for sql in scenario.get("schema", []) + scenario.get("sql", []):
             cursor.execute(sql)
     raw.commit()
     raw.close()

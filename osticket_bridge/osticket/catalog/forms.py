@@ -23,6 +23,7 @@ FIELD_STORED_ELSEWHERE = 0x2
 FIELD_CLIENT_REQUIRED = 0x400
 FIELD_AGENT_REQUIRED = 0x4000
 NO_DATA = {"break", "info"}  # section breaks and free text
+FALSE_BOX = "0"  # a checkbox's stored answer when not ticked
 MAX_VALUE = 65_535  # ost_form_entry_values.value is TEXT
 CDATA = {"T": ("ticket__cdata", "ticket_id"), "U": ("user__cdata", "user_id")}
 _FORMULA = re.compile(r"^[=+\-@]")
@@ -110,38 +111,47 @@ def data_fields(fields, disabled=()):
     ]
 
 
-def answers(fields, supplied, required_flag=FIELD_CLIENT_REQUIRED):
-    """One Answer per data field from ``supplied`` ({field name: raw value}); a missing required one is refused."""
+def answers(fields, supplied, required_flag=FIELD_CLIENT_REQUIRED, v110=False):
+    """One Answer per data field from ``supplied`` ({field name: raw value}); a missing required one is refused (an
+    unticked checkbox too, as FormField::validateEntry refuses a false value). ``v110``: osTicket 1.10's cache keys."""
     result = []
     for form_field in fields:
         name = form_field["name"] or f"field_{form_field['id']}"
         raw = supplied.get(form_field["name"]) if form_field["name"] else None
-        given = _answer(form_field, name, raw)
-        if given.value is None and form_field["flags"] & required_flag:
+        given = _answer(form_field, name, raw, v110)
+        unticked = form_field["type"] == "bool" and given.value == FALSE_BOX
+        if (given.value is None or unticked) and form_field["flags"] & required_flag:
             raise FieldError(name, f"{form_field['label'] or name} is a required field")
         result.append(given)
     return result
 
 
-def _answer(form_field, name, raw):
+def _answer(form_field, name, raw, v110):
     kind = form_field["type"]
+    if kind not in ("priority", "choices") and raw is not None and not isinstance(raw, str | int | float | bool):
+        raise FieldError(name, "must be a string")
+    if kind == "bool":  # BooleanField::to_database: '0' for an unticked box and for one not given
+        ticked = raw is not None and str(raw).strip().lower() in ("1", "true", "on", "yes")
+        value = "1" if ticked else FALSE_BOX
+        return Answer(form_field, value, None, value, answer_searchable(form_field, value))
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Answer(form_field)
     if kind == "priority":
         return Answer(form_field, raw["priority_desc"], raw["priority_id"], str(raw["priority_id"]))
-    if not isinstance(raw, str | int | float | bool):
-        raise FieldError(name, "must be a string")
-    if kind == "bool":
-        value = "1" if str(raw).strip().lower() in ("1", "true", "on", "yes") else "0"
-        return Answer(form_field, value, None, value)
+    if kind == "choices":
+        picked = choice_selection(form_field, name, raw)
+        # 1.10's ChoiceField::getKeys of a single choice lists the label's position in getChoice's array: "0"
+        key = "0" if v110 and not multiselect(form_field) else ", ".join(picked)
+        value = encode_choices(picked)
+        return Answer(form_field, value, None, key, answer_searchable(form_field, value))
     raw = str(raw)
     if kind == "text":
         value = check_line(name, clean_title(raw, limit=MAX_VALUE))
-        return Answer(form_field, value or None, None, value, searchable(value))
+        return Answer(form_field, value or None, None, value, answer_searchable(form_field, value))
     if kind == "memo":
         html = configuration(form_field).get("html", True) not in (False, "", "0", 0)
         value = clean_html(raw) if html else storable(raw).strip()
-        return Answer(form_field, value or None, None, value, searchable(plain_text(value, "html" if html else "text")))
+        return Answer(form_field, value or None, None, value, answer_searchable(form_field, value))
     if kind == "phone":
         return _phone(form_field, name, raw)
     raise FieldError(name, f"fields of type {kind!r} cannot be set through this API")
@@ -156,8 +166,70 @@ def _phone(form_field, name, raw):
         raise FieldError(name, "enter a valid phone number")
     if ext and config.get("ext", True) and not ext.isdigit():
         raise FieldError(name, "enter a valid phone extension")
-    display = format_phone(value, config.get("format", "us"))
-    return Answer(form_field, value, None, value, searchable(display))
+    return Answer(form_field, value, None, value, answer_searchable(form_field, value))
+
+
+def choices(form_field, stored=None):
+    """ChoiceField::getChoices: "key:label" lines (the key alone labels itself), then retired past selections."""
+    offered = {}
+    for line in str(configuration(form_field).get("choices") or "").split("\n"):
+        key, _, label = line.partition(":")
+        offered[key.strip()] = (label or key).strip()
+    offered.pop("", None)
+    for key, label in decoded_choices(stored).items():
+        offered.setdefault(key, label)
+    return offered
+
+
+def choice_selection(form_field, name, raw, stored=None):
+    """{key: label} of what a choice field is given: a key of its choices, or a list of keys when it allows several."""
+    offered = choices(form_field, stored)
+    keys = raw if isinstance(raw, list) else [raw]
+    several = multiselect(form_field)
+    unknown = [k for k in keys if not isinstance(k, str) or k not in offered]
+    if not keys or unknown or (len(keys) > 1 and not several):
+        listed = ", ".join(offered)
+        raise FieldError(name, f"choose {'one or more' if several else 'one'} of the keys: {listed}")
+    return {k: offered[k] for k in keys}
+
+
+def multiselect(form_field):
+    return configuration(form_field).get("multiselect") not in (None, False, "", "0", 0)
+
+
+def decoded_choices(stored):
+    """{key: label} of a stored choice answer (JSON), {} for anything else."""
+    try:
+        value = json.loads(stored or "{}")
+    except ValueError:
+        return {}
+    if isinstance(value, list):  # PHP encodes keys 0..n-1 as a list
+        return {str(i): label for i, label in enumerate(value)}
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def encode_choices(selected):
+    """JsonDataEncoder::encode of a PHP array: keys 0..n-1 in order make a list."""
+    if list(selected) == [str(i) for i in range(len(selected))]:
+        return php_json(list(selected.values()))
+    return php_json(selected)
+
+
+def answer_searchable(form_field, value):
+    """FormField::searchable of a stored answer, for the types the bridge writes; None for the others."""
+    kind = form_field["type"]
+    if kind == "text":
+        return searchable(value)
+    if kind == "phone":
+        return searchable(format_phone(value or "", configuration(form_field).get("format", "us")))
+    if kind == "memo":
+        html = configuration(form_field).get("html", True) not in (False, "", "0", 0)
+        return searchable(plain_text(value or "", "html" if html else "text"))
+    if kind == "bool":  # BooleanField::toString
+        return "Yes" if value not in (None, "", FALSE_BOX) else "No"
+    if kind == "choices":
+        return searchable(", ".join(decoded_choices(value).values()))
+    return None
 
 
 def search_content(entry_answers):

@@ -2,15 +2,20 @@
 DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
 (ChoiceField, one key or, multiselect, several). Dates, lists and other types are refused (422)."""
 
-import json
-
 from sqlalchemy import insert, select, update
 
 from .. import search
-from ..catalog.forms import configuration, searchable
+from ..catalog.forms import (
+    FALSE_BOX,
+    answer_searchable,
+    choice_selection,
+    choices,
+    decoded_choices,
+    encode_choices,
+    multiselect,
+    searchable,
+)
 from ..errors import Conflict, FieldError
-from ..names import format_phone
-from ..text import php_json, plain_text
 
 EDITABLE = ("text", "bool", "choices")
 
@@ -55,59 +60,23 @@ def _change(field, name, stored, value):
     if field["type"] == "bool":
         if not isinstance(value, bool) and value not in (0, 1):
             raise FieldError(name, "a checkbox takes true or false")
-        new = "1" if value else "0"
-        return ("1" if stored not in (None, "", "0") else "0"), new, new
-    choices = _choices(field, stored)
-    keys = value if isinstance(value, list) else [value]
-    multiselect = configuration(field).get("multiselect") not in (None, False, "", "0", 0)
-    unknown = [k for k in keys if not isinstance(k, str) or k not in choices]
-    if not keys or unknown or (len(keys) > 1 and not multiselect):
-        offered = ", ".join(choices)
-        raise FieldError(name, f"choose {'one or more' if multiselect else 'one'} of the keys: {offered}")
-    picked = {k: choices[k] for k in keys}
-    return _old_choice(stored, choices, multiselect), _encode(picked), ", ".join(picked)
+        new = "1" if value else FALSE_BOX
+        return ("1" if stored not in (None, "", FALSE_BOX) else FALSE_BOX), new, new
+    picked = choice_selection(field, name, value, stored)
+    return _old_choice(stored, choices(field, stored), multiselect(field)), encode_choices(picked), ", ".join(picked)
 
 
-def _choices(field, stored):
-    """ChoiceField::getChoices: "key:label" lines (the key alone labels itself), then retired past selections."""
-    choices = {}
-    for line in str(configuration(field).get("choices") or "").split("\n"):
-        key, _, label = line.partition(":")
-        choices[key.strip()] = (label or key).strip()
-    choices.pop("", None)
-    for key, label in _decoded(stored).items():
-        choices.setdefault(key, label)
-    return choices
-
-
-def _old_choice(stored, choices, multiselect):
+def _old_choice(stored, offered, several):
     """to_database(to_php(stored)): one selection is read back as its key and relabelled from the choices."""
     if stored is None:
         return None
-    selected = _decoded(stored)
+    selected = decoded_choices(stored)
     if not selected:
         return stored
-    if multiselect or len(selected) > 1:
-        return _encode(selected)
+    if several or len(selected) > 1:
+        return encode_choices(selected)
     key = next(iter(selected))
-    return _encode({key: choices[key]}) if key in choices else key
-
-
-def _decoded(stored):
-    try:
-        value = json.loads(stored or "{}")
-    except ValueError:
-        return {}
-    if isinstance(value, list):  # PHP encodes keys 0..n-1 as a list
-        return {str(i): label for i, label in enumerate(value)}
-    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
-
-
-def _encode(selected):
-    """JsonDataEncoder::encode of a PHP array: keys 0..n-1 in order make a list."""
-    if list(selected) == [str(i) for i in range(len(selected))]:
-        return php_json(list(selected.values()))
-    return php_json(selected)
+    return encode_choices({key: offered[key]}) if key in offered else key
 
 
 def _index_ticket(db, conn, ticket):
@@ -124,24 +93,7 @@ def _index_ticket(db, conn, ticket):
     answers = {}
     for row in rows:
         answers[(row["name"] or "").lower() or f"field.{row['id']}"] = row
-    lines = [_searchable(dict(row)) for row in answers.values()]
+    lines = [answer_searchable(dict(row), row["value"]) for row in answers.values()]
     subject = (answers.get("subject") or {}).get("value") or ""
     content = "\n".join(line for line in lines if line).strip()
     search.index(db, conn, "T", ticket["ticket_id"], f"{ticket['number']} {searchable(subject)}", content)
-
-
-def _searchable(row):
-    """FormField::searchable of a stored answer, for the types the bridge writes; None for the others."""
-    kind, value = row["type"], row["value"]
-    if kind == "text":
-        return searchable(value)
-    if kind == "phone":
-        return searchable(format_phone(value or "", configuration(row).get("format", "us")))
-    if kind == "memo":
-        html = configuration(row).get("html", True) not in (False, "", "0", 0)
-        return searchable(plain_text(value or "", "html" if html else "text"))
-    if kind == "bool":
-        return "Yes" if value not in (None, "", "0") else "No"
-    if kind == "choices":
-        return searchable(", ".join(_decoded(value).values()))
-    return None

@@ -339,16 +339,17 @@ def _form_entries(db, conn, catalog, topic, supplied):
         query = select(ff).where(ff.c.form_id.in_([f for _, f, _ in others])).order_by(ff.c.sort, ff.c.id)
         for row in conn.execute(query).mappings():
             fields.setdefault(row["form_id"], []).append(dict(row))
-    ticket_form = catalog.ticket_form_id
+    ticket_form, v110 = catalog.ticket_form_id, is_110(db)
     if position is None:
-        entries = [(ticket_form, 1, None, forms.answers(forms.data_fields(fields.get(ticket_form, [])), supplied))]
+        data = forms.data_fields(fields.get(ticket_form, []))
+        entries = [(ticket_form, 1, None, forms.answers(data, supplied, v110=v110))]
     else:
         disabled = linked[position][2]
         data = forms.data_fields(fields.get(ticket_form, []), disabled)
-        entries = [(ticket_form, position, forms.disable_json(disabled), forms.answers(data, supplied))]
+        entries = [(ticket_form, position, forms.disable_json(disabled), forms.answers(data, supplied, v110=v110))]
     for i, form_id, disabled in others:
         data = forms.data_fields(fields.get(form_id, []), disabled)
-        entries.append((form_id, i, forms.disable_json(disabled), forms.answers(data, supplied)))
+        entries.append((form_id, i, forms.disable_json(disabled), forms.answers(data, supplied, v110=v110)))
     return sorted(entries, key=lambda e: e[1])
 
 
