@@ -86,6 +86,7 @@ MORE_FIELDS = (
     CDATA_COLUMNS,
     "UPDATE ost_ticket__cdata SET channel = 'mail' WHERE ticket_id = 1",
 )
+NOT_AGENT_EDITABLE = "UPDATE ost_form_field SET flags = flags & ~0x2000 WHERE id = 40"
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
 
 
@@ -179,6 +180,15 @@ OPERATIONS = {
     "channel": Operation("field", {"fid": 41, "post": {"channel": "phone"}}, setup=MORE_FIELDS, releases=("1.18",)),
     "products": Operation(
         "field", {"fid": 42, "post": {"products": ["card", "savings"]}}, setup=MORE_FIELDS, releases=("1.18",)
+    ),
+    # the checkbox no longer editable by agents (FLAG_AGENT_EDIT off): Ticket::updateField refuses it
+    "urgent_not_editable": Operation(
+        "field",
+        {"fid": 40, "post": {"40": 1}},
+        setup=(*MORE_FIELDS, NOT_AGENT_EDITABLE),
+        refused=True,
+        releases=("1.18",),
+        extra={"urgent": True},
     ),
     "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
 }

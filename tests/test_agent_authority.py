@@ -121,6 +121,8 @@ def test_a_closed_ticket_is_neither_assigned_nor_claimed(desk):
     assert [act(client, "assign", assignee=who).status_code for who in ("s2", "s1")] == [200, 200]
 
 
+# Ticket Details' subject and priority no longer editable by agents
+NOT_EDITABLE = "UPDATE ost_form_field SET flags = flags & ~0x2000 WHERE name IN ('subject', 'priority')"
 BAD_REQUESTS = [
     ("assign", {"assignee": "x1"}, 422),
     ("assign", {"assignee": "s99"}, 422),
@@ -163,6 +165,25 @@ def test_a_value_the_field_refuses_is_422_and_writes_nothing(desk):
     assert diff == {}
     assert act(client, "update", urgent=False, channel=["chat"]).status_code == 409  # unticked already
     assert act(client, "update", urgent=1, channel=["chat"]).status_code == 200
+
+
+def test_a_field_agents_may_not_edit_is_403_and_writes_nothing(desk, fresh_app, fresh_baseline_110_db):
+    """Ticket::updateField (1.18) refuses a field that is not FormField::isEditableToStaff (enabled, with
+    FLAG_AGENT_EDIT), the priority too, after the value's check (422) and the change's (409); 1.10's Edit Ticket form
+    does not show such a field (staff/templates/dynamic-form.tmpl.php)."""
+    db_url, client = desk
+    execute(db_url, NOT_EDITABLE)
+    changes = [({"subject": "Clearer"}, 403), ({"priorityId": 4}, 403), ({"priorityId": 2}, 409)]
+    changes.append(({"subject": ""}, 422))
+    with diff_of(db_url) as diff:
+        assert [(change, act(client, "update", **change).status_code) for change, _ in changes] == changes
+    assert diff == {}
+    replay(fresh_baseline_110_db, *DESK_110.history_a[:2], desk=DESK_110)
+    execute(fresh_baseline_110_db, NOT_EDITABLE)
+    client = fresh_app(fresh_baseline_110_db).test_client()
+    with diff_of(fresh_baseline_110_db) as diff:
+        edit = act(client, "update", DESK_110.agent, DESK_110.ticket_a, key=DESK_110.key, subject="Clearer")
+    assert (edit.status_code, diff) == (403, {})
 
 
 def test_bad_requests_write_nothing(desk):

@@ -21,6 +21,7 @@ from ..text import clean_html, clean_title, php_json, plain_text, storable
 FIELD_ENABLED = 0x1  # ost_form_field.flags
 FIELD_STORED_ELSEWHERE = 0x2
 FIELD_CLIENT_REQUIRED = 0x400
+FIELD_AGENT_EDIT = 0x2000
 FIELD_AGENT_REQUIRED = 0x4000
 NO_DATA = {"break", "info"}  # section breaks and free text
 FALSE_BOX = "0"  # a checkbox's stored answer when not ticked

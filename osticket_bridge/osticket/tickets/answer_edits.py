@@ -7,6 +7,8 @@ from sqlalchemy import insert, select, update
 from .. import search
 from ..catalog.forms import (
     FALSE_BOX,
+    FIELD_AGENT_EDIT,
+    FIELD_ENABLED,
     answer_searchable,
     choice_selection,
     choices,
@@ -15,7 +17,7 @@ from ..catalog.forms import (
     multiselect,
     searchable,
 )
-from ..errors import Conflict, FieldError
+from ..errors import Conflict, FieldError, Forbidden
 
 EDITABLE = ("text", "bool", "choices")
 
@@ -42,6 +44,7 @@ def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
     old, new, key = _change(field, name, stored, value)
     if old == new:
         raise Conflict(f"{name} already has that value")
+    check_editable(field)
     if conn.execute(update(v).where(*where).values(value=new)).rowcount == 0:
         conn.execute(insert(v).values(entry_id=entry_id, field_id=field["id"], value=new))
     if t.has("ticket__cdata", name):
@@ -49,6 +52,13 @@ def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
         conn.execute(update(cd).where(cd.c.ticket_id == ticket["ticket_id"]).values({name: key}))
     _index_ticket(db, conn, ticket)
     return field["label"], {"0": old, "1": new, "fields": {str(field["id"]): [old, new]}}
+
+
+def check_editable(field):
+    """Ticket::updateField's last check, after the value's and the change's: FormField::isEditableToStaff (the field
+    enabled and editable by agents); the ticket's page offers no inline edit of any other."""
+    if not field["flags"] & FIELD_ENABLED or not field["flags"] & FIELD_AGENT_EDIT:
+        raise Forbidden(f"{field['label']} can not be edited: the field is not editable by agents")
 
 
 def _change(field, name, stored, value):

@@ -14,7 +14,7 @@ from ..people import authority
 from ..release import is_110
 from ..threads.events import Actor, log_event
 from .agent_actions import acting_on, comments_body, log_note
-from .answer_edits import edit_answer
+from .answer_edits import check_editable, edit_answer
 from .replies import entry_format
 from .status import reload, state
 
@@ -149,7 +149,7 @@ def _priority(db, conn, catalog, ticket, priority_id):
     t = db.tables
     f, e, v = t.form_field, t.form_entry, t.form_entry_values
     query = (
-        select(f.c.id, f.c.label, v.c.entry_id, v.c.value, v.c.value_id)
+        select(f.c.id, f.c.label, f.c.flags, v.c.entry_id, v.c.value, v.c.value_id)
         .select_from(
             e.join(f, f.c.form_id == e.c.form_id).outerjoin(v, (v.c.entry_id == e.c.id) & (v.c.field_id == f.c.id))
         )
@@ -161,6 +161,7 @@ def _priority(db, conn, catalog, ticket, priority_id):
         raise Conflict(f"ticket {ticket['number']} has no priority answer to edit")
     if row["value_id"] == priority_id:
         raise Conflict(f"the priority is already {new['priority_desc']}")
+    check_editable(row)
     old = [row["value"], row["value_id"]] if row["value_id"] else None
     value = [new["priority_desc"], priority_id]
     conn.execute(
