@@ -1,4 +1,4 @@
-"""The floor: what each endpoint must do in the database, with plain PyMySQL (no HTTP, no objects, no JSON).
+"""The floor: what each endpoint must do in the database, with the bridge's driver, raw (no HTTP, no objects, no JSON).
 
 Reads check the API key as the endpoint must, then read the ticket(s) with owner, e-mail, phone, subject,
 priority, assignee, topic and department names in one joined query, and the public thread entries with their

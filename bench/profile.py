@@ -24,7 +24,7 @@ from .load import HTTP
 # trips (the app talks to nothing else in a request).
 AREAS = (
     ("database round trips", ("_socket.socket",)),
-    ("PyMySQL", ("/pymysql/",)),
+    ("the driver", ("/pymysql/", "/MySQLdb/")),
     ("SQLAlchemy", ("/sqlalchemy/",)),
     ("Flask, Werkzeug and extensions",
      ("/flask/", "/werkzeug/", "/flask_smorest/", "/webargs/", "/marshmallow/", "/flask_limiter/", "/limits/")),
