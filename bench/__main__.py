@@ -3,9 +3,9 @@
 Steps: (1) a database `osticket_bench_<random>` on the server of --db-url, schema_fixtures/ plus bulk rows;
 (2) SQL statements per request (the server's Questions) and pooled connections, counted in-process; (3) gunicorn
 on a free loopback port, each scenario driven by a separate load-client process (with --pair, again on two
-instances sharing Redis); (4) the same reads, and the create, with the bridge's driver, raw (the floor); (5) with --peer-url and
---stock-url, the peer's reads and a stock osTicket's create at the same concurrency; (6) one table and issue 11's
-targets, printed and written under bench/results/. The database is dropped at the end unless --keep.
+instances sharing Redis); (4) the same reads, and the create, with the bridge's driver, raw (the floor); (5) with
+--peer-url and --stock-url, the peer's reads and a stock osTicket's create at the same concurrency; (6) one table
+and issue 11's targets, printed and written under bench/results/. The database is dropped at the end unless --keep.
 """
 
 import argparse

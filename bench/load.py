@@ -3,7 +3,8 @@
 ``python -m bench.load`` reads a JSON spec on stdin and prints the result as JSON on stdout:
 spec = {"scenario", "base_url" | "base_urls" | "db_url", "api_key", "targets", "connections", "duration",
 "warmup", "max_requests"}. HTTP scenarios use one keep-alive http.client connection per process; floor scenarios one
-raw driver connection per process (bench/rawdb.py). Latencies are measured around a whole request, response body included.
+raw driver connection per process (bench/rawdb.py). Latencies are measured around a whole request, response body
+included.
 """
 
 import http.client

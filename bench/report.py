@@ -175,9 +175,9 @@ def _p99_check(results, baseline):
 LEGEND = (
     "req/s, p50, p99: measured window only, per client connection count `conn`; SQL/req: statements the server "
     "receives for one warm request, as its Questions counter counts them (COMMIT/ROLLBACK included); floor: the "
-    "same database work with the bridge's driver, raw, and the same connections; RSS MB: peak VmHWM of the largest gunicorn "
-    "worker during that scenario; app/DB CPU ms: CPU time of gunicorn and of the local mariadbd per request (the "
-    "latter includes anything else the server did meanwhile); peer and stock rows: other servers in the same run"
+    "same database work with the bridge's driver, raw, and the same connections; RSS MB: peak VmHWM of the largest "
+    "gunicorn worker during that scenario; app/DB CPU ms: CPU time of gunicorn and of the local mariadbd per request "
+    "(the latter includes anything else the server did meanwhile); peer and stock rows: other servers in the same run"
 )
 
 
