@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 BIND   ?= 127.0.0.1:8080
-WORKERS ?= 2
+WORKERS ?=
 
 # Real osTicket dumps for the tests, when the reference material sits beside the checkout (see README).
 export OSTICKET_REFERENCE_DUMP ?= $(wildcard $(abspath ../shared/osticket/sample-1.18.1.sql))
@@ -27,9 +27,9 @@ $(VENV)/.installed: requirements.txt requirements-driver.txt setup.cfg setup.py 
 # Both check the address first: a busy port is one line and a non-zero exit.
 run: install
 ifdef OSTICKET_DB_URL
-	@$(BIN)/osticket-bridge serve --bind $(BIND) --workers $(WORKERS)
+	@$(BIN)/osticket-bridge serve --bind $(BIND) $(if $(WORKERS),--workers $(WORKERS))
 else
-	@$(BIN)/osticket-bridge demo --bind $(BIND) --workers $(WORKERS)
+	@$(BIN)/osticket-bridge demo --bind $(BIND) $(if $(WORKERS),--workers $(WORKERS))
 endif
 
 test: install

@@ -132,9 +132,14 @@ def load_fixtures(url, demo, prefix):
     click.echo("loaded schema_fixtures" + (" with demo data" if demo else ""))
 
 
+# gunicorn workers: one per core this process may use, 4 threads each (gunicorn.conf.py). `make bench` on 2 cores:
+# 2 workers served as much as 3 or 4 and more than 1 (docs/benchmark.md, "Workers and threads").
+CORES = len(os.sched_getaffinity(0))
+
+
 @main.command()
 @click.option("--bind", default="127.0.0.1:8080", show_default=True)
-@click.option("--workers", default=2, show_default=True)
+@click.option("--workers", default=CORES, show_default="one per core")
 def demo(bind, workers):
     """Start a throwaway MariaDB with the demo data and serve the bridge on it until interrupted."""
     host, port = address_is_free(bind)
@@ -166,7 +171,7 @@ def demo(bind, workers):
 
 @main.command()
 @click.option("--bind", default="127.0.0.1:8080", show_default=True)
-@click.option("--workers", default=2, show_default=True)
+@click.option("--workers", default=CORES, show_default="one per core")
 @url_option()
 @click.option("--prefix", envvar="OSTICKET_TABLE_PREFIX", default="ost_", show_default=True)
 @click.pass_context
