@@ -21,10 +21,10 @@ from .count import requests_only_app, send
 from .load import HTTP
 
 # Where own time is spent, by the profiled function's file (first match wins); socket calls are database round
-# trips (the app talks to nothing else in a request).
+# trips (the app talks to nothing else in a request), as are mysqlclient's C calls that send a statement and wait.
 AREAS = (
-    ("database round trips", ("_socket.socket",)),
-    ("the driver", ("/pymysql/", "/MySQLdb/")),
+    ("database round trips", ("_socket.socket", "Connection.query", "of '_mysql.connection'")),
+    ("the driver", ("/pymysql/", "/MySQLdb/", "_mysql.")),
     ("SQLAlchemy", ("/sqlalchemy/",)),
     ("Flask, Werkzeug and extensions",
      ("/flask/", "/werkzeug/", "/flask_smorest/", "/webargs/", "/marshmallow/", "/flask_limiter/", "/limits/")),
