@@ -182,8 +182,10 @@ def _duedate(db, conn, catalog, ticket, agent, text):
     new = _due_in_db_time(db, conn, catalog, agent, text).strftime(DB_FORMAT)
     if old == new:
         raise Conflict(f"the due date is already {new}")
+    # Ticket::updateField recounts the SLA due date after a due date change too (updateEstDueDate)
+    due = _sla_due_date(db, conn, catalog, ticket, agent, ticket["sla_id"])
     t = db.tables.ticket
-    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(duedate=new))
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(duedate=new, est_duedate=due))
     return "Due Date", {"duedate": [old, new]}
 
 
@@ -214,13 +216,18 @@ def _sla(db, conn, catalog, ticket, agent, sla_id):
         raise FieldError("slaId", f"there is no active SLA plan {sla_id}")
     if sla_id == ticket["sla_id"]:
         raise Conflict("the ticket already has that SLA plan")
-    start = ticket["reopened"] or ticket["created"]
-    due = due_date(
-        db, conn, catalog, sla_id=sla_id, dept_id=ticket["dept_id"], start=start, timezone=agent["timezone"]
-    )  # fmt: skip
+    due = _sla_due_date(db, conn, catalog, ticket, agent, sla_id)
     t = db.tables.ticket
     conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(sla_id=sla_id, est_duedate=due))
     return "SLA Plan", {"sla_id": [ticket["sla_id"], sla_id]}
+
+
+def _sla_due_date(db, conn, catalog, ticket, agent, sla_id):
+    """Ticket::getSLADueDate(true): the SLA plan's due date counted from the (re)opening."""
+    start = ticket["reopened"] or ticket["created"]
+    return due_date(
+        db, conn, catalog, sla_id=sla_id, dept_id=ticket["dept_id"], start=start, timezone=agent["timezone"]
+    )  # fmt: skip
 
 
 def _topic(db, conn, ticket, topic_id):
