@@ -1,27 +1,36 @@
 """An agent's actions: the operations recorded on the peer kits (tests/recordings/record_agent.py) and the same
 starting states for the bridge's comparison tests.
 
-Every operation acts on ticket A of the golden run (carol's, Billing, topic 12) as alice (staff 2: Support with
-All Access; extended access to Billing with All Access and to Sales with Expanded Access). A refusal's set-up
-gives alice a poorer role for Billing.
+Every operation acts on ticket A of the desk's golden run (Billing, topic 12) as its agent 2: on 1.18.1 dana on
+our own install + demo data (DESK_OWN: Priya's ticket, recorded in both test modes alike), on 1.10.4 alice on
+its real install. Agent 2 works in Support with All Access, has extended access to Billing with All Access and
+to Sales with Expanded Access. A refusal's set-up gives the agent a poorer role for Billing.
 """
 
 import pathlib
 from dataclasses import dataclass, field
 
 from golden import DATE
-from update_helpers import DESK_110, DESK_REAL, execute, history_before, replay
+from update_helpers import RECORDED_DESKS, execute, history_before, replay
 
 RECORDINGS = pathlib.Path(__file__).resolve().parent / "recordings"
 RELEASE_DIRS = {"1.18": RECORDINGS / "1.18.1" / "agent", "1.10": RECORDINGS / "1.10.4" / "agent"}
-DESKS = {"1.18": DESK_REAL, "1.10": DESK_110}
+DESKS = RECORDED_DESKS
+# The demo's dana in alice's place on the real install: Expanded Access to Sales, and team 1 without members.
+DESK_SETUP = {
+    "1.18": (
+        "INSERT INTO ost_staff_dept_access (staff_id, dept_id, role_id, flags) VALUES (2, 2, 2, 1)",
+        "DELETE FROM ost_team_member WHERE team_id = 1",
+    ),
+    "1.10": (),
+}
 BOTH = ("1.18", "1.10")
 LIMITED = "UPDATE ost_staff_dept_access SET role_id = 3 WHERE staff_id = 2 AND dept_id = 4"  # no ticket.close
 # ostadmin may be assigned Billing's tickets (1.18.1's baseline has it; 1.10.4's not)
 ADMIN_IN_BILLING = "INSERT IGNORE INTO ost_staff_dept_access (staff_id, dept_id, role_id, flags) VALUES (1, 4, 1, 1)"
 TEAM = "INSERT INTO ost_team_member (team_id, staff_id, flags) VALUES (1, 1, 1)"  # ostadmin in Level I, alerts on
 TEAM_ALERTS = "UPDATE ost_config SET value = '1' WHERE `key` = 'assigned_alert_team_members'"
-ADMIN_HAS_IT = "UPDATE ost_ticket SET staff_id = 1 WHERE ticket_id = 1"  # ticket A assigned to ostadmin
+ADMIN_HAS_IT = "UPDATE ost_ticket SET staff_id = 1 WHERE number = :number"  # ticket A assigned to ostadmin
 
 
 def alerts_on(kind):
@@ -94,10 +103,9 @@ VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND
 class Operation:
     kind: str  # record_agent.php's operation
     vars: dict
-    resolved: bool = False  # ticket A after alice's resolving reply (else open, unassigned, after carol's message)
+    resolved: bool = False  # ticket A after the agent's resolving reply (else open, unassigned, after the owner's)
     setup: tuple = ()
     refused: bool = False
-    agent: str = "alice"
     releases: tuple = BOTH
     extra: dict = field(default_factory=dict)  # the bridge's fields where they differ from the panel's post
 
@@ -131,7 +139,7 @@ OPERATIONS = {
     "transfer": Operation("transfer", {"dept": ["2"], "comments": "<p>Sales handles plan changes.</p>"}),
     # a resolved ticket: the transfer reopens it
     "transfer_resolved": Operation("transfer", {"dept": ["2"], "comments": ""}, resolved=True),
-    # Maintenance: a department alice has no access to
+    # Maintenance: a department the agent has no access to
     "transfer_unreachable": Operation("transfer", {"dept": ["3"], "comments": ""}),
     "resolve": Operation("status", {"status_id": 2, "comments": "<p>Refund issued.</p>"}),
     "reopen": Operation("status", {"status_id": 1, "comments": "<p>She called back.</p>"}, resolved=True),
@@ -200,10 +208,10 @@ def prepare(db_url, release, op):
     if op.resolved:
         history = desk.history_a if release == "1.10" else history_before(desk.history_a, "user_reply_reopens")
     else:
-        history = desk.history_a[:2]  # created, carol's message
+        history = desk.history_a[:2]  # created, its owner's message
     replay(db_url, *history, desk=desk)
-    for sql in op.setup:
-        execute(db_url, sql)
+    for sql in (*DESK_SETUP[release], *op.setup):
+        execute(db_url, sql, number=desk.ticket_a)
     return desk.ticket_a
 
 
@@ -216,10 +224,10 @@ def recorded_clock(recording):
     return max((t for t in stamped if t and DATE.match(t) and not t.startswith("0000")), default=None)
 
 
-def api_call(op):
-    """(route, JSON body) of the bridge's call doing what ``op`` recorded, as alice, comments in HTML."""
+def api_call(op, agent):
+    """(route, JSON body) of the bridge's call doing what ``op`` recorded, as ``agent``, comments in HTML."""
     v = op.vars
-    body = {"staffUserName": op.agent, "format": "html"}
+    body = {"staffUserName": agent, "format": "html"}
     if op.kind == "note":
         return "note", {**body, "title": v["title"], "note": v["note"]}
     if op.kind == "reply":
@@ -246,6 +254,6 @@ def api_call(op):
     return "update", {**body, **fields, **op.extra, "comments": comments}
 
 
-def act(client, number, op, key):
-    route, body = api_call(op)
-    return client.post(f"/api/scp/tickets/{route}.json", headers=key, json={"ticketNumber": number, **body})
+def act(client, desk, op):
+    route, body = api_call(op, desk.agent)
+    return client.post(f"/api/scp/tickets/{route}.json", headers=desk.key, json={"ticketNumber": desk.ticket_a, **body})

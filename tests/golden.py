@@ -53,8 +53,13 @@ def load_golden(op, directory=GOLDEN_DIR):
     if not path.exists():
         pytest.skip(HOW_TO_GET)
     golden = json.loads(path.read_text())
-    # Our 1.10.4 recordings act on the tickets of 1.10.4's golden run too.
-    folders = {path.parent, GOLDEN_110_DIR} if path.parent == RECORDINGS_110_DIR else {path.parent}
+    # Our 1.10.4 recordings act on the tickets of 1.10.4's golden run too, our 1.18.1 agent actions (a subfolder)
+    # on those of our own 1.18.1 run.
+    folders = {path.parent}
+    if path.parent == RECORDINGS_110_DIR:
+        folders.add(GOLDEN_110_DIR)
+    if path.parent.parent == RECORDINGS_118_DIR:
+        folders.add(RECORDINGS_118_DIR)
     golden["golden_numbers"] = sorted({n for f in folders for n in _golden_numbers(f)}, key=len, reverse=True)
     return golden
 

@@ -5,7 +5,9 @@ Each scenario: the admin's settings as SQL on the fresh install (filters, ban li
 people osTicket's own classes add (record_rules.php), the stock-API creates done before the recording starts,
 and the create that is recorded. The recording keeps the rows the set-up wrote (replayed as they are by the
 tests) apart from the rows the recorded create wrote. A scenario's "schema" is DDL run before its SQL, by the
-recorder and by the tests alike (a row diff does not carry it).
+recorder and by the tests alike (a row diff does not carry it). 1.18.1's are recorded on our own install + demo
+data (the desk the tests run on with or without ../shared), with the demo's Tomás as the existing customer; 1.10.4's
+on its real install, with carol.
 """
 
 from agent_helpers import CDATA_COLUMNS, DETAILS_FIELDS
@@ -56,14 +58,17 @@ def _new(name, email, subject, message):
     return {"name": name, "email": email, "subject": subject, "message": message}
 
 
+# The existing customer: user 1 of the real installs; the demo's user 2 (no open ticket, no organization).
 CAROL = {"name": "Carol Customer", "email": "carol.customer@example.com"}
+TOMAS = {"name": "Tomás Ibarra", "email": "tomas.ibarra@example.org"}
+# The demo data has no canned responses: the admin's own two, with the variables of osTicket's samples.
+DEMO_CANNED = (
+    "INSERT INTO ost_canned_response (canned_id, dept_id, isenabled, title, response, lang, created, updated) "
+    "VALUES (1, 0, 1, 'Reset steps', 'Hi %{ticket.name.first}, the steps are attached.', 'en_US', NOW(), NOW()), "
+    "(2, 0, 1, 'Password reset', 'Hi %{ticket.name.first},<br><br>Your ticket #%{ticket.number} created on "
+    "%{ticket.create_date} is in %{ticket.dept.name}: the sign-in page resets your password.', 'en_US', NOW(), NOW())"
+)
 REJECT = ("reject", "[]")
-# Olga and Pete join carol's organization (osTicket's User::fromVars + setOrganization); Pete is a primary contact.
-MEMBERS = [
-    {"name": "Olga Member", "email": "olga.member@example.com", "org": 1, "primary": False},
-    {"name": "Pete Primary", "email": "pete.primary@example.com", "org": 1, "primary": True},
-    {"name": "Carol Customer", "email": "carol.customer@example.com", "org": 1, "primary": False},
-]
 
 # Every routing action, for a VIP's invoice question (match all rules: an address ending, a subject regex).
 VIP_ROUTING = filter_sql(
@@ -89,7 +94,8 @@ AUDIT_MAIL = (
     '{"recipients":"audit@example.com","subject":"Filtered: %{ticket.subject}",'
     '"message":"<p>Ticket %{ticket.number} from %{ticket.name}<\\/p>","from":"1"}',
 )
-# A second file for canned response 1 (which has osTicket.txt already), under another name than the file's.
+# A file for canned response 1 (a second one on the real install, which has osTicket.txt), under another name than
+# the file's.
 CANNED_FILE = [
     "INSERT INTO ost_file (ft, bk, type, size, `key`, signature, name, attrs, created) VALUES ('T', 'D', 'text/plain', "
     "29, 'q7RkXv2LmN8pWcY4tZ0aBfHs6JdE1uGi', 'RkXv2LmN8pWcY4tZq7RkXv2LmN8pWcY4', 'reset.txt', NULL, NOW())",
@@ -99,7 +105,7 @@ CANNED_FILE = [
     "VALUES (1, 'C', LAST_INSERT_ID(), 'Reset steps.txt', 0, NULL)",
 ]
 # A "Tier" list whose items have a property ("Support level", field 40) and an abbreviation; organization 1's
-# form gets a Tier field (41) set to Gold, and carol joins organization 1.
+# form gets a Tier field (41) set to Gold (the customer joins organization 1: tier_list).
 TIER_LIST = [
     "INSERT INTO ost_list (id, name, name_plural, sort_mode, masks, type, configuration, notes, created, updated) "
     "VALUES (2, 'Tier', 'Tiers', 'SortCol', 0, NULL, '', '', NOW(), NOW())",
@@ -113,9 +119,8 @@ TIER_LIST = [
     "VALUES (41, 4, 13057, 'list-2', 'Tier', 'tier', '{\"multiselect\":false,\"widget\":\"dropdown\"}', 6, NULL, "
     "NOW(), NOW())",
     'INSERT INTO ost_form_entry_values (entry_id, field_id, value, value_id) VALUES (1, 41, \'{"101":"Gold"}\', 101)',
-    "UPDATE ost_user SET org_id = 1 WHERE id = 1",
 ]
-# The limit reached by carol's two tickets before the recorded create.
+# The limit reached by the customer's two tickets before the recorded create.
 AT_THE_LIMIT = [
     AUTORESPONDER_ON,
     "UPDATE ost_config SET value = '2' WHERE namespace = 'core' AND `key` = 'max_open_tickets'",
@@ -123,186 +128,224 @@ AT_THE_LIMIT = [
 ]
 VERA = _new("Vera Vip", "vera@vip.example.com", "Invoice #4411 is wrong", "The amount on invoice 4411 is doubled.")
 
-SCENARIOS = {
-    # A subject rule of an API filter rejects the ticket: 403, a "Ticket denied" warning, nothing else.
-    "filter_reject": {
-        "sql": filter_sql(2, "Casino spam", 1, [(SUBJECT, "contains", "casino")], [REJECT], target="API"),
-        "request": _new("Sam Spammer", "sam@spam.example.com", "Win big at the CASINO", "Free chips inside."),
-    },
-    # Which filters run (inactive, Web-only, match-all, stop-on-match) and the routing actions with their events.
-    "filter_route": {
-        "sql": [
-            AUTORESPONDER_ON,
-            *filter_sql(2, "Disabled reject", 1, [("email", "contains", "vip")], [REJECT], isactive=0),
-            *filter_sql(3, "Web only reject", 2, [("email", "contains", "vip")], [REJECT], target="Web"),
-            *filter_sql(
-                4,
-                "Not every rule",
-                3,
-                [("email", "contains", "vip"), (SUBJECT, "contains", "zzz")],
-                [REJECT],
-                match_all=1,
-            ),  # fmt: skip
-            *VIP_ROUTING,
-            *filter_sql(
-                6,
-                "Stop after me",
-                10,
-                [
-                    ("name", "starts", "vera"),
-                    ("name", "not_equal", "Nobody"),
-                    ("email", "dn_contain", "spam"),
-                    (MESSAGE, "not_match", "/unsubscribe/i"),
-                    ("email", "equal", "VERA@vip.example.com"),
-                ],
-                [("pri", '{"priority":4}')],
-                match_all=1,
-                stop=1,
-            ),  # fmt: skip
-            *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
-        ],
-        "request": VERA,
-    },
-    # The routing actions where both releases run them (1.10's not_match differs: filter_route rejects there).
-    "filter_route_actions": {
-        "sql": [
-            AUTORESPONDER_ON,
-            *VIP_ROUTING,
-            *filter_sql(6, "Stop after me", 10, [("name", "starts", "vera")], [("pri", '{"priority":4}')], stop=1),
-            *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
-        ],
-        "request": VERA,
-    },
-    # A canned response posted as the first reply and mailed in place of the auto-response, and a filter's e-mail.
-    "filter_canned": {
-        "sql": [
-            AUTORESPONDER_ON,
-            *filter_sql(
-                2,
-                "Password help",
-                1,
-                [(MESSAGE, "contains", "password")],
-                [("canned", '{"canned_id":2}'), AUDIT_MAIL],
-            ),  # fmt: skip
-        ],
-        "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
-    },
-    # A filter's closed status: the ticket is created closed, and its agent is not assigned (only open tickets are).
-    "filter_closed": {
-        "sql": filter_sql(
-            2,
-            "Auto close",
-            1,
-            [(SUBJECT, "starts", "FYI")],
-            [("status", '{"status_id":3}'), ("agent", '{"staff_id":2}')],
-            target="API",
-        ),  # fmt: skip
-        "request": _new("Frida Fyi", "frida@example.org", "FYI: office closed Friday", "Just so you know."),
-    },
-    # An existing user on the ban list: 403 and a "Ticket denied" warning.
-    "ban_existing": {
-        "sql": [
-            "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) "
-            "VALUES (1, 'email', 'equal', 'carol.customer@example.com', 1, '', NOW(), NOW())"
-        ],
-        "request": {**CAROL, "subject": "Banned?", "message": "Let me in."},
-    },
-    # Organization: every member Cc'd, the account manager (an agent) assigned.
-    "org_members": {
-        "sql": [AUTORESPONDER_ON, "UPDATE ost_organization SET status = 1 | 4, manager = 's2' WHERE id = 1"],
-        "people": MEMBERS,
-        "request": {**CAROL, "subject": "Our office printer", "message": "It jams on every page."},
-    },
-    # Organization: primary contacts Cc'd, the account manager (a team) assigned.
-    "org_primary": {
-        "sql": [AUTORESPONDER_ON, "UPDATE ost_organization SET status = 2 | 4, manager = 't1' WHERE id = 1"],
-        "people": MEMBERS,
-        "request": {**CAROL, "subject": "Our office printer", "message": "It jams on every page."},
-    },
-    # The create that reaches core.max_open_tickets: the over-limit notice, the admin's alert and the warning.
-    "limit_reached": {
-        "sql": AT_THE_LIMIT,
-        "before": [{**CAROL, "subject": "First", "message": "One."}],
-        "request": {**CAROL, "subject": "Second", "message": "Two."},
-    },
-    # The create past the limit: refused, with a "Ticket denied" warning.
-    "limit_refused": {
-        "sql": AT_THE_LIMIT,
-        "before": [{**CAROL, "subject": "First", "message": "One."}, {**CAROL, "subject": "Second", "message": "Two."}],
-        "request": {**CAROL, "subject": "Third", "message": "Three."},
-    },
-    # A canned response with files: the reply entry gets them (ost_attachment 'H'), its mail carries them.
-    "filter_canned_files": {
-        "sql": [
-            AUTORESPONDER_ON,
-            *CANNED_FILE,
-            *filter_sql(2, "Password help", 1, [(MESSAGE, "contains", "password")], [("canned", '{"canned_id":1}')]),
-        ],
-        "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
-    },
-    # Rules on an organization's list field: its value, its item's property and abbreviation (field.<id>.<prop>).
-    "filter_list_property": {
-        "sql": [
-            *TIER_LIST,
-            *filter_sql(
-                2,
-                "Gold tier",
-                1,
-                [
-                    ("field.41", "equal", "Gold"),
-                    ("field.41.40", "contains", "premium"),
-                    ("field.41.abb", "equal", "GLD"),
-                ],
-                [("dept", '{"dept_id":2}')],
-                match_all=1,
-            ),  # fmt: skip
-            *filter_sql(3, "Bronze tier", 2, [("field.41.40", "equal", "basic")], [REJECT]),
-        ],
-        "request": {**CAROL, "subject": "Tiered", "message": "Which tier am I?"},
-    },
-    # 1.18 matches the filters again once the ticket exists, and writes the events (and sends the e-mails) of the
-    # filters matching then. A rule on topicId reads the topic a filter set; one on the priority still reads the
-    # priority asked for. 1.10 matches once.
-    "filter_rematch": {
-        "sql": [
-            *filter_sql(2, "Outage", 1, [(SUBJECT, "contains", "outage")], [("pri", '{"priority":4}'), BILLING]),
-            *filter_sql(
-                3, "Emergency desk", 2, [(PRIORITY, "equal", "Emergency")], [("sla", '{"sla_id":1}'), AUDIT_MAIL]
-            ),
-            *filter_sql(4, "Normal desk", 3, [(PRIORITY, "equal", "Normal")], [("dept", '{"dept_id":2}')]),
-            *filter_sql(5, "Billing desk", 4, [("topicId", "equal", "12")], [("team", '{"team_id":1}'), AUDIT_MAIL]),
-            *filter_sql(6, "Asked general", 5, [("topicId", "equal", "1")], [("sla", '{"sla_id":1}')]),
-        ],
-        "request": {
-            **_new("Otto Outage", "otto@example.org", "Outage in building B", "Nothing works."),
-            "priority": 2,
-            "topicId": 1,
+
+def scenarios(customer, canned=()):
+    """The scenarios with ``customer`` as the existing user; ``canned``: SQL adding canned responses 1 and 2 where
+    the install has none."""
+    # Olga and Pete join the customer's organization (osTicket's User::fromVars + setOrganization); Pete is a
+    # primary contact.
+    members = [
+        {"name": "Olga Member", "email": "olga.member@example.com", "org": 1, "primary": False},
+        {"name": "Pete Primary", "email": "pete.primary@example.com", "org": 1, "primary": True},
+        {**customer, "org": 1, "primary": False},
+    ]
+    return {
+        # A subject rule of an API filter rejects the ticket: 403, a "Ticket denied" warning, nothing else.
+        "filter_reject": {
+            "sql": filter_sql(2, "Casino spam", 1, [(SUBJECT, "contains", "casino")], [REJECT], target="API"),
+            "request": _new("Sam Spammer", "sam@spam.example.com", "Win big at the CASINO", "Free chips inside."),
         },
-    },
-    # A filter's e-mail for a create refused at the open-ticket limit: 1.10 sends it before the limit refuses the
-    # ticket, 1.18 (which sends it once the ticket exists) does not.
-    "filter_mail_refused": {
-        "sql": [*AT_THE_LIMIT, *filter_sql(2, "Audit carol", 1, [("email", "equal", CAROL["email"])], [AUDIT_MAIL])],
-        "before": [{**CAROL, "subject": "First", "message": "One."}, {**CAROL, "subject": "Second", "message": "Two."}],
-        "request": {**CAROL, "subject": "Third", "message": "Three."},
-    },
-    # Ticket Details' checkbox, choice and multiple choice answered (the stock API takes one key of a choice) and left
-    # unanswered: the answers, the cache columns and the ticket's search row.
-    "details_answered": {
-        "schema": [CDATA_COLUMNS],
-        "sql": list(DETAILS_FIELDS),
-        "request": {
-            **CAROL,
-            "subject": "Card blocked",
-            "message": "At the till.",
-            "urgent": True,
-            "channel": "phone",
-            "products": "card",
+        # Which filters run (inactive, Web-only, match-all, stop-on-match) and the routing actions with their events.
+        "filter_route": {
+            "sql": [
+                AUTORESPONDER_ON,
+                *filter_sql(2, "Disabled reject", 1, [("email", "contains", "vip")], [REJECT], isactive=0),
+                *filter_sql(3, "Web only reject", 2, [("email", "contains", "vip")], [REJECT], target="Web"),
+                *filter_sql(
+                    4,
+                    "Not every rule",
+                    3,
+                    [("email", "contains", "vip"), (SUBJECT, "contains", "zzz")],
+                    [REJECT],
+                    match_all=1,
+                ),  # fmt: skip
+                *VIP_ROUTING,
+                *filter_sql(
+                    6,
+                    "Stop after me",
+                    10,
+                    [
+                        ("name", "starts", "vera"),
+                        ("name", "not_equal", "Nobody"),
+                        ("email", "dn_contain", "spam"),
+                        (MESSAGE, "not_match", "/unsubscribe/i"),
+                        ("email", "equal", "VERA@vip.example.com"),
+                    ],
+                    [("pri", '{"priority":4}')],
+                    match_all=1,
+                    stop=1,
+                ),  # fmt: skip
+                *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
+            ],
+            "request": VERA,
         },
-    },
-    "details_unanswered": {
-        "schema": [CDATA_COLUMNS],
-        "sql": list(DETAILS_FIELDS),
-        "request": {**CAROL, "subject": "Card blocked", "message": "At the till."},
-    },
-}
+        # The routing actions where both releases run them (1.10's not_match differs: filter_route rejects there).
+        "filter_route_actions": {
+            "sql": [
+                AUTORESPONDER_ON,
+                *VIP_ROUTING,
+                *filter_sql(6, "Stop after me", 10, [("name", "starts", "vera")], [("pri", '{"priority":4}')], stop=1),
+                *filter_sql(7, "After the stop", 20, [("email", "contains", "vip")], [REJECT]),
+            ],
+            "request": VERA,
+        },
+        # A canned response posted as the first reply and mailed in place of the auto-response, and a filter's e-mail.
+        "filter_canned": {
+            "sql": [
+                AUTORESPONDER_ON,
+                *canned,
+                *filter_sql(
+                    2,
+                    "Password help",
+                    1,
+                    [(MESSAGE, "contains", "password")],
+                    [("canned", '{"canned_id":2}'), AUDIT_MAIL],
+                ),  # fmt: skip
+            ],
+            "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
+        },
+        # A filter's closed status: the ticket is created closed, and its agent is not assigned (only open tickets are).
+        "filter_closed": {
+            "sql": filter_sql(
+                2,
+                "Auto close",
+                1,
+                [(SUBJECT, "starts", "FYI")],
+                [("status", '{"status_id":3}'), ("agent", '{"staff_id":2}')],
+                target="API",
+            ),  # fmt: skip
+            "request": _new("Frida Fyi", "frida@example.org", "FYI: office closed Friday", "Just so you know."),
+        },
+        # An existing user on the ban list: 403 and a "Ticket denied" warning.
+        "ban_existing": {
+            "sql": [
+                "INSERT INTO ost_filter_rule (filter_id, what, how, val, isactive, notes, created, updated) "
+                f"VALUES (1, 'email', 'equal', {_quote(customer['email'])}, 1, '', NOW(), NOW())"
+            ],
+            "request": {**customer, "subject": "Banned?", "message": "Let me in."},
+        },
+        # Organization: every member Cc'd, the account manager (an agent) assigned.
+        "org_members": {
+            "sql": [AUTORESPONDER_ON, "UPDATE ost_organization SET status = 1 | 4, manager = 's2' WHERE id = 1"],
+            "people": members,
+            "request": {**customer, "subject": "Our office printer", "message": "It jams on every page."},
+        },
+        # Organization: primary contacts Cc'd, the account manager (a team) assigned.
+        "org_primary": {
+            "sql": [AUTORESPONDER_ON, "UPDATE ost_organization SET status = 2 | 4, manager = 't1' WHERE id = 1"],
+            "people": members,
+            "request": {**customer, "subject": "Our office printer", "message": "It jams on every page."},
+        },
+        # The create that reaches core.max_open_tickets: the over-limit notice, the admin's alert and the warning.
+        "limit_reached": {
+            "sql": AT_THE_LIMIT,
+            "before": [{**customer, "subject": "First", "message": "One."}],
+            "request": {**customer, "subject": "Second", "message": "Two."},
+        },
+        # The create past the limit: refused, with a "Ticket denied" warning.
+        "limit_refused": {
+            "sql": AT_THE_LIMIT,
+            "before": [
+                {**customer, "subject": "First", "message": "One."},
+                {**customer, "subject": "Second", "message": "Two."},
+            ],
+            "request": {**customer, "subject": "Third", "message": "Three."},
+        },
+        # A canned response with files: the reply entry gets them (ost_attachment 'H'), its mail carries them.
+        "filter_canned_files": {
+            "sql": [
+                AUTORESPONDER_ON,
+                *canned,
+                *CANNED_FILE,
+                *filter_sql(
+                    2, "Password help", 1, [(MESSAGE, "contains", "password")], [("canned", '{"canned_id":1}')]
+                ),
+            ],
+            "request": _new("Paula Password", "paula@example.net", "Cannot log in", "I forgot my password again."),
+        },
+        # Rules on an organization's list field: its value, its item's property and abbreviation (field.<id>.<prop>).
+        "filter_list_property": {
+            "sql": [
+                *TIER_LIST,
+                "UPDATE ost_user u JOIN ost_user_email e ON e.id = u.default_email_id SET u.org_id = 1 "
+                f"WHERE e.address = {_quote(customer['email'])}",
+                *filter_sql(
+                    2,
+                    "Gold tier",
+                    1,
+                    [
+                        ("field.41", "equal", "Gold"),
+                        ("field.41.40", "contains", "premium"),
+                        ("field.41.abb", "equal", "GLD"),
+                    ],
+                    [("dept", '{"dept_id":2}')],
+                    match_all=1,
+                ),  # fmt: skip
+                *filter_sql(3, "Bronze tier", 2, [("field.41.40", "equal", "basic")], [REJECT]),
+            ],
+            "request": {**customer, "subject": "Tiered", "message": "Which tier am I?"},
+        },
+        # 1.18 matches the filters again once the ticket exists, and writes the events (and sends the e-mails) of the
+        # filters matching then. A rule on topicId reads the topic a filter set; one on the priority still reads the
+        # priority asked for. 1.10 matches once.
+        "filter_rematch": {
+            "sql": [
+                *filter_sql(2, "Outage", 1, [(SUBJECT, "contains", "outage")], [("pri", '{"priority":4}'), BILLING]),
+                *filter_sql(
+                    3, "Emergency desk", 2, [(PRIORITY, "equal", "Emergency")], [("sla", '{"sla_id":1}'), AUDIT_MAIL]
+                ),
+                *filter_sql(4, "Normal desk", 3, [(PRIORITY, "equal", "Normal")], [("dept", '{"dept_id":2}')]),
+                *filter_sql(
+                    5, "Billing desk", 4, [("topicId", "equal", "12")], [("team", '{"team_id":1}'), AUDIT_MAIL]
+                ),
+                *filter_sql(6, "Asked general", 5, [("topicId", "equal", "1")], [("sla", '{"sla_id":1}')]),
+            ],
+            "request": {
+                **_new("Otto Outage", "otto@example.org", "Outage in building B", "Nothing works."),
+                "priority": 2,
+                "topicId": 1,
+            },
+        },
+        # A filter's e-mail for a create refused at the open-ticket limit: 1.10 sends it before the limit refuses the
+        # ticket, 1.18 (which sends it once the ticket exists) does not.
+        "filter_mail_refused": {
+            "sql": [
+                *AT_THE_LIMIT,
+                *filter_sql(
+                    2,
+                    f"Audit {customer['name'].split()[0].lower()}",
+                    1,
+                    [("email", "equal", customer["email"])],
+                    [AUDIT_MAIL],
+                ),
+            ],
+            "before": [
+                {**customer, "subject": "First", "message": "One."},
+                {**customer, "subject": "Second", "message": "Two."},
+            ],
+            "request": {**customer, "subject": "Third", "message": "Three."},
+        },
+        # Ticket Details' checkbox, choice and multiple choice answered (the stock API takes one key of a choice)
+        # and left unanswered: the answers, the cache columns and the ticket's search row.
+        "details_answered": {
+            "schema": [CDATA_COLUMNS],
+            "sql": list(DETAILS_FIELDS),
+            "request": {
+                **customer,
+                "subject": "Card blocked",
+                "message": "At the till.",
+                "urgent": True,
+                "channel": "phone",
+                "products": "card",
+            },
+        },
+        "details_unanswered": {
+            "schema": [CDATA_COLUMNS],
+            "sql": list(DETAILS_FIELDS),
+            "request": {**customer, "subject": "Card blocked", "message": "At the till."},
+        },
+    }
+
+
+# Per release, on the desk its recordings were made on: 1.18.1 our own install + demo data, 1.10.4 its real install.
+SCENARIOS = {"1.18": scenarios(TOMAS, canned=(DEMO_CANNED,)), "1.10": scenarios(CAROL)}

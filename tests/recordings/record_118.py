@@ -14,6 +14,7 @@ The demo's people act: Priya (user 1, portal account) owns ticket A, agent dana 
 """
 
 import collections
+import contextlib
 import json
 import os
 import pathlib
@@ -233,11 +234,18 @@ def record(kit, url, op, action, after):
     print(op, {t: {k: len(v) for k, v in d.items() if v} for t, d in tables.items()})
 
 
-def main(kit, database, baseline):
+@contextlib.contextmanager
+def own_install_dump(database, baseline):
+    """kit_dump's dump, in a folder the kit's reset.sh can read, for as long as the block runs."""
     with tempfile.TemporaryDirectory() as work:
         dump = f"{work}/kit.sql"
         kit_dump(database, baseline, dump)
         subprocess.run(["chmod", "a+rx", work], check=True)
+        yield dump
+
+
+def main(kit, database, baseline):
+    with own_install_dump(database, baseline) as dump:
         desk, url = reset(kit, database, dump)
         for n, (op, action) in enumerate(SEQUENCE.items()):
             record(desk, url, op, action, list(SEQUENCE)[:n])

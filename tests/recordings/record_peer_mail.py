@@ -13,7 +13,6 @@ import email
 import json
 import subprocess
 import sys
-import tempfile
 import urllib.request
 from email import policy
 from pathlib import Path
@@ -131,9 +130,7 @@ def main(directory, port, database, dump=None):
 
 if __name__ == "__main__":
     if sys.argv[4:] == ["--own"]:
-        with tempfile.TemporaryDirectory() as work:
-            record_118.kit_dump(sys.argv[3], record_118.baseline_dump(), f"{work}/kit.sql")
-            subprocess.run(["chmod", "a+rx", work], check=True)
-            main(*sys.argv[1:4], dump=f"{work}/kit.sql")
+        with record_118.own_install_dump(sys.argv[3], record_118.baseline_dump()) as dump:
+            main(*sys.argv[1:4], dump=dump)
     else:
         main(*sys.argv[1:4])

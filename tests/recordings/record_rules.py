@@ -2,15 +2,17 @@
 rules: ticket filters, the ban list, organizations and the open-ticket limit (tests/rules_scenarios.py).
 
     bash ../shared/osticket/peer/setup.sh /srv/peer-rules 8121 osticket_peer_rules
-    .venv/bin/python tests/recordings/record_rules.py /srv/peer-rules osticket_peer_rules [SCENARIO ...]
+    .venv/bin/python tests/recordings/record_rules.py 1.18 /srv/peer-rules osticket_peer_rules [SCENARIO ...]
     bash ../shared/osticket/peer-1.10.4/setup.sh /srv/peer110-rules 8122 osticket110_rules
-    .venv/bin/python tests/recordings/record_rules.py /srv/peer110-rules osticket110_rules [SCENARIO ...]
+    .venv/bin/python tests/recordings/record_rules.py 1.10 /srv/peer110-rules osticket110_rules [SCENARIO ...]
 
-Each scenario starts from the kit's fresh install (reset.sh). Its set-up (SQL, people added by record_rules.php,
-creates through the stock API) is recorded as "setup"; the recorded create through the stock API as "tables",
-with the ost_syslog rows it added as "syslog" and its mails in <release>/rules/mail/<scenario>/.
+Each scenario starts from the release's desk: on 1.18 our own install + demo data as record_118.py builds it, on
+1.10 the kit's fresh install (reset.sh). Its set-up (SQL, people added by record_rules.php, creates through the
+stock API) is recorded as "setup"; the recorded create through the stock API as "tables", with the ost_syslog
+rows it added as "syslog" and its mails in <release>/rules/mail/<scenario>/.
 """
 
+import contextlib
 import json
 import pathlib
 import shutil
@@ -22,10 +24,10 @@ sys.path.insert(0, str(HERE.parent))
 
 import requests  # noqa: E402
 from golden import snapshot, table_diff  # noqa: E402
+from record_118 import baseline_dump, own_install_dump, reset  # noqa: E402
 from rules_scenarios import SCENARIOS  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-
-KEY = {"X-API-Key": "42DD112CC04B6FA90CE905B1F6CA959C"}
+from update_helpers import RECORDED_DESKS  # noqa: E402
 
 
 def syslog_after(engine, last_id):
@@ -42,14 +44,26 @@ def last_log(engine):
         return conn.execute(text("SELECT COALESCE(MAX(log_id), 0) FROM ost_syslog")).scalar()
 
 
-def record(kit, database, name):
-    scenario = SCENARIOS[name]
+def starting_database(kit, database, dump):
+    """The kit's database at the desk's start (``dump``, else the kit's baseline): (the kit's address, its URL)."""
+    if dump:
+        desk, url = reset(kit, database, dump)
+        return desk.url, url
     subprocess.run(["bash", f"{kit}/reset.sh"], check=True, capture_output=True)
     url = f"mysql+pymysql://root@127.0.0.1:3306/{database}"
     engine = create_engine(url)
     with engine.connect() as conn:
         base = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'helpdesk_url'")).scalar().rstrip("/")
-        release = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'schema_signature'")).scalar()
+    engine.dispose()
+    return base, url
+
+
+def record(release, kit, database, dump, name):
+    scenario, key = SCENARIOS[release][name], RECORDED_DESKS[release].key
+    base, url = starting_database(kit, database, dump)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        signature = conn.execute(text("SELECT value FROM ost_config WHERE `key` = 'schema_signature'")).scalar()
         # 1.10 names its thread events in ost_thread_event.state (1.11+: event_id)
         v110 = conn.execute(text("SHOW COLUMNS FROM ost_thread_event LIKE 'state'")).first() is not None
     version = "1.10.4" if v110 else "1.18.1"
@@ -66,13 +80,13 @@ def record(kit, database, name):
             check=True, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
         )  # fmt: skip
     for body in scenario.get("before", []):
-        answer = requests.post(f"{base}/api/tickets.json", headers=KEY, json=body, timeout=30)
+        answer = requests.post(f"{base}/api/tickets.json", headers=key, json=body, timeout=30)
         assert answer.status_code == 201, answer.text
     mail_dir = pathlib.Path(kit, "mail")
     for sent in mail_dir.glob("*.eml"):
         sent.unlink()
     old, logged = snapshot(url), last_log(engine)
-    answer = requests.post(f"{base}/api/tickets.json", headers=KEY, json=scenario["request"], timeout=30)
+    answer = requests.post(f"{base}/api/tickets.json", headers=key, json=scenario["request"], timeout=30)
     new = snapshot(url)
     tables = table_diff(old, new)
     tables.pop("ost_session", None)
@@ -81,7 +95,7 @@ def record(kit, database, name):
     recording = {
         "operation": name,
         "meta": {
-            "osticket": version, "schema_signature": release, "script": "tests/recordings/record_rules.py",
+            "osticket": version, "schema_signature": signature, "script": "tests/recordings/record_rules.py",
             "request": scenario["request"], "http_status": answer.status_code, "response_body": answer.text,
         },
         "setup": setup,
@@ -101,7 +115,13 @@ def record(kit, database, name):
           len(recording["syslog"]), "log rows", len(list(mails.glob("*.eml"))), "mails")  # fmt: skip
 
 
+def main(release, kit, database, names):
+    # 1.18: the desk of DESK_OWN, schema_fixtures/ with the demo data; 1.10: the kit's own baseline
+    own = release == "1.18"
+    with own_install_dump(database, baseline_dump()) if own else contextlib.nullcontext() as dump:
+        for name in names or SCENARIOS[release]:
+            record(release, kit, database, dump, name)
+
+
 if __name__ == "__main__":
-    kit, database = sys.argv[1], sys.argv[2]
-    for scenario in sys.argv[3:] or SCENARIOS:
-        record(kit, database, scenario)
+    main(*sys.argv[1:4], sys.argv[4:])
