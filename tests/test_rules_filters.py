@@ -9,6 +9,7 @@ from create_helpers import post_ticket
 from helpers import rows
 from rules_scenarios import TIER_LIST, add_filter
 from update_helpers import execute
+from world import OWNER
 
 from osticket_bridge.osticket.catalog import cache as catalog_cache
 from osticket_bridge.osticket.rules import filters
@@ -103,16 +104,15 @@ def test_a_filter_edited_while_the_bridge_runs_applies_within_the_cache(fresh_ba
     assert post_ticket(client, body).status_code == 201
 
 
-def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_real_baseline_db, fresh_app):
-    db = fresh_real_baseline_db  # carol and organization 1 of the real install
+def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_baseline_db, fresh_app):
+    db = fresh_baseline_db  # the owner (user 1) and organization 1, the installer's
     execute(db, "UPDATE ost_organization SET name = 'Acme Corp' WHERE id = 1")
     execute(db, "UPDATE ost_user SET org_id = 1 WHERE id = 1")
     add_filter(db, 70, "field.(org name)", "contains", "acme", "dept", '{"dept_id":2}')
     execute(db, "UPDATE ost_filter_rule SET what = (SELECT CONCAT('field.', f.id) FROM ost_form_field f JOIN ost_form "
             "o ON o.id = f.form_id WHERE o.type = 'O' AND f.name = 'name') WHERE filter_id = 70")  # fmt: skip
     client = fresh_app(db).test_client()
-    carol = {"email": "carol.customer@example.com", "subject": "Org rule", "message": "x"}
-    assert post_ticket(client, carol).get_json()["department"] == "Sales"
+    assert post_ticket(client, {**OWNER, "subject": "Org rule", "message": "x"}).get_json()["department"] == "Sales"
     stranger = {"email": "nobody@elsewhere.example", "name": "No Body", "subject": "Org rule", "message": "x"}
     assert post_ticket(client, stranger).get_json()["department"] != "Sales"
 
