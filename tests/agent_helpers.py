@@ -91,9 +91,10 @@ MORE_FIELDS = (
     *DETAILS_FIELDS,
     "INSERT INTO ost_form_entry_values (entry_id, field_id, value) SELECT e.id, f.field_id, f.value "
     'FROM ost_form_entry e, (SELECT 40 AS field_id, NULL AS value UNION SELECT 41, \'{"mail":"E-mail"}\' '
-    "UNION SELECT 42, NULL) f WHERE e.object_type = 'T' AND e.object_id = 1 AND e.form_id = 2",
+    "UNION SELECT 42, NULL) f WHERE e.object_type = 'T' AND e.form_id = 2 "
+    "AND e.object_id = (SELECT ticket_id FROM ost_ticket WHERE number = :number)",
     CDATA_COLUMNS,
-    "UPDATE ost_ticket__cdata SET channel = 'mail' WHERE ticket_id = 1",
+    "UPDATE ost_ticket__cdata c JOIN ost_ticket t USING (ticket_id) SET c.channel = 'mail' WHERE t.number = :number",
 )
 NOT_AGENT_EDITABLE = "UPDATE ost_form_field SET flags = flags & ~0x2000 WHERE id = 40"
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission

@@ -150,7 +150,7 @@ def test_a_value_the_field_refuses_is_422_and_writes_nothing(desk):
     """Ticket Details' checkbox and choices take what their widgets post; a date field is not edited here."""
     db_url, client = desk
     for sql in MORE_FIELDS:
-        execute(db_url, sql)
+        execute(db_url, sql, number=A)
     execute(db_url, "UPDATE ost_form_field SET type = 'datetime' WHERE id = 42")
     refused = [
         ({"urgent": "yes"}, 422),
