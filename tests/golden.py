@@ -105,8 +105,10 @@ def table_diff(before, after):
         deleted = [r for k, r in old_rows.items() if k not in new_rows]
         updated = []
         for key, row in new_rows.items():
-            if key in old_rows and old_rows[key] != row:
-                changes = {c: {"old": old_rows[key][c], "new": v} for c, v in row.items() if old_rows[key].get(c) != v}
+            old = old_rows.get(key)
+            # a column added meanwhile and still NULL is no change
+            changes = {c: {"old": old.get(c), "new": v} for c, v in row.items() if old.get(c) != v} if old else {}
+            if changes:
                 updated.append({"pk": dict(zip(table["pk"], key, strict=False)), "changes": changes})
         if inserted or deleted or updated:
             diff[name] = {"inserted": inserted, "deleted": deleted, "updated": updated}
