@@ -105,7 +105,7 @@ CANNED_FILE = [
     "VALUES (1, 'C', LAST_INSERT_ID(), 'Reset steps.txt', 0, NULL)",
 ]
 # A "Tier" list whose items have a property ("Support level", field 40) and an abbreviation; organization 1's
-# form gets a Tier field (41) set to Gold (the customer joins organization 1: tier_list).
+# form gets a Tier field (41) set to Gold, and user 1 joins organization 1 (a scenario's customer too).
 TIER_LIST = [
     "INSERT INTO ost_list (id, name, name_plural, sort_mode, masks, type, configuration, notes, created, updated) "
     "VALUES (2, 'Tier', 'Tiers', 'SortCol', 0, NULL, '', '', NOW(), NOW())",
@@ -119,6 +119,7 @@ TIER_LIST = [
     "VALUES (41, 4, 13057, 'list-2', 'Tier', 'tier', '{\"multiselect\":false,\"widget\":\"dropdown\"}', 6, NULL, "
     "NOW(), NOW())",
     'INSERT INTO ost_form_entry_values (entry_id, field_id, value, value_id) VALUES (1, 41, \'{"101":"Gold"}\', 101)',
+    "UPDATE ost_user SET org_id = 1 WHERE id = 1",
 ]
 # The limit reached by the customer's two tickets before the recorded create.
 AT_THE_LIMIT = [
