@@ -121,6 +121,34 @@ TIER_LIST = [
     'INSERT INTO ost_form_entry_values (entry_id, field_id, value, value_id) VALUES (1, 41, \'{"101":"Gold"}\', 101)',
     "UPDATE ost_user SET org_id = 1 WHERE id = 1",
 ]
+# A "Device" form (21) of General Inquiry's own (the topic's form after Ticket Details): a serial number (42), a
+# warranty checkbox (43) and a callback phone number (44).
+DEVICE_FORM = [
+    "INSERT INTO ost_form (id, pid, type, flags, title, instructions, name, notes, created, updated) "
+    "VALUES (21, NULL, 'G', 1, 'Device', NULL, '', NULL, NOW(), NOW())",
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (42, 21, 13057, 'text', 'Serial', 'serial', NULL, 1, NULL, NOW(), NOW()), "
+    "(43, 21, 13057, 'bool', 'Warranty', 'warranty', NULL, 2, NULL, NOW(), NOW()), "
+    "(44, 21, 13057, 'phone', 'Callback', 'callback', NULL, 3, NULL, NOW(), NOW())",
+    "INSERT INTO ost_help_topic_form (topic_id, form_id, sort, extra) VALUES (1, 21, 2, '{\"disable\":[]}')",
+]
+# A "Contract" list whose items have two date properties, "Renewal" (45, a date) and "Review" (46, with its time);
+# organization 1's form gets a Contract field (47) set to Annual.
+CONTRACT_LIST = [
+    "INSERT INTO ost_list (id, name, name_plural, sort_mode, masks, type, configuration, notes, created, updated) "
+    "VALUES (3, 'Contract', 'Contracts', 'SortCol', 0, NULL, '', '', NOW(), NOW())",
+    "INSERT INTO ost_form (id, pid, type, flags, title, instructions, name, notes, created, updated) "
+    "VALUES (22, NULL, 'L3', 1, 'Contract Properties', NULL, '', NULL, NOW(), NOW())",
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (45, 22, 13057, 'datetime', 'Renewal', 'renewal', '{\"time\":false}', 1, NULL, NOW(), NOW()), "
+    "(46, 22, 13057, 'datetime', 'Review', 'review', '{\"time\":true}', 2, NULL, NOW(), NOW())",
+    "INSERT INTO ost_list_items (id, list_id, status, value, extra, sort, properties) VALUES (103, 3, 1, 'Annual', "
+    '\'ANN\', 1, \'{"45":"2026-12-24 00:00:00 UTC","46":"2026-12-24 15:04:00 UTC"}\')',
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (47, 4, 13057, 'list-3', 'Contract', 'contract', '{\"multiselect\":false,\"widget\":\"dropdown\"}', 7, "
+    "NULL, NOW(), NOW())",
+    'INSERT INTO ost_form_entry_values (entry_id, field_id, value, value_id) VALUES (1, 47, \'{"103":"Annual"}\', 103)',
+]
 # The limit reached by the customer's two tickets before the recorded create.
 AT_THE_LIMIT = [
     AUTORESPONDER_ON,
@@ -285,6 +313,41 @@ def scenarios(customer, canned=()):
                 *filter_sql(3, "Bronze tier", 2, [("field.41.40", "equal", "basic")], [REJECT]),
             ],
             "request": {**customer, "subject": "Tiered", "message": "Which tier am I?"},
+        },
+        # Rules on the fields of the topic's own form read them as osTicket prints them: the serial as sent, the
+        # checkbox not sent as No, the phone number formatted.
+        "filter_topic_form": {
+            "sql": [
+                *DEVICE_FORM,
+                *filter_sql(2, "Serial", 1, [("field.42", "starts", "SN-")], [("dept", '{"dept_id":2}')]),
+                *filter_sql(3, "No warranty", 2, [("field.43", "equal", "No")], [("sla", '{"sla_id":1}')]),
+                *filter_sql(4, "Callback", 3, [("field.44", "equal", "(555) 010-2233")], [("team", '{"team_id":1}')]),
+            ],
+            "request": {
+                **_new("Dora Device", "dora@example.org", "Broken screen", "It flickers."),
+                "topicId": 1,
+                "serial": "SN-4411",
+                "callback": "555-010-2233",
+            },
+        },
+        # A list item's date properties read as the desk prints a date (in its zone), with the time where the
+        # property keeps it: 12/24/26, and 12/24/26 3:04 PM on 1.18, 12/24/26 15:04:00 on 1.10; never as stored.
+        "filter_date_property": {
+            "sql": [
+                *CONTRACT_LIST,
+                "UPDATE ost_user u JOIN ost_user_email e ON e.id = u.default_email_id SET u.org_id = 1 "
+                f"WHERE e.address = {_quote(customer['email'])}",
+                *filter_sql(2, "Renewal", 1, [("field.47.45", "equal", "12/24/26")], [("dept", '{"dept_id":2}')]),
+                *filter_sql(
+                    3,
+                    "Review",
+                    2,
+                    [("field.47.46", "match", r"/^12\/24\/26 (3:04\x{202f}PM|15:04:00)$/u")],
+                    [("sla", '{"sla_id":1}')],
+                ),  # fmt: skip
+                *filter_sql(4, "As stored", 3, [("field.47.45", "contains", "2026")], [REJECT]),
+            ],
+            "request": {**customer, "subject": "Renewal", "message": "When is my contract renewed?"},
         },
         # 1.18 matches the filters again once the ticket exists, and writes the events (and sends the e-mails) of the
         # filters matching then. A rule on topicId reads the topic a filter set; one on the priority still reads the

@@ -132,8 +132,7 @@ def _answer(form_field, name, raw, v110):
     if kind not in ("priority", "choices") and raw is not None and not isinstance(raw, str | int | float | bool):
         raise FieldError(name, "must be a string")
     if kind == "bool":  # BooleanField::to_database: '0' for an unticked box and for one not given
-        ticked = raw is not None and str(raw).strip().lower() in ("1", "true", "on", "yes")
-        value = "1" if ticked else FALSE_BOX
+        value = "1" if _checked(raw) else FALSE_BOX
         return Answer(form_field, value, None, value, answer_searchable(form_field, value))
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return Answer(form_field)
@@ -156,6 +155,31 @@ def _answer(form_field, name, raw, v110):
     if kind == "phone":
         return _phone(form_field, name, raw)
     raise FieldError(name, f"fields of type {kind!r} cannot be set through this API")
+
+
+def printed(form_field, raw):
+    """A value sent for a field as FormField::toString prints it (what ticket filters read): a checkbox as Yes or No,
+    sent or not, a phone number formatted, a choice as its labels; one the field refuses as nothing (the create is
+    refused once the filters have run)."""
+    kind = form_field["type"]
+    if kind == "bool":
+        return "Yes" if _checked(raw) else "No"
+    if kind == "choices" and raw is not None:
+        try:
+            return ", ".join(choice_selection(form_field, form_field["name"], raw).values())
+        except FieldError:
+            return ""
+    if raw is None or isinstance(raw, dict | list):
+        return ""
+    if kind == "phone":
+        return format_phone(
+            _PHONE_CHARS.sub("", str(raw).upper()) or str(raw), configuration(form_field).get("format", "us")
+        )
+    return str(raw)
+
+
+def _checked(raw):
+    return raw is not None and str(raw).strip().lower() in ("1", "true", "on", "yes")
 
 
 def _phone(form_field, name, raw):

@@ -4,29 +4,37 @@ the stored fields of an existing owner and of the organization, and a list field
 
 import json
 import re
+from datetime import UTC, datetime
+from itertools import chain
 
 from sqlalchemy import and_, or_, select
 
+from ..catalog import forms, sla
+from ..release import is_110
 from .filters import json_object
 
 _RULE_FIELD = re.compile(r"^field\.(\d+)(?:\.\w+)?$")  # field.<id>, or a list field's field.<id>.<property>
 _PHP_FALSY = (None, "", "0", 0, False, [], {})
 
 
-def filter_values(catalog, request, email, name, subject, new_user):
+def filter_values(catalog, request, email, name, subject, new_user, topic_fields):
     """What osTicket's filters read of an API create (Ticket::filterTicketData): the user's name and address, the
-    Ticket Details form's fields as field.<id> (subject, message, priority, custom fields), for a new address the
-    user form's fields sent (an existing user's stored ones: ``screen``), the message as body and topicId. Values
-    are trimmed, as TicketFilter does."""
+    Ticket Details form's fields as field.<id> (subject, message, priority, custom fields), the fields of the help
+    topic's own forms (``topic_fields``: {form id: fields}, the topic asked for), for a new address the user form's
+    fields sent (an existing user's stored ones: ``screen``), the message as body and topicId. Each field reads as
+    its toString prints what was sent (forms.printed: a checkbox as Yes or No); an empty or "0" one is left out,
+    as getFilterData leaves out what PHP holds false. Values are trimmed, as TicketFilter does."""
     supplied = {**request.fields, "subject": subject, "message": request.message or "", "email": email, "name": name}
-    if request.priority_id in catalog.priorities:
-        supplied["priority"] = catalog.priorities[request.priority_id]["priority_desc"]
     values = {"name": name, "email": email, "body": request.message or "", "topicId": request.topic_id or ""}
-    for form_id in (catalog.ticket_form_id, catalog.user_form_id) if new_user else (catalog.ticket_form_id,):
-        for form_field in catalog.fields.get(form_id, ()):
-            value = supplied.get(form_field["name"])
-            if value not in (None, ""):
-                values[f"field.{form_field['id']}"] = value if isinstance(value, str) else str(value)
+    user_form = catalog.fields.get(catalog.user_form_id, ()) if new_user else ()
+    for form_field in [*catalog.fields.get(catalog.ticket_form_id, ()), *chain(*topic_fields.values()), *user_form]:
+        if form_field["type"] == "priority":
+            priority = catalog.priorities.get(request.priority_id)
+            value = priority["priority_desc"] if priority else ""
+        else:
+            value = forms.printed(form_field, supplied.get(form_field["name"]) if form_field["name"] else None)
+        if value not in ("", "0"):  # what PHP holds false
+            values[f"field.{form_field['id']}"] = value
     return {k: v.strip() if k != "body" and isinstance(v, str) else v for k, v in values.items()}
 
 
@@ -54,7 +62,7 @@ def stored_fields(db, conn, catalog, owner, org_id, wanted):
         if chosen and row.type.startswith("list-"):
             selections[f"field.{row.field_id}"] = [int(k) for k in chosen if str(k).isdigit()]
     if selections:
-        found.update(_item_properties(db, conn, selections))
+        found.update(_item_properties(db, conn, catalog, selections))
     if owner:
         for name in ("name", "email"):
             named = catalog.field(catalog.user_form_id, name)
@@ -81,7 +89,7 @@ def _chosen(stored):
     return {str(k): str(v) for k, v in chosen.items()} if isinstance(chosen, dict) else None
 
 
-def _item_properties(db, conn, selections):
+def _item_properties(db, conn, catalog, selections):
     """field.<id>.<property id> and field.<id>.abb of the selected list items (DynamicListItem::getFilterData):
     each property of the list's property form as its field prints it, then the abbreviation; the values of
     several selected items joined by a space. ``selections``: {field.<id>: [item id]}."""
@@ -94,32 +102,71 @@ def _item_properties(db, conn, selections):
     properties = {}  # list id -> [(field id, field type)] of its property form, in order
     if forms:
         query = (
-            select(form.c.type.label("form"), ff.c.id, ff.c.type)
+            select(form.c.type.label("form"), ff.c.id, ff.c.type, ff.c.configuration)
             .select_from(form.join(ff, ff.c.form_id == form.c.id))
             .where(form.c.type.in_(forms))
             .order_by(ff.c.sort, ff.c.id)
         )
         for row in conn.execute(query):
-            properties.setdefault(int(row.form[1:]), []).append((row.id, row.type))
+            kind = (
+                "datetime+time" if row.type == "datetime" and json_object(row.configuration).get("time") else row.type
+            )
+            properties.setdefault(int(row.form[1:]), []).append((row.id, kind))
     found = {}
     for key, ids in selections.items():
         data = {}
         for item in (items[i] for i in ids if i in items):
             config = json_object(item.properties)
             fields = properties.get(item.list_id, ())
-            printed = [(f".{fid}", _printed(kind, config.get(str(fid)))) for fid, kind in fields]
+            printed = [(f".{fid}", _printed(db, conn, catalog, kind, config.get(str(fid)))) for fid, kind in fields]
             for prop, text in [*printed, (".abb", item.extra or "")]:
                 data[prop] = f"{data[prop]} {text}" if prop in data else text
         found.update({f"{key}{prop}": text for prop, text in data.items()})
     return found
 
 
-def _printed(kind, value):
-    """A property's value as its field's toString prints it: Yes/No for a checkbox, the labels of a choice."""
+def _printed(db, conn, catalog, kind, value):
+    """A property's value as its field's toString prints it: Yes/No for a checkbox, the labels of a choice, a date
+    as the help desk prints it (``datetime+time``: a date property configured with its time)."""
     if kind == "bool":
         return "No" if value in _PHP_FALSY else "Yes"
+    if kind.startswith("datetime"):
+        when = _stored_time(value)
+        if when is not None:
+            zone = sla.first_zone(catalog.setting("default_timezone"), default=sla.database_zone(db, conn))
+            return desk_date(when.astimezone(zone), kind == "datetime+time", is_110(db))
     if isinstance(value, dict):
         return ", ".join(str(v) for v in value.values())
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
+
+
+_STORED_TIME = re.compile(r"^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d(?::\d\d)?)\s*(Z|UTC|GMT|[+-]\d\d:?\d\d|[A-Za-z_/+-]+)?$")
+
+
+def _stored_time(value):
+    """The moment a date property holds (DatetimePickerWidget stores "Y-m-d H:i:s T", earlier releases W3C), or None
+    where it names a zone this reading does not know (strtotime knows more abbreviations)."""
+    found = _STORED_TIME.match(str(value or "").strip())
+    if not found:
+        return None
+    moment, zone = found.groups()
+    when = datetime.fromisoformat(moment.replace(" ", "T"))
+    if zone in (None, "Z", "UTC", "GMT"):
+        return when.replace(tzinfo=UTC)
+    if zone[0] in "+-" and zone[1:].replace(":", "").isdigit():
+        return when.replace(tzinfo=datetime.strptime(zone.replace(":", ""), "%z").tzinfo)
+    named = sla.first_zone(zone, default=None)
+    return when.replace(tzinfo=named) if named else None
+
+
+def desk_date(when, with_time, v110):
+    """A moment (in the desk's zone) as the en_US stock installs print a date, with its time or not: 1.18's ICU short
+    forms (12/24/26, 12/24/26 3:04 PM), 1.10's strftime %x and %X (12/24/26, 12/24/26 15:04:00)."""
+    if v110:
+        return when.strftime("%m/%d/%y %H:%M:%S" if with_time else "%m/%d/%y")
+    day = f"{when.month}/{when.day}/{when:%y}"
+    if not with_time:
+        return day
+    return f"{day} {when.hour % 12 or 12}:{when:%M}\u202f{'AM' if when.hour < 12 else 'PM'}"

@@ -12,6 +12,7 @@ from ..catalog import sla, templates
 from ..notices import compose as nm
 from ..notices.compose import Envelope
 from ..threads import files
+from .filter_data import desk_date
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +96,7 @@ def _mail_files(db, canned_files):
 def _create_date(db, conn, catalog, facts, v110):
     """%{ticket.create_date} as the stock installs print it for en_US: 1.18's ICU short date and time, 1.10's
     own format."""
-    when = sla.desk_time(db, conn, catalog, facts.ticket["created"])
-    if v110:
-        return when.strftime("%m/%d/%y %H:%M:%S")
-    hour = when.hour % 12 or 12
-    return f"{when.month}/{when.day}/{when:%y} {hour}:{when:%M}\u202f{'AM' if when.hour < 12 else 'PM'}"
+    return desk_date(sla.desk_time(db, conn, catalog, facts.ticket["created"]), True, v110)
 
 
 def send_email_actions(db, conn, catalog, configs, owner, values, ticket, v110):

@@ -77,14 +77,21 @@ def create_ticket(db, conn, request):
             raise FieldError("user_id", f"no user has the id {request.user_id}")
         v110 = is_110(db)
         address, name = (owner["email"], owner["name"]) if owner else (email, request.name)
-        values = filter_data.filter_values(catalog, request, address, name, subject, owner is None)
+        # The forms are those of the topic asked for: osTicket sets them up before the filters run, which read them;
+        # an unknown or inactive topic is refused once the filters have run, as Ticket::create refuses it.
+        try:
+            form_topic, refused_topic = routing.topic_of(db, request.topic_id, found["topic"]), None
+        except FieldError as refusal:
+            form_topic, refused_topic = None, refusal
+        topic_fields = _topic_form_fields(db, conn, form_topic)
+        values = filter_data.filter_values(catalog, request, address, name, subject, owner is None, topic_fields)
         banned = owner["banned"] if owner else bool(found.get("ban"))
         org_id = owner["org_id"] if owner else organization_for(found.get("organizations", ()), email)
         decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, org_id, subject)
+        if refused_topic:
+            raise refused_topic
         decided = decisions.values
         topic_id, dept_id = decided.get("topicId"), decided.get("deptId")
-        # The forms are those of the topic asked for: osTicket sets them up before the filters run.
-        form_topic = routing.topic_of(db, request.topic_id, found["topic"])
         if topic_id or dept_id:  # the filter names rows the first read did not fetch
             params = _read_params(catalog, request, email, phone, topic_id, dept_id)
             found = round_trip.read(conn, reads, {**params, **extra.params} if extra else params)
@@ -95,9 +102,8 @@ def create_ticket(db, conn, request):
         # the priority asked for wins over a filter's: the form keeps its answer (Ticket::create's setAnswer)
         wanted_priority = request.priority_id if request.priority_id is not None else decided.get("priorityId")
         priority = routing.pick_priority(catalog, wanted_priority, topic)
-        entries = _form_entries(
-            db, conn, catalog, form_topic, {**request.fields, "subject": subject, "priority": priority}
-        )
+        supplied = {**request.fields, "subject": subject, "priority": priority}
+        entries = _form_entries(catalog, form_topic, topic_fields, supplied, v110)
         pending = forms.Pending()
         on_create.check_open_limit(db, catalog, request, owner)
         user = _owner(db, conn, catalog, routed, pending, request, email, owner, context)
@@ -325,21 +331,29 @@ def _message(request):
     return body, fmt, embedded
 
 
-def _form_entries(db, conn, catalog, topic, supplied):
+def _topic_form_fields(db, conn, topic):
+    """{form id: its fields in order} of the topic's forms other than Ticket Details, in topic order."""
+    others = [form_id for form_id, kind, _ in topic["forms"] if kind == "G"] if topic else []
+    fields = {form_id: [] for form_id in others}
+    if others:
+        ff = db.tables.form_field
+        query = select(ff).where(ff.c.form_id.in_(others)).order_by(ff.c.sort, ff.c.id)
+        for row in conn.execute(query).mappings():
+            fields[row["form_id"]].append(dict(row))
+    return fields
+
+
+def _form_entries(catalog, topic, topic_fields, supplied, v110):
     """[(form id, sort, extra, answers)]: the Ticket Details form, then the topic's other forms, in topic order.
 
     With a topic, sort is the form's 0-based position there and extra its disabled fields; without, 1 and NULL.
+    ``v110``: osTicket 1.10's cache keys.
     """
     linked = topic["forms"] if topic else []
     position = next((i for i, (form_id, _, _) in enumerate(linked) if form_id == catalog.ticket_form_id), None)
     others = [(i, form_id, disabled) for i, (form_id, kind, disabled) in enumerate(linked) if kind == "G"]
-    fields = dict(catalog.fields)
-    if others:
-        ff = db.tables.form_field
-        query = select(ff).where(ff.c.form_id.in_([f for _, f, _ in others])).order_by(ff.c.sort, ff.c.id)
-        for row in conn.execute(query).mappings():
-            fields.setdefault(row["form_id"], []).append(dict(row))
-    ticket_form, v110 = catalog.ticket_form_id, is_110(db)
+    fields = {**catalog.fields, **topic_fields}
+    ticket_form = catalog.ticket_form_id
     if position is None:
         data = forms.data_fields(fields.get(ticket_form, []))
         entries = [(ticket_form, 1, None, forms.answers(data, supplied, v110=v110))]
