@@ -12,6 +12,7 @@ from update_helpers import execute
 from world import OWNER
 
 from osticket_bridge.osticket.catalog import cache as catalog_cache
+from osticket_bridge.osticket.catalog.forms import printed
 from osticket_bridge.osticket.rules import filters
 from osticket_bridge.osticket.rules.preg import PatternError, preg_match
 
@@ -56,6 +57,18 @@ def test_a_disabled_department_or_topic_is_not_set():
     decided = filters.run([one([("name", "starts", "v")], [("dept", {"dept_id": 3}), ("topic", {"topic_id": 9})])],
                           {"name": "v"}, active={"dept": {1}, "topic": {1}})  # fmt: skip
     assert decided.values == {}
+
+
+def test_a_field_sent_reads_as_osticket_prints_it():
+    def field(kind, **config):
+        return {"type": kind, "name": "f", "configuration": json.dumps(config)}
+
+    assert [printed(field("bool"), v) for v in (None, "", "0", "1", True)] == ["No", "No", "No", "Yes", "Yes"]
+    assert printed(field("phone"), "555-010-2233 x7") == "(555) 010-2233 x7"
+    tiers = field("choices", choices="g:Gold\nb:Bronze", multiselect=True)
+    assert printed(tiers, ["g", "b"]) == "Gold, Bronze"
+    assert printed(tiers, "platinum") == ""  # refused once the filters have run: it reads as nothing
+    assert printed(field("text"), 42) == "42"
 
 
 @pytest.mark.parametrize(
