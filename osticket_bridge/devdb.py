@@ -89,6 +89,8 @@ class LocalServer:
             raise NoServer(HOW_TO)
         self.folder = tempfile.mkdtemp(prefix="osticket-bridge-db-")
         self.datadir, self.port = os.path.join(self.folder, "data"), port or free_port(host)
+        self.tmpdir = os.path.join(self.folder, "tmp")
+        os.mkdir(self.tmpdir)
         self.host, self.options = host, list(options)
         self.url = f"mysql://root@{host}:{self.port}/"
         self.process = None
@@ -99,6 +101,7 @@ class LocalServer:
                     installer,
                     "--no-defaults",
                     f"--datadir={self.datadir}",
+                    f"--tmpdir={self.tmpdir}",  # its bootstrap server is a starting server too (below)
                     "--auth-root-authentication-method=normal",
                     "--skip-test-db",
                     *self._as_root,
@@ -121,6 +124,10 @@ class LocalServer:
                     "--skip-name-resolve=0",
                     "--innodb-buffer-pool-size=256M",
                     f"--pid-file={os.path.join(self.folder, 'mysqld.pid')}",
+                    # Its own temporary folder: a starting server deletes every #sql* file in its tmpdir as left over
+                    # by a crash, and in a shared /tmp those are the temporary tables of servers still running (the
+                    # machine's own MariaDB then fails its queries, or crashes freeing them).
+                    f"--tmpdir={self.tmpdir}",
                     *self._as_root,
                     *self.options,
                 ],
