@@ -16,7 +16,7 @@ from update_helpers import (
     diff_of,
     execute,
     message,
-    replay,
+    prepare,
     reply,
 )
 from world import AGENT, AGENT_LASTFIRST, AGENT_NAME, OTHER_EMAIL, OTHER_NAME, OWNER, OWNER_NAME
@@ -31,16 +31,12 @@ DAVE_CC = f"{OTHER_NAME} <{OTHER_EMAIL}>"
 def given(fresh_app, fresh_baseline_db):
     """given(*golden ops, *sql) -> (app, client) on the baseline with that history and those changes."""
 
-    def prepare(*steps):
-        for step in steps:
-            if step.startswith(("UPDATE", "INSERT")):
-                execute(fresh_baseline_db, step)
-            else:
-                replay(fresh_baseline_db, step)
+    def given(*steps):
+        prepare(fresh_baseline_db, *steps)
         app = fresh_app(fresh_baseline_db)
         return app, app.test_client()
 
-    return prepare
+    return given
 
 
 def ticket(app, number):

@@ -179,6 +179,15 @@ def replay(db_url, *ops, desk=None, moved=True):
     write_rows(db_url, *(r["tables"] for r in recordings), recorded_at=max(recorded_at) if recorded_at else None)
 
 
+def prepare(db_url, *steps):
+    """Replay golden operations and run SQL statements (UPDATE, INSERT), in order."""
+    for step in steps:
+        if step.startswith(("UPDATE", "INSERT")):
+            execute(db_url, step)
+        else:
+            replay(db_url, step)
+
+
 def write_rows(db_url, *diffs, recorded_at=None):
     """Write the rows of recorded diffs (table -> inserted/updated rows) as they are, or moved in time by as much as
     lies between ``recorded_at`` and an hour ago."""

@@ -1,10 +1,11 @@
 """Changes to existing tickets: a user's message, close and reopen, an agent's reply with a status.
 
 Each call is one transaction (``@write``): the domain (osticket.replies, osticket.ticket_status) writes and the
-answer is read on the same connection before COMMIT; a refused call writes nothing and answers
-403/404/409/413/422 with the one JSON error shape.
+answer is built (a message's, from what it wrote) or read on the same connection before COMMIT; a refused call
+writes nothing and answers 403/404/409/413/422 with the one JSON error shape.
 """
 
+from flask_smorest import abort
 from marshmallow import Schema, fields, pre_load, validate
 
 from ...osticket.tickets import replies
@@ -14,8 +15,8 @@ from ..auth.callers import authenticated, client_ip
 from ..base import Blueprint, Params
 from ..db import connection, database
 from ..schemas import TicketSchema
-from ..scope import UserParams, acting_user, ticket_or_404
-from ..writes import write
+from ..scope import TICKET_NOT_FOUND, UserParams, acting_user, ticket_or_404
+from ..writes import folded_lookup, write
 
 blp = Blueprint(
     "ticket_updates",
@@ -87,7 +88,7 @@ class ReplyEnvelopeSchema(Schema):
 
 @blp.route("/api/tickets.json/<string:number>", methods=["PUT"])
 @authenticated(blp, tokens=True)
-@write(blp)
+@write(blp, folds_lookup=True)
 @blp.arguments(MessageParams, location="json")
 @blp.response(200, TicketSchema)
 @blp.refuses(404, 409, 413, 422)
@@ -95,7 +96,7 @@ def post_message(args, number):
     """The user posts a message (as in the client portal); a closed ticket reopens when osTicket would."""
     user = acting_user(args, number=number)
     uploads = request_uploads(args)
-    replies.post_message(
+    ticket = replies.post_message(
         database(),
         connection(),
         number,
@@ -104,8 +105,11 @@ def post_message(args, number):
         ip=client_ip(),
         uploads=uploads,
         message_format=args["format"],
+        piggyback=folded_lookup(),
     )
-    return ticket_or_404(number, viewer=user)
+    if ticket is None:  # a collaborator where collaborators do not see tickets: as ticket_or_404 answers
+        abort(404, message=TICKET_NOT_FOUND)
+    return ticket
 
 
 @blp.route("/api/tickets.json/<string:number>", methods=["DELETE"])
@@ -136,7 +140,7 @@ def reopen_ticket(args, number):
 
 @blp.route("/api/scp/tickets/reply.json", methods=["POST"])
 @authenticated(blp)
-@write(blp)
+@write(blp, folds_lookup=True)
 @blp.arguments(ReplyParams, location="json")
 @blp.response(200, ReplyEnvelopeSchema)
 @blp.refuses(403, 404, 409, 413, 422)
@@ -154,5 +158,6 @@ def post_reply(args):
         ip=client_ip(),
         uploads=uploads,
         message_format=args["format"],
+        piggyback=folded_lookup(),
     )
     return {"status_code": "0", "status_msg": "reply posted successfully"}

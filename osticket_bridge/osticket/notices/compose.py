@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from sqlalchemy import and_, exists, func, select
@@ -41,6 +41,9 @@ class TicketFacts:
     accounts: dict  # "dept" / "autoresp": (name, address) of the sender osTicket picks, or None
     entry: dict  # body, format, poster of the thread entry the notice is about
     salt: str
+    # Read with the write's first read: agents by id (None: no such agent), and (the last respondent's id,)
+    known_agents: dict = field(default_factory=dict)
+    known_last_respondent: tuple = ()
 
 
 _DEPT = "id name tpl_id manager_id ispublic signature group_membership ticket_auto_response message_auto_response"
@@ -51,6 +54,21 @@ _ENTRY = ("body", "format", "poster")
 
 def load_facts(db, conn, catalog, ticket_id, entry_id):
     t = db.tables
+    tk, te = t.ticket, t.thread_entry
+    entry_columns = (
+        select(te.c[name]).where(te.c.id == entry_id).scalar_subquery().label(f"e_{name}") for name in _ENTRY
+    )
+    query = facts_query(db, tk.c.ticket_id == ticket_id, catalog.int_setting("default_email_id"), tk, *entry_columns)
+    row = conn.execute(query).mappings().one()
+    ticket = {col.name: row[col.name] for col in tk.columns} | {"thread_id": row["thread_id"]}
+    return facts_of(db, catalog, row, ticket, {name: row[f"e_{name}"] for name in _ENTRY})
+
+
+def facts_query(db, which, default_email_id, *columns):
+    """What notices read about the ticket ``which`` (a clause on ost_ticket) in one SELECT: its thread, owner,
+    subject, topic, department with its accounts, and the context (``default_email_id``: a value or an SQL
+    expression); ``columns``: more of the same row."""
+    t = db.tables
     tk, th, u, ue, d, ht = t.ticket, t.thread, t.user, t.user_email, t.department, t.help_topic
     c = t.thread_collaborator
     te = t.thread_entry
@@ -60,8 +78,7 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
         cd = t.ticket__cdata
         cached = select(cd.c.subject).where(cd.c.ticket_id == tk.c.ticket_id).scalar_subquery()
         subject = func.coalesce(func.nullif(cached, ""), first_title)
-    columns = [
-        tk,
+    own = [
         th.c.id.label("thread_id"),
         u.c.name.label("owner_name"),
         u.c.org_id.label("owner_org_id"),
@@ -69,10 +86,9 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
         exists().where(t.email.c.email == ue.c.address).label("owner_is_system"),
         exists().where(c.c.thread_id == th.c.id).label("has_collaborators"),
         subject.label("subject"),
-        *(select(te.c[name]).where(te.c.id == entry_id).scalar_subquery().label(f"e_{name}") for name in _ENTRY),
         ht.c.topic.label("topic_name"),
         ht.c.noautoresp.label("topic_noautoresp"),
-        *_context_columns(db, catalog.int_setting("default_email_id")),
+        *_context_columns(db, default_email_id),
     ]
     source, dept_columns = _with_dept(
         db,
@@ -82,13 +98,15 @@ def load_facts(db, conn, catalog, ticket_id, entry_id):
         .join(d, d.c.id == tk.c.dept_id)
         .outerjoin(ht, ht.c.topic_id == tk.c.topic_id),
     )
-    query = select(*columns, *dept_columns).select_from(source).where(tk.c.ticket_id == ticket_id)
-    row = conn.execute(query).mappings().one()
-    ticket = {col.name: row[col.name] for col in tk.columns} | {"thread_id": row["thread_id"]}
+    return select(*columns, *own, *dept_columns).select_from(source).where(which)
+
+
+def facts_of(db, catalog, row, ticket, entry):
+    """TicketFacts of a ``facts_query`` row, the ticket row ``ticket`` (with thread_id) and the ``entry`` (body,
+    format, poster) the notice is about."""
     owner = {"id": ticket["user_id"], "name": row["owner_name"], "email": row["owner_email"]}
     owner.update(org_id=row["owner_org_id"], is_system=bool(row["owner_is_system"]))
     topic = {"topic": row["topic_name"], "noautoresp": row["topic_noautoresp"]}
-    entry = {name: row[f"e_{name}"] for name in _ENTRY}
     return facts(db, catalog, row, ticket, owner, topic, row["subject"], entry, row["has_collaborators"])
 
 
@@ -151,15 +169,19 @@ def _account(row, alias):
     return (row[f"{alias}_name"] or "", address) if address else None
 
 
-def agents(db, conn, staff_ids):
-    """Agents by id, in the order asked, with what notices need (name, email, availability, signature)."""
+def agents(db, conn, staff_ids, known=None):
+    """Agents by id, in the order asked, with what notices need (name, email, availability, signature).
+
+    ``known``: agents read already, by id (None: no such agent); only the others are looked up.
+    """
     s = db.tables.staff
     wanted = [i for i in dict.fromkeys(staff_ids) if i]
-    if not wanted:
-        return []
-    rows = conn.execute(select(s).where(s.c.staff_id.in_(wanted))).mappings()
-    found = {r["staff_id"]: dict(r) for r in rows}
-    return [found[i] for i in wanted if i in found]
+    found = {i: known[i] for i in wanted if i in (known or {})}
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        rows = conn.execute(select(s).where(s.c.staff_id.in_(missing))).mappings()
+        found.update((r["staff_id"], dict(r)) for r in rows)
+    return [found[i] for i in wanted if found.get(i)]
 
 
 def agent_name(catalog, agent):

@@ -113,10 +113,12 @@ def _assignment_alert(db, conn, catalog, facts, assigner=None, note_id=0):
     return alerts[0]
 
 
-def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
+def user_message(db, conn, catalog, facts, entry_id, poster_id, recipients):
     """Ticket::postMessage from the portal: the message auto-response to the poster, the activity notice to the
-    other participants (``recipients``: the entry's, the poster left out), then the new-message alert."""
-    facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
+    other participants (``recipients``: the entry's, the poster left out), then the new-message alert.
+
+    ``facts``: the ticket's as the write left it, about the message ``entry_id`` (compose.facts_of).
+    """
     entry = facts.entry
     values = _values(db, conn, catalog, facts, message=_entry_markup(entry))
     values.update(nm.user_person(catalog, "poster", entry["poster"] or facts.owner["name"]))
@@ -158,21 +160,21 @@ def user_message(db, conn, catalog, ticket_id, entry_id, poster_id, recipients):
     return mails
 
 
-def agent_reply(db, conn, catalog, ticket_id, entry_id, staff_id, recipients):
+def agent_reply(db, conn, catalog, facts, entry_id, staff_id, recipients):
     """Ticket::postReply: one mail to the reply's recipients (owner in To, Cc'd collaborators), none for reply_to=none.
 
-    ``recipients``: the thread entry's {"to": {id: "Name <address>"}, "cc": {...}} as the write stored them.
+    ``facts``: as for user_message; ``recipients``: the thread entry's {"to": {id: "Name <address>"}, "cc": {...}}
+    as the write stored them.
     """
     if not recipients:
         return []
-    facts = nm.load_facts(db, conn, catalog, ticket_id, entry_id)
     dept = facts.dept
     notices = []
     if is_110(db) and recipients.get("cc"):
         # osTicket 1.10 mails the reply to the owner alone, and each collaborator an activity notice of its own.
         cc, recipients = recipients["cc"], {k: v for k, v in recipients.items() if k == "to"}
         values = _values(db, conn, catalog, facts, message=_entry_markup(facts.entry))
-        values.update(nm.agent_person(catalog, "poster", nm.agents(db, conn, [staff_id])[0]))
+        values.update(nm.agent_person(catalog, "poster", nm.agents(db, conn, [staff_id], facts.known_agents)[0]))
         notices = _activity_notices_110(db, conn, catalog, facts, values, entry_id, cc.values())
         if not recipients:
             return notices
@@ -181,7 +183,7 @@ def agent_reply(db, conn, catalog, ticket_id, entry_id, staff_id, recipients):
     if template is None or sender is None:
         return []
     entry = facts.entry
-    agent = nm.agents(db, conn, [staff_id])[0]
+    agent = nm.agents(db, conn, [staff_id], facts.known_agents)[0]
     values = _values(db, conn, catalog, facts, response=_entry_markup(entry), signature=_signature(agent, dept))
     values.update(nm.agent_person(catalog, "staff", agent))
     values.update(nm.agent_person(catalog, "poster", agent))
@@ -257,7 +259,7 @@ def _to_owner(db, conn, catalog, facts, code, values, entry_id=0, account="autor
 def _staff_alerts(db, conn, catalog, facts, kind, template, values, sender, staff_ids, entry_id=0, threaded=True):
     """One alert per available agent, each address once (osTicket's $sentlist); returns (mails, addresses)."""
     mails, sent = [], []
-    for agent in nm.agents(db, conn, staff_ids):
+    for agent in nm.agents(db, conn, staff_ids, facts.known_agents):
         if not agent["isactive"] or agent["onvacation"] or not agent["email"] or agent["email"] in sent:
             continue
         rendered = templates.render(template, {**values, **nm.agent_person(catalog, "recipient", agent)})
@@ -336,6 +338,8 @@ def _account_manager(db, conn, org_id):
 
 def _last_respondent(db, conn, facts):
     """Ticket::getLastRespondent: the agent of the newest response."""
+    if facts.known_last_respondent:
+        return facts.known_last_respondent[0]
     te = db.tables.thread_entry
     query = (
         select(te.c.staff_id)

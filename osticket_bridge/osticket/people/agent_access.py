@@ -13,6 +13,11 @@ def is_available(agent):
 
 def agent_depts(db, conn, staff_id):
     """Staff::getDepts: primary and extended departments, their sub-departments, and managed ones."""
+    return {i for (i,) in conn.execute(agent_depts_query(db, db.tables.staff.c.staff_id == staff_id))}
+
+
+def agent_depts_query(db, which):
+    """The SELECT of agent_depts for the agent ``which`` (a clause on ost_staff) picks."""
     t = db.tables
     s, g, d = t.staff, t.staff_dept_access, t.department
 
@@ -27,14 +32,17 @@ def agent_depts(db, conn, staff_id):
                 d, or_(within(s.c.dept_id), d.c.manager_id == s.c.staff_id, within(g.c.dept_id))
             )
         )
-        .where(s.c.staff_id == staff_id)
+        .where(which)
     )
-    return {i for (i,) in conn.execute(query)}
+    return query
 
 
-def agent_can_access_dept(db, conn, agent, dept_id):
-    """Staff::canAccessDept: not limited to assigned tickets and the department is one of theirs."""
-    return not agent["assigned_only"] and dept_id in agent_depts(db, conn, agent["staff_id"])
+def agent_can_access_dept(db, conn, agent, dept_id, depts=None):
+    """Staff::canAccessDept: not limited to assigned tickets and the department is one of theirs (``depts``: the
+    agent's, when read already)."""
+    if agent["assigned_only"]:
+        return False
+    return dept_id in (agent_depts(db, conn, agent["staff_id"]) if depts is None else depts)
 
 
 def agent_by_id(db, conn, staff_id):
@@ -59,10 +67,10 @@ def last_respondent(db, conn, thread_id):
     ).scalar()
 
 
-def can_access_ticket(db, conn, agent, ticket, is_open):
+def can_access_ticket(db, conn, agent, ticket, is_open, depts=None):
     """Ticket::checkStaffPerm without role permissions: department access, assignment (open tickets) or referral
-    (1.11 on; in 1.10 any agent may act on a closed ticket)."""
-    if agent_can_access_dept(db, conn, agent, ticket["dept_id"]):
+    (1.11 on; in 1.10 any agent may act on a closed ticket). ``depts``: the agent's (agent_depts), if read."""
+    if agent_can_access_dept(db, conn, agent, ticket["dept_id"], depts):
         return True
     teams = [i for (i,) in conn.execute(team_ids_query(db, agent["staff_id"]))]
     if is_open and (ticket["staff_id"] == agent["staff_id"] or ticket["team_id"] in teams):
@@ -70,13 +78,15 @@ def can_access_ticket(db, conn, agent, ticket, is_open):
     if not db.tables.has("thread_referral"):
         # 1.10 (its Ticket::checkStaffPerm): no referrals, and only open tickets are kept from other departments.
         return not is_open
+    if depts is None:
+        depts = agent_depts(db, conn, agent["staff_id"])
     r = db.tables.thread_referral
     referred = select(r.c.id).where(
         r.c.thread_id == ticket["thread_id"],
         or_(
             (r.c.object_type == "S") & (r.c.object_id == agent["staff_id"]),
             (r.c.object_type == "E") & r.c.object_id.in_(teams or [0]),
-            (r.c.object_type == "D") & r.c.object_id.in_(agent_depts(db, conn, agent["staff_id"]) or [0]),
+            (r.c.object_type == "D") & r.c.object_id.in_(depts or [0]),
         ),
     )
     return conn.execute(referred).first() is not None

@@ -5,12 +5,13 @@ One question for every write done as an agent (``authorize``); a refusal is rais
 """
 
 import json
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..errors import Forbidden
 from ..release import is_110
-from .agent_access import can_access_ticket
+from .agent_access import agent_depts_query, can_access_ticket
 from .staff import find_agent, team_ids_query
 
 REPLY, ASSIGN, TRANSFER, CLOSE, EDIT, CREATE = (
@@ -18,10 +19,50 @@ REPLY, ASSIGN, TRANSFER, CLOSE, EDIT, CREATE = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Grants:
+    """What ``authorize`` reads of an agent, read with a write's first read instead (``grants_reads``)."""
+
+    depts: frozenset  # Staff::getDepts
+    primary_role: int
+    access: dict  # extended access: {department id: role id}
+    roles: dict  # {role id: permissions JSON} of the agent's roles
+
+
+def grants_reads(db, username):
+    """The round_trip.union parts that read the Grants of the agent with this ``username`` (an SQL expression):
+    give their rows and the agent's ost_staff row to ``grants_of``."""
+    s, a, r = db.tables.staff, db.tables.staff_dept_access, db.tables.role
+    named = s.c.username == username
+    access = a.join(s, s.c.staff_id == a.c.staff_id)
+    own_roles = or_(
+        r.c.id.in_(select(s.c.role_id).where(named)), r.c.id.in_(select(a.c.role_id).select_from(access).where(named))
+    )
+    return {
+        "agent_depts": agent_depts_query(db, named),
+        "agent_access": select(a.c.dept_id, a.c.role_id).select_from(access).where(named),
+        "agent_roles": select(r.c.id, r.c.permissions).where(own_roles),
+    }
+
+
+def grants_of(found, agent):
+    """The Grants of ``agent`` (its ost_staff row) from the rows of ``grants_reads``' parts in ``found``."""
+    return Grants(
+        frozenset(row["id"] for row in found["agent_depts"]),
+        agent["role_id"],
+        {row["dept_id"]: row["role_id"] for row in found["agent_access"]},
+        {row["id"]: row["permissions"] for row in found["agent_roles"]},
+    )
+
+
 def acting_agent(db, conn, username):
     """The agent acting by this username, or Forbidden: unknown and locked (inactive) agents cannot sign in to the
     staff panel. An agent on vacation still can; only assignments to them are refused."""
-    agent = find_agent(db, conn, username)
+    return usable_agent(find_agent(db, conn, username), username)
+
+
+def usable_agent(agent, username):
+    """acting_agent's answer for the agent found by this username (or None)."""
     if agent is None:
         raise Forbidden(f"no agent has the username {username!r}")
     if not agent["isactive"]:
@@ -29,13 +70,13 @@ def acting_agent(db, conn, username):
     return agent
 
 
-def authorize(db, conn, catalog, agent, ticket, permission=None):
+def authorize(db, conn, catalog, agent, ticket, permission=None, grants=None):
     """Refuse (Forbidden) unless the agent may see the ticket and, with ``permission``, holds it in the role that
-    applies to the ticket (Ticket::checkStaffPerm)."""
+    applies to the ticket (Ticket::checkStaffPerm). ``grants``: the agent's Grants, when read already."""
     is_open = catalog.statuses.get(ticket["status_id"], {}).get("state") == "open"
-    if not can_access_ticket(db, conn, agent, ticket, is_open):
+    if not can_access_ticket(db, conn, agent, ticket, is_open, grants and grants.depts):
         raise Forbidden(f"agent {agent['username']} has no access to ticket {ticket['number']}")
-    if permission is not None and permission not in permissions(db, conn, agent, ticket, is_open):
+    if permission is not None and permission not in permissions(db, conn, agent, ticket, is_open, grants):
         raise Forbidden(f"agent {agent['username']}'s role in this ticket's department lacks {permission}")
 
 
@@ -50,7 +91,7 @@ def may_change_status(db, conn, catalog, agent, ticket, state):
         raise Forbidden(f"agent {agent['username']} has no permission to reopen tickets ({CLOSE} or {CREATE})")
 
 
-def permissions(db, conn, agent, ticket, is_open):
+def permissions(db, conn, agent, ticket, is_open, grants=None):
     """The permission names of the agent's role for the ticket's department (Staff::getRole).
 
     The primary department's role, else the extended-access role for that department; failing both, the primary
@@ -59,19 +100,23 @@ def permissions(db, conn, agent, ticket, is_open):
     """
     t = db.tables
     dept_id = ticket["dept_id"]
-    role_id = agent_role_id = _primary_role(db, conn, agent["staff_id"])
+    role_id = agent_role_id = grants.primary_role if grants else _primary_role(db, conn, agent["staff_id"])
     if dept_id != agent["dept_id"]:
         a = t.staff_dept_access
-        role_id = conn.execute(
-            select(a.c.role_id).where(a.c.staff_id == agent["staff_id"], a.c.dept_id == dept_id)
-        ).scalar()
+        if grants:
+            role_id = grants.access.get(dept_id)
+        else:
+            query = select(a.c.role_id).where(a.c.staff_id == agent["staff_id"], a.c.dept_id == dept_id)
+            role_id = conn.execute(query).scalar()
         if role_id is None:
             if is_110(db):
-                return _role_permissions(db, conn, agent_role_id) if _primary_on_assignment(db, conn, agent) else set()
+                if not _primary_on_assignment(db, conn, agent):
+                    return set()
+                return _role_permissions(db, conn, agent_role_id, grants)
             if _is_assigned(db, conn, agent, ticket, is_open) and _primary_on_assignment(db, conn, agent):
-                return _role_permissions(db, conn, agent_role_id)
+                return _role_permissions(db, conn, agent_role_id, grants)
             return {CREATE}
-    return _role_permissions(db, conn, role_id)
+    return _role_permissions(db, conn, role_id, grants)
 
 
 def _primary_role(db, conn, staff_id):
@@ -79,9 +124,12 @@ def _primary_role(db, conn, staff_id):
     return conn.execute(select(s.c.role_id).where(s.c.staff_id == staff_id)).scalar()
 
 
-def _role_permissions(db, conn, role_id):
+def _role_permissions(db, conn, role_id, grants=None):
     r = db.tables.role
-    raw = conn.execute(select(r.c.permissions).where(r.c.id == role_id)).scalar()
+    if grants:
+        raw = grants.roles.get(role_id)
+    else:
+        raw = conn.execute(select(r.c.permissions).where(r.c.id == role_id)).scalar()
     try:
         granted = json.loads(raw or "{}")
     except ValueError:

@@ -43,7 +43,7 @@ def find_ticket(db, conn, number, for_update=False):
     t, th = db.tables.ticket, db.tables.thread
     query = (
         select(t, th.c.id.label("thread_id"))
-        .select_from(t.outerjoin(th, _thread_of(db)))
+        .select_from(t.outerjoin(th, thread_of(db)))
         .where(t.c.number == str(number))
         .limit(1)
     )
@@ -58,17 +58,26 @@ def ticket_object(db, conn, number, staff_view, viewer=None):
     ``viewer`` (a user from find_user) limits it to tickets that user sees in the client portal.
     """
     catalog = cached_catalog(db, conn)
-    seen, params = _seen_by(catalog, viewer)
+    seen, params = seen_by(catalog, viewer)
     params["number"] = str(number)
-    key = ("one_ticket", staff_view, seen, *_answer_fields(catalog))
+    key = ("one_ticket", staff_view, seen, *answer_fields(catalog))
     if staff_view:
         query = db.statement(key, lambda: _one_ticket_query(db, catalog, seen))
         objects = _objects(db, conn, catalog, conn.execute(query, params).mappings().all(), True)
         return objects[0] if objects else None
-    found = round_trip.read(conn, db.statement(key, lambda: _one_ticket_reads(db, catalog, seen)), params)
+    reads = db.statement(key, lambda: round_trip.union(one_ticket_reads(db, catalog, seen)))
+    return object_of_reads(db, conn, catalog, round_trip.read(conn, reads, params))
+
+
+def object_of_reads(db, conn, catalog, found, written=None):
+    """The ticket object of the rows of ``one_ticket_reads`` in ``found``, or None for a ticket its viewer does not
+    see (its entries are dropped unread); ``written``: an entry object this transaction added, shown in its place."""
     if not found["ticket"]:
-        return None  # the entries of a ticket the viewer does not see are dropped unread
+        return None
     entries = threads.grouped(catalog, sorted(found["entries"], key=threads.display_order))
+    if written is not None:
+        shown = [*entries[written["thread_id"]], written]
+        entries[written["thread_id"]] = sorted(shown, key=lambda entry: (entry["created"], entry["id"]))
     return _objects(db, conn, catalog, found["ticket"], False, entries)[0]
 
 
@@ -78,24 +87,23 @@ def _one_ticket_query(db, catalog, seen):
     return (query if seen is None else query.where(_visible_to(db, *seen))).limit(1)
 
 
-def _one_ticket_reads(db, catalog, seen):
-    """The ticket numbered ``number`` and its public entries in one statement (round_trip): one round trip."""
+def one_ticket_reads(db, catalog, seen):
+    """The parts (round_trip.union) that read the ticket numbered ``number`` and its public entries, as the
+    viewer ``seen`` (seen_by) sees it."""
     t, th = db.tables.ticket, db.tables.thread
-    thread_id = select(th.c.id).select_from(t.join(th, _thread_of(db))).where(t.c.number == bindparam("number"))
-    return round_trip.union(
-        {
-            "ticket": _one_ticket_query(db, catalog, seen),
-            "entries": threads.entries_query(db, False, thread_id.limit(1).scalar_subquery()),
-        }
-    )
+    thread_id = select(th.c.id).select_from(t.join(th, thread_of(db))).where(t.c.number == bindparam("number"))
+    return {
+        "ticket": _one_ticket_query(db, catalog, seen),
+        "entries": threads.entries_query(db, False, thread_id.limit(1).scalar_subquery()),
+    }
 
 
 def sees_ticket(db, conn, ticket_id, viewer, only_number=None):
     """Whether ``viewer`` (a user from find_user) sees this ticket in the client portal (a guest: only_number)."""
     catalog = cached_catalog(db, conn)
     t, u = db.tables.ticket, db.tables.user
-    source = t.outerjoin(db.tables.thread, _thread_of(db)).outerjoin(u, u.c.id == t.c.user_id)
-    seen, params = _seen_by(catalog, viewer)
+    source = t.outerjoin(db.tables.thread, thread_of(db)).outerjoin(u, u.c.id == t.c.user_id)
+    seen, params = seen_by(catalog, viewer)
     query = select(t.c.number).select_from(source).where(t.c.ticket_id == ticket_id, _visible_to(db, *seen))
     number = conn.execute(query.limit(1), params).scalar()
     return number is not None and (only_number is None or number == str(only_number))
@@ -160,7 +168,7 @@ def _list_objects(db, conn, catalog, page, staff_view, shape, visible, params):
     """One page of ticket objects and the total, in one statement built once per shape (``visible()`` gives the
     derived table of visible ids and extra conditions; the values they bind are in ``params``)."""
     statuses = [i for i, s in catalog.statuses.items() if s["state"] in _states(page)] or [-1]
-    key = ("list", *shape, page.updated_since is not None, *_answer_fields(catalog))
+    key = ("list", *shape, page.updated_since is not None, *answer_fields(catalog))
     query, count = db.statement(key, lambda: _list_query(db, catalog, page, *visible()))
     params = {**params, "statuses": statuses, "limit": page.limit, "offset": page.offset}
     params["updated_since"] = page.updated_since
@@ -190,17 +198,8 @@ def _page(db, conn, catalog, query, source, page, conditions):
     t = db.tables.ticket
     conditions = [*conditions, *_filters(t, catalog, page)]
     count = select(func.count()).select_from(source).where(*conditions).correlate(None).scalar_subquery()
-    rows = (
-        conn.execute(
-            query.add_columns(count.label("total"))
-            .where(*conditions)
-            .order_by(t.c.created.desc(), t.c.ticket_id.desc())
-            .limit(page.limit)
-            .offset(page.offset)
-        )
-        .mappings()
-        .all()
-    )
+    query = query.add_columns(count.label("total")).where(*conditions).limit(page.limit).offset(page.offset)
+    rows = conn.execute(query.order_by(t.c.created.desc(), t.c.ticket_id.desc())).mappings().all()
     return rows, _total(conn, rows, count, page)
 
 
@@ -225,7 +224,7 @@ def _filters(t, catalog, page):
     return conditions
 
 
-def _thread_of(db):
+def thread_of(db):
     t, th = db.tables.ticket, db.tables.thread
     # A merged child's thread becomes object_type C (DATA_MODEL pitfall 10).
     return and_(th.c.object_id == t.c.ticket_id, th.c.object_type.in_(("T", "C")))
@@ -265,7 +264,7 @@ def _visible_ids(db, collaborators, organization):
     return union(*branches).subquery("visible")
 
 
-def _seen_by(catalog, viewer):
+def seen_by(catalog, viewer):
     """(shape, parameters) of _visible_to for ``viewer``, or (None, {}) for no viewer."""
     if viewer is None:
         return None, {}
@@ -286,7 +285,7 @@ def _visible_to(db, collaborators, organization):
     return or_(*seen)
 
 
-def _answer_fields(catalog):
+def answer_fields(catalog):
     """What _ticket_query depends on in the catalog: form ids and the ids of the fields it reads."""
     t_form, u_form = catalog.ticket_form_id, catalog.user_form_id
     fields = ((t_form, "subject"), (t_form, "priority"), (u_form, "phone"))
@@ -327,7 +326,7 @@ def _ticket_query(db, catalog, source=None):
     ]
     joined = (
         (source if source is not None else t)
-        .outerjoin(th, _thread_of(db))
+        .outerjoin(th, thread_of(db))
         .outerjoin(u, u.c.id == t.c.user_id)
         .outerjoin(ue, ue.c.id == u.c.default_email_id)
         .outerjoin(s, s.c.staff_id == t.c.staff_id)

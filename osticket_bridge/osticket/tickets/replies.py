@@ -1,117 +1,130 @@
 """A user's message and an agent's reply on an existing ticket, as Ticket::postMessage (client portal) and
-Ticket::postReply (staff panel) write them (DATA_MODEL §2b, §2c)."""
+Ticket::postReply (staff panel) write them (DATA_MODEL §2b, §2c).
+
+Everything they read comes first, in two statements (reply_reads): the ticket locked, with the caller's lookup (an
+Idempotency-Key), then the rest; the rows are written with the time read there, as execute() parameters, and a
+message's answer is built from what was written. A status change (a reopen, an agent's status) moves more of the
+ticket: its notices and answer read it.
+"""
 
 import html
 import re
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from .. import search
 from ..catalog import file_rules
 from ..catalog.cache import cached_catalog
 from ..errors import Conflict, Invalid, NotFound
 from ..names import display_name
+from ..notices import compose as nm
 from ..notices import recipients as notices
 from ..people import authority
 from ..release import is_110
 from ..text import clean_body, php_json, plain_text
 from ..threads import files
-from ..threads.entries import ENTRY_BALANCED, ENTRY_HIDDEN, ZERO_DATE
+from ..threads.entries import ENTRY_BALANCED, ZERO_DATE, entry_object, printed
 from ..threads.events import Actor
-from .reads import find_ticket
+from . import reads, reply_reads
 from .status import (
     delete_drafts,
-    dept_and_topic_flags,
     flag,
     is_reopenable,
     portal_session,
-    reload,
     reopen_assignee_110,
     reopen_status_id,
     set_status,
     state,
     usable_status,
-    users_ticket,
 )
 
 ENTRY_COLLABORATOR = 0x20  # ost_thread_entry.flags
 REPLY_ALL = 0x100
 REPLY_USER = 0x200
-COLLAB_ACTIVE = 0x1  # ost_thread_collaborator.flags
 DEPT_NO_AUTO_CLAIM = 0x2  # ost_department.flags
 TICKET_MERGED = 0x1 | 0x2  # ost_ticket.flags: combined or separate threads moved into the parent
 REPLY_TO = ("all", "user", "none")
 
 
-def post_message(db, conn, number, user, message, ip="", uploads=(), message_format="text"):
-    """The ticket's user posts a message (portal style) with ``uploads`` (files.Upload) attached; a closed
-    ticket reopens when osTicket would."""
+def post_message(db, conn, number, user, message, ip="", uploads=(), message_format="text", piggyback=None):
+    """The ticket's user (or a collaborator) posts a message (portal style) with ``uploads`` (files.Upload) attached;
+    a closed ticket reopens when osTicket would. ``piggyback``: the caller's round_trip.Piggyback. Returns the
+    ticket object as the poster's GET shows it, or None when the poster does not see the ticket there."""
     catalog = cached_catalog(db, conn)
-    ticket = users_ticket(db, conn, number, user, collaborator=True)
+    ticket = next(iter(reply_reads.locked(db, conn, number, piggyback)["locked"]), None)
+    if ticket is None:
+        raise NotFound("ticket not found")
+    seen, viewer = reads.seen_by(catalog, user)
+    found = reply_reads.message_reads(db, conn, catalog, ticket, seen, viewer)
+    collaborator = reply_reads.is_collaborator(found, user["id"])
+    if ticket["user_id"] != user["id"] and not collaborator:
+        raise NotFound("ticket not found")
     if ticket.get("ticket_pid") and ticket["flags"] & TICKET_MERGED:  # merges came with 1.14
         raise Conflict(f"ticket {number} was merged into another ticket: post the message there")
-    fmt = entry_format(catalog)
+    fmt, now = entry_format(catalog), found["context"][0]["now"]
     body, stored = body_and_files(db, conn, message, fmt, message_format, uploads, file_rules.message_limits(catalog))
-    recipients = thread_recipients(db, conn, catalog, ticket, "all", poster_id=user["id"])
-    flags = _flags(db, fmt, recipients)
-    if _collaborator_id(db, conn, ticket["thread_id"], user["id"]):
-        flags |= ENTRY_COLLABORATOR
+    recipients = thread_recipients(catalog, "all", found, poster_id=user["id"])
+    flags = _flags(db, fmt, recipients) | (ENTRY_COLLABORATOR if collaborator else 0)
     poster = display_name(user["name"], catalog.setting("client_name_format", "original"))
-    entry_id = _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, user_id=user["id"], poster=poster)
-    files.attach(db, conn, entry_id, stored, body, panel_uploads_110=is_110(db))
-    _touch_thread(db, conn, ticket, lastmessage=func.now())
-    t = db.tables.ticket
-    conn.execute(
-        update(t)
-        .where(t.c.ticket_id == ticket["ticket_id"])
-        .values(isanswered=0, lastupdate=func.now(), updated=func.now())
-    )
-    ticket = reload(db, conn, ticket)
-    if state(catalog, ticket["status_id"]) == "closed" and is_reopenable(db, conn, catalog, ticket):
+    entry = _add_entry(db, conn, ticket, "M", body, fmt, flags, recipients, ip, now, user_id=user["id"], poster=poster)
+    attachments = files.attach(db, conn, entry["id"], stored, body, panel_uploads_110=is_110(db))
+    _touch_thread(db, conn, ticket, lastmessage=now)
+    ticket = _update_ticket(db, conn, ticket, isanswered=0, lastupdate=now, updated=now)
+    reopens = state(catalog, ticket["status_id"]) == "closed"
+    if reopens and is_reopenable(db, conn, catalog, ticket, _flags_of(found, ticket)):
         actor, timezone = portal_session(db, conn, user)
         ticket = set_status(db, conn, catalog, ticket, reopen_status_id(catalog, ticket), actor, timezone=timezone)
         if is_110(db):
             reopen_assignee_110(db, conn, catalog, ticket)
-    delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}")
-    mails = notices.user_message(db, conn, catalog, ticket["ticket_id"], entry_id, user["id"], recipients)
-    notices.queue(db, conn, mails)
+    delete_drafts(db, conn, f"ticket.client.{ticket['ticket_id']}", [row["id"] for row in found["drafts"]])
+    facts = _facts(db, conn, catalog, found, ticket, entry, reopens)
+    notices.queue(db, conn, notices.user_message(db, conn, catalog, facts, entry["id"], user["id"], recipients))
+    if reopens:
+        return reads.ticket_object(db, conn, number, staff_view=False, viewer=user)
+    if found["ticket"]:
+        found["ticket"][0]["lastmessage"] = entry["created"]
+    written = {**entry, "editor": None, "editor_type": None, "staff_firstname": None, "staff_lastname": None}
+    written["user_name"] = user["name"]
+    return reads.object_of_reads(db, conn, catalog, found, entry_object(catalog, written, attachments))
 
 
 def post_reply(
-    db, conn, number, username, response, status_id=None, reply_to="all", ip="", uploads=(), message_format="text"
-):
+    db, conn, number, username, response, status_id=None, reply_to="all", ip="", uploads=(), message_format="text",
+    piggyback=None,
+):  # fmt: skip
     """An agent replies with ``uploads`` attached, optionally changing the status; the agent's own lock on the
-    ticket is released."""
+    ticket is released. Reads as post_message does, with the agent, its grants and the ticket's lock."""
     catalog = cached_catalog(db, conn)
-    ticket = find_ticket(db, conn, number, for_update=True)
+    ticket = next(iter(reply_reads.locked(db, conn, number, piggyback)["locked"]), None)
     if ticket is None:
         raise NotFound(f"no ticket {number}")
-    agent = authority.acting_agent(db, conn, username)
-    authority.authorize(db, conn, catalog, agent, ticket, authority.REPLY)
+    found = reply_reads.reply_reads(db, conn, catalog, ticket, username)
+    agent = authority.usable_agent(found["agent"][0] if found["agent"] and username else None, username)
+    authority.authorize(db, conn, catalog, agent, ticket, authority.REPLY, authority.grants_of(found, agent))
     if status_id is not None:
         usable_status(catalog, status_id, ("open", "closed"))
-    own_lock = check_lock(db, conn, ticket, agent)
+    own_lock = ticket["lock_id"] and held_lock(ticket, agent, next((r for r in found["lock"] if r["held"]), None))
     if reply_to not in REPLY_TO:
         raise Invalid(f"reply_to must be one of {', '.join(REPLY_TO)}")
-    fmt = entry_format(catalog)
+    fmt, now = entry_format(catalog), found["context"][0]["now"]
     body, stored = body_and_files(db, conn, response, fmt, message_format, uploads, file_rules.reply_limits(catalog))
-    recipients = thread_recipients(db, conn, catalog, ticket, reply_to)
-    poster = agent_poster(catalog, agent)
+    recipients = thread_recipients(catalog, reply_to, found)
     # osTicket 1.10 links no reply to the message it answers (pid 0).
-    pid = 0 if is_110(db) else _last_message_id(db, conn, ticket["thread_id"])
-    entry_id = _add_entry(
-        db, conn, ticket, "R", body, fmt, _flags(db, fmt, recipients), recipients, ip,
-        staff_id=agent["staff_id"], poster=poster, pid=pid,
+    pid = 0 if is_110(db) else found["context"][0]["last_message_id"] or 0
+    entry = _add_entry(
+        db, conn, ticket, "R", body, fmt, _flags(db, fmt, recipients), recipients, ip, now,
+        staff_id=agent["staff_id"], poster=agent_poster(catalog, agent), pid=pid,
     )  # fmt: skip
-    files.attach(db, conn, entry_id, stored, body, panel_uploads_110=is_110(db))
-    _touch_thread(db, conn, ticket, lastresponse=func.now())
-    if status_id is not None and status_id != ticket["status_id"]:
+    files.attach(db, conn, entry["id"], stored, body, panel_uploads_110=is_110(db))
+    _touch_thread(db, conn, ticket, lastresponse=now)
+    moved = status_id is not None and status_id != ticket["status_id"]
+    if moved:
         actor = Actor.agent(agent["staff_id"], agent["username"])
         ticket = set_status(db, conn, catalog, ticket, status_id, actor, agent, timezone=agent["timezone"])
-    values = {"isanswered": 1, "updated": func.now()}
+    values = {"isanswered": 1, "updated": now}
     if (
         flag(catalog, "auto_claim_tickets", True)
-        and not dept_and_topic_flags(db, conn, ticket)[0] & DEPT_NO_AUTO_CLAIM
+        and not _flags_of(found, ticket)[0] & DEPT_NO_AUTO_CLAIM
         and state(catalog, ticket["status_id"]) == "open"
         and not ticket["staff_id"]
     ):
@@ -119,10 +132,9 @@ def post_reply(
     if own_lock:
         conn.execute(delete(db.tables.lock).where(db.tables.lock.c.lock_id == own_lock))
         values["lock_id"] = 0
-    t = db.tables.ticket
-    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**values))
-    mails = notices.agent_reply(db, conn, catalog, ticket["ticket_id"], entry_id, agent["staff_id"], recipients)
-    notices.queue(db, conn, mails)
+    ticket = _update_ticket(db, conn, ticket, **values)
+    facts = _facts(db, conn, catalog, found, ticket, entry, moved) if recipients else None
+    notices.queue(db, conn, notices.agent_reply(db, conn, catalog, facts, entry["id"], agent["staff_id"], recipients))
 
 
 def entry_format(catalog):
@@ -166,36 +178,40 @@ def agent_poster(catalog, agent):
     return display_name(name, catalog.setting("agent_name_format", "full"), parts)
 
 
-def thread_recipients(db, conn, catalog, ticket, how, poster_id=None):
-    """MailingList::getEmailAddresses of Ticket::getRecipients(how), less the poster:
-    {"to": {user id: "Name <address>"}, "cc": {collaborator id: ...}}, or None when nobody is left."""
+def thread_recipients(catalog, how, found, poster_id=None):
+    """MailingList::getEmailAddresses of Ticket::getRecipients(how), less the poster, from the owner and the
+    collaborators the first read found (reply_reads): {"to": {user id: "Name <address>"}, "cc": {collaborator id:
+    ...}}, or None when nobody is left."""
     if how == "none":
         return None
-    t = db.tables
-    u, e, c = t.user, t.user_email, t.thread_collaborator
     fmt = catalog.setting("client_name_format", "original")
-    people = select(u.c.id, u.c.name, e.c.address).select_from(u.outerjoin(e, e.c.id == u.c.default_email_id))
     result = {}
-    owner = conn.execute(people.where(u.c.id == ticket["user_id"])).mappings().first()
+    owner = found["owner"][0] if found["owner"] else None
     if owner and owner["id"] != poster_id:
         result["to"] = {owner["id"]: f"{display_name(owner['name'], fmt)} <{owner['address']}>"}
     if how == "all":
-        collaborators = conn.execute(
-            people.add_columns(c.c.id.label("collaborator_id"))
-            .join(c, c.c.user_id == u.c.id)
-            .where(c.c.thread_id == ticket["thread_id"], active_collaborator(c))
-            .order_by(u.c.name, c.c.id)
-        ).mappings()
-        for row in collaborators:
+        for row in reply_reads.collaborators(found):
             if row["id"] != poster_id:
                 cc = result.setdefault("cc", {})
                 cc[row["collaborator_id"]] = f"{display_name(row['name'], fmt)} <{row['address']}>"
     return result or None
 
 
-def active_collaborator(c):
-    """The clause for an active ost_thread_collaborator row: flags 0x1 (1.11+), isactive before."""
-    return c.c.flags.op("&")(COLLAB_ACTIVE) != 0 if "flags" in c.c else c.c.isactive != 0
+def _flags_of(found, ticket):
+    """status.dept_and_topic_flags of the ticket, as reply_reads read them."""
+    context = found["context"][0]
+    return context["dept_flags"] or 0, context["topic_flags"] if ticket["topic_id"] else None
+
+
+def _facts(db, conn, catalog, found, ticket, entry, moved):
+    """The notices' facts about ``entry`` on the ticket as the write left it: from the first read, or read again
+    once a status change (``moved``) changed more of it."""
+    if moved or not found["facts"]:
+        facts = nm.load_facts(db, conn, catalog, ticket["ticket_id"], entry["id"])
+        facts.known_agents = reply_reads.known_agents(found, ticket)
+        return facts
+    written = {"body": entry["body"], "format": entry["format"], "poster": entry["poster"]}
+    return reply_reads.facts_of(db, catalog, found, ticket, written)
 
 
 def _flags(db, fmt, recipients):
@@ -206,56 +222,32 @@ def _flags(db, fmt, recipients):
     return flags
 
 
-def _add_entry(db, conn, ticket, kind, body, fmt, flags, recipients, ip, user_id=0, staff_id=0, poster="", pid=0):
-    """INSERT the thread entry (source '', title NULL as portal and panel posts) and index it for search."""
+def _add_entry(db, conn, ticket, kind, body, fmt, flags, recipients, ip, now, user_id=0, staff_id=0, poster="", pid=0):
+    """INSERT the thread entry (source '', title NULL as portal and panel posts) and index it for search; returns
+    the row written, with its id and its ``created`` as the server prints it."""
+    entry = dict(
+        pid=pid, thread_id=ticket["thread_id"], staff_id=staff_id, user_id=user_id, type=kind, flags=flags,
+        poster=poster, source="", title=None, body=body, format=fmt, ip_address=ip or "", created=now,
+        updated=ZERO_DATE,
+    )  # fmt: skip
     if recipients and db.tables.has("thread_entry", "recipients"):
-        recipients = {"recipients": php_json(recipients)}
-    else:
-        recipients = {}
-    result = conn.execute(
-        insert(db.tables.thread_entry).values(
-            pid=pid,
-            thread_id=ticket["thread_id"],
-            staff_id=staff_id,
-            user_id=user_id,
-            type=kind,
-            flags=flags,
-            poster=poster,
-            source="",
-            title=None,
-            body=body,
-            format=fmt,
-            ip_address=ip or "",
-            **recipients,
-            created=func.now(),
-            updated=ZERO_DATE,
-        )
-    )
-    entry_id = result.inserted_primary_key[0]
+        entry["recipients"] = php_json(recipients)
+    # The row as execute() parameters, not .values(): SQLAlchemy then reuses its compiled INSERT.
+    entry_id = conn.execute(insert(db.tables.thread_entry), entry).inserted_primary_key[0]
     search.index(db, conn, "H", entry_id, "", plain_text(body, fmt))
-    return entry_id
+    return {**entry, "id": entry_id, "created": printed(now)}
 
 
 def _touch_thread(db, conn, ticket, **values):
     th = db.tables.thread
-    conn.execute(update(th).where(th.c.id == ticket["thread_id"]).values(**values))
+    conn.execute(update(th).where(th.c.id == bindparam("thread")), {**values, "thread": ticket["thread_id"]})
 
 
-def _collaborator_id(db, conn, thread_id, user_id):
-    c = db.tables.thread_collaborator
-    return conn.execute(select(c.c.id).where(c.c.thread_id == thread_id, c.c.user_id == user_id)).scalar()
-
-
-def _last_message_id(db, conn, thread_id):
-    """ObjectThread::addResponse: the reply's pid is the newest visible message, 0 if none."""
-    e = db.tables.thread_entry
-    query = (
-        select(e.c.id)
-        .where(e.c.thread_id == thread_id, e.c.type == "M", e.c.flags.op("&")(ENTRY_HIDDEN) == 0)
-        .order_by(e.c.id.desc())
-        .limit(1)
-    )
-    return conn.execute(query).scalar() or 0
+def _update_ticket(db, conn, ticket, **values):
+    """UPDATE the ticket with ``values`` (execute() parameters); returns its row as it now is."""
+    t = db.tables.ticket
+    conn.execute(update(t).where(t.c.ticket_id == bindparam("ticket")), {**values, "ticket": ticket["ticket_id"]})
+    return {**ticket, **values}
 
 
 def check_lock(db, conn, ticket, agent):
@@ -266,7 +258,11 @@ def check_lock(db, conn, ticket, agent):
     query = select(lk.c.lock_id, lk.c.staff_id, lk.c.expire).where(
         lk.c.lock_id == ticket["lock_id"], lk.c.expire > func.now()
     )
-    lock = conn.execute(query).mappings().first()
+    return held_lock(ticket, agent, conn.execute(query).mappings().first())
+
+
+def held_lock(ticket, agent, lock):
+    """check_lock's answer for the ticket's unexpired ``lock`` (lock_id, staff_id, expire), or None."""
     if lock is None:
         return None
     if lock["staff_id"] != agent["staff_id"]:

@@ -254,10 +254,12 @@ def refer_to_agent(db, conn, thread_id, staff_id):
         conn.execute(insert(r).values(thread_id=thread_id, object_id=staff_id, object_type="S", created=func.now()))
 
 
-def delete_drafts(db, conn, namespace):
-    """Draft::deleteForNamespace: the drafts matching the LIKE pattern and their inline images."""
+def delete_drafts(db, conn, namespace, ids=None):
+    """Draft::deleteForNamespace: the drafts matching the LIKE pattern (``ids``, when read already) and their
+    inline images."""
     d, a = db.tables.draft, db.tables.attachment
-    ids = [i for (i,) in conn.execute(select(d.c.id).where(d.c.namespace.like(namespace)))]
+    if ids is None:
+        ids = [i for (i,) in conn.execute(select(d.c.id).where(d.c.namespace.like(namespace)))]
     if ids:
         conn.execute(delete(a).where(a.c.type == "D", a.c.object_id.in_(ids)))
         conn.execute(delete(d).where(d.c.id.in_(ids)))
