@@ -9,7 +9,7 @@ from create_helpers import post_ticket
 from helpers import rows
 from rules_scenarios import TIER_LIST, add_filter
 from update_helpers import execute
-from world import OWNER
+from world import OWNER, OWNER_NAME
 
 from osticket_bridge.osticket.catalog import cache as catalog_cache
 from osticket_bridge.osticket.catalog.forms import printed
@@ -130,11 +130,11 @@ def test_rules_read_the_organizations_name_and_the_users_stored_fields(fresh_bas
     assert post_ticket(client, stranger).get_json()["department"] != "Sales"
 
 
-def test_rules_read_a_list_fields_items_their_properties_and_the_owners_name(fresh_real_baseline_db, fresh_app):
+def test_rules_read_a_list_fields_items_their_properties_and_the_owners_name(fresh_baseline_db, fresh_app):
     """Organization 1's Tier field (rules_scenarios.TIER_LIST) holding two items: their properties joined by a
     space, a checkbox property printed Yes/No (DynamicListItem::getFilterData); an existing owner's name and
-    address as the user form's fields (User::getFilterData)."""
-    db = fresh_real_baseline_db
+    address as the user form's fields (User::getFilterData). The owner is user 1, on either install."""
+    db = fresh_baseline_db
     for sql in TIER_LIST:
         execute(db, sql.replace(":", "\\:"))  # the JSON's colons are no bound parameters
     execute(db, "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, sort, created, updated) "
@@ -142,14 +142,12 @@ def test_rules_read_a_list_fields_items_their_properties_and_the_owners_name(fre
     execute(db, "UPDATE ost_list_items SET properties = :p WHERE id = 101", p='{"40":"premium","42":true}')
     execute(db, "UPDATE ost_form_entry_values SET value = :v WHERE field_id = 41", v='{"101":"Gold","102":"Bronze"}')
     rules = [("field.41", "Gold, Bronze"), ("field.41.40", "premium basic"), ("field.41.42", "Yes No"),
-             ("field.41.abb", "GLD BRZ"), ("field.1", "carol.customer@example.com"),
-             ("field.2", "Carol Customer")]  # fmt: skip
+             ("field.41.abb", "GLD BRZ"), ("field.1", OWNER["email"]), ("field.2", OWNER_NAME)]  # fmt: skip
     for fid, (what, wanted) in enumerate(rules, start=70):
         add_filter(db, fid, what, "equal", wanted, "sla", '{"sla_id":1}')
     add_filter(db, 80, "field.41.40", "equal", "premium", "reject", "[]")  # one item's value alone: no match
     app = fresh_app(db)
-    body = {"email": "carol.customer@example.com", "subject": "Tiers", "message": "x"}
-    created = post_ticket(app.test_client(), body)
+    created = post_ticket(app.test_client(), {**OWNER, "subject": "Tiers", "message": "x"})
     assert created.status_code == 201, created.get_json()
     events = rows(app, "SELECT data FROM ost_thread_event WHERE username = 'Ticket Filter' ORDER BY id")
     assert [json.loads(e["data"])["filter"] for e in events] == [f"rule {fid}" for fid in range(70, 76)]
@@ -166,14 +164,14 @@ def test_rules_read_a_list_fields_items_their_properties_and_the_owners_name(fre
     ],  # fmt: skip
 )
 def test_a_broken_list_answer_or_property_is_read_as_osticket_would_never_a_500(
-    fresh_real_baseline_db, fresh_app, value, properties
+    fresh_baseline_db, fresh_app, value, properties
 ):
-    db = fresh_real_baseline_db
+    db = fresh_baseline_db
     for sql in TIER_LIST:
         execute(db, sql.replace(":", "\\:"))  # the JSON's colons are no bound parameters
     execute(db, "UPDATE ost_form_entry_values SET value = :v WHERE field_id = 41", v=value)
     execute(db, "UPDATE ost_list_items SET properties = :p WHERE id = 101", p=properties)
     add_filter(db, 70, "field.41.40", "contains", "premium", "reject", "[]")
     client = fresh_app(db).test_client()
-    created = post_ticket(client, {"email": "carol.customer@example.com", "subject": "Tiers", "message": "x"})
+    created = post_ticket(client, {**OWNER, "subject": "Tiers", "message": "x"})
     assert created.status_code == 201, created.get_json()
