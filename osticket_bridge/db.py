@@ -62,7 +62,7 @@ REQUIRED_COLUMNS = {
     "filter_action": "id filter_id sort type configuration",  # ticket filters (osticket/rules)
     "syslog": "log_id log_type title log logger ip_address created updated",
     "canned_response": "canned_id isenabled title response",
-    "list_items": "id list_id extra properties",  # a list field's items, their properties read by filter rules
+    "list_items": "id list_id status value extra sort properties",  # a list field's items (filters read properties)
     # E-mail notices (osticket/notices/recipients.py): templates, sender accounts
     "email_template_group": "tpl_id isactive",
     "email_template": "id tpl_id code_name subject body",

@@ -96,6 +96,20 @@ MORE_FIELDS = (
     CDATA_COLUMNS,
     "UPDATE ost_ticket__cdata c JOIN ost_ticket t USING (ticket_id) SET c.channel = 'mail' WHERE t.number = :number",
 )
+# ... and a field choosing from a custom list (list 2, SelectionField), its cache column; ticket A leaves it empty
+REGION_LIST = (
+    "INSERT INTO ost_list (id, name, name_plural, sort_mode, masks, type, configuration, notes, created, updated) "
+    "VALUES (2, 'Region', 'Regions', 'SortCol', 0, NULL, '', '', NOW(), NOW())",
+    "INSERT INTO ost_list_items (id, list_id, status, value, extra, sort, properties) "
+    "VALUES (21, 2, 1, 'North', 'N', 1, '[]'), (22, 2, 1, 'South', 'S', 2, '[]'), (23, 2, 1, 'West', 'W', 3, '[]')",
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (43, 2, 13057, 'list-2', 'Region', 'region', '{\"multiselect\": false, \"widget\": \"dropdown\"}', 7, "
+    "NULL, NOW(), NOW())",
+    "INSERT INTO ost_form_entry_values (entry_id, field_id, value) SELECT e.id, 43, NULL FROM ost_form_entry e "
+    "WHERE e.object_type = 'T' AND e.form_id = 2 "
+    "AND e.object_id = (SELECT ticket_id FROM ost_ticket WHERE number = :number)",
+    "ALTER TABLE ost_ticket__cdata ADD region mediumtext",
+)
 NOT_AGENT_EDITABLE = "UPDATE ost_form_field SET flags = flags & ~0x2000 WHERE id = 40"
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
 
@@ -189,6 +203,21 @@ OPERATIONS = {
     "channel": Operation("field", {"fid": 41, "post": {"channel": "phone"}}, setup=MORE_FIELDS, releases=("1.18",)),
     "products": Operation(
         "field", {"fid": 42, "post": {"products": ["card", "savings"]}}, setup=MORE_FIELDS, releases=("1.18",)
+    ),
+    # a list item chosen (the panel posts its id), by id and by value through the bridge
+    "region": Operation(
+        "field",
+        {"fid": 43, "post": {"region": ["22"], "comments": "<p>Moved south.</p>"}},
+        setup=(*MORE_FIELDS, *REGION_LIST),
+        releases=("1.18",),
+        extra={"region": 22},
+    ),
+    "region_by_value": Operation(
+        "field",
+        {"fid": 43, "post": {"region": ["22"]}},
+        setup=(*MORE_FIELDS, *REGION_LIST),
+        releases=("1.18",),
+        extra={"region": "South"},
     ),
     # the checkbox no longer editable by agents (FLAG_AGENT_EDIT off): Ticket::updateField refuses it
     "urgent_not_editable": Operation(

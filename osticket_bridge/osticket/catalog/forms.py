@@ -252,7 +252,7 @@ def answer_searchable(form_field, value):
         return searchable(plain_text(value or "", "html" if html else "text"))
     if kind == "bool":  # BooleanField::toString
         return "Yes" if value not in (None, "", FALSE_BOX) else "No"
-    if kind == "choices":
+    if kind == "choices" or kind.startswith("list-"):  # ChoiceField's and SelectionField's toString: the labels
         return searchable(", ".join(decoded_choices(value).values()))
     return None
 

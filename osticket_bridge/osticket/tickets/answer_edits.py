@@ -1,6 +1,7 @@
 """A Ticket Details answer edited by an agent as osTicket 1.18.1's panel writes it (FormField::getChanges and save,
 DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
-(ChoiceField, one key or, multiselect, several). Dates, lists and other types are refused (422)."""
+(ChoiceField, one key or, multiselect, several) or a custom list's items (SelectionField, type "list-<id>"). Dates
+and other types are refused (422)."""
 
 from sqlalchemy import insert, select, update
 
@@ -12,6 +13,7 @@ from ..catalog.forms import (
     answer_searchable,
     choice_selection,
     choices,
+    configuration,
     decoded_choices,
     encode_choices,
     multiselect,
@@ -19,7 +21,8 @@ from ..catalog.forms import (
 )
 from ..errors import Conflict, FieldError, Forbidden
 
-EDITABLE = ("text", "bool", "choices")
+LIST_ITEM_ENABLED = 0x1  # ost_list_items.status
+EDITABLE = ("text", "bool", "choices", "list")
 
 
 def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
@@ -28,7 +31,7 @@ def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
     field = catalog.field(catalog.ticket_form_id, name) if catalog.ticket_form_id else None
     if field is None or name in ("priority", "message"):
         raise FieldError(name, "no Ticket Details field of that name is editable here")
-    if field["type"] not in types:
+    if field["type"].partition("-")[0] not in types:
         raise FieldError(name, f"fields of type {field['type']!r} cannot be edited through the API")
     t = db.tables
     e, v = t.form_entry, t.form_entry_values
@@ -41,7 +44,10 @@ def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
         raise Conflict(f"ticket {ticket['number']} has no {name}")
     where = (v.c.entry_id == entry_id, v.c.field_id == field["id"])
     stored = conn.execute(select(v.c.value).where(*where)).scalar()
-    old, new, key = _change(field, name, stored, value)
+    if field["type"].startswith("list-"):
+        old, new, key = _list_change(db, conn, field, name, stored, value)
+    else:
+        old, new, key = _change(field, name, stored, value)
     if old == new:
         raise Conflict(f"{name} already has that value")
     check_editable(field)
@@ -74,6 +80,48 @@ def _change(field, name, stored, value):
         return ("1" if stored not in (None, "", FALSE_BOX) else FALSE_BOX), new, new
     picked = choice_selection(field, name, value, stored)
     return _old_choice(stored, choices(field, stored), multiselect(field)), encode_choices(picked), ", ".join(picked)
+
+
+def _list_change(db, conn, field, name, stored, value):
+    """A list field's (old, new, cache key): SelectionField keeps its stored JSON {item id: value} as it is
+    (to_php), takes the items as ChoicesWidget reads a post, and its getKeys lists the item ids."""
+    picked = _list_selection(db, conn, field, name, value, stored)
+    old = encode_choices(decoded_choices(stored)) if decoded_choices(stored) else stored
+    return old, encode_choices(picked), ", ".join(picked)
+
+
+def _list_selection(db, conn, field, name, value, stored):
+    """{item id: value} as ChoicesWidget::getValue reads each item sent: an id among the field's choices (the list's
+    enabled items, then retired past selections), else SelectionField::lookupChoice: a choice's value, else any item
+    of the list by value, then by abbreviation. One item unless the field allows several (not as a typeahead)."""
+    li = db.tables.list_items
+    list_id = int(field["type"].partition("-")[2])
+    items = conn.execute(
+        select(li.c.id, li.c.value, li.c.extra, li.c.status).where(li.c.list_id == list_id).order_by(li.c.sort, li.c.id)
+    ).all()
+    offered = {str(i.id): i.value for i in items if i.status & LIST_ITEM_ENABLED}
+    for key, label in decoded_choices(stored).items():
+        offered.setdefault(key, label)
+    config = configuration(field)
+    several = multiselect(field) and config.get("widget") != "typeahead"
+    sent = value if isinstance(value, list) else [value]
+    picked = {}
+    for v in sent:
+        if isinstance(v, bool) or not isinstance(v, str | int):
+            break
+        key = str(v)
+        if key not in offered:
+            found = [k for k, label in offered.items() if label == key]
+            found += [str(i.id) for i in items if i.value == key] + [str(i.id) for i in items if i.extra == key]
+            if not found:
+                break
+            key = found[0]
+        picked[key] = offered.get(key) or next(i.value for i in items if str(i.id) == key)
+    else:
+        if picked and (several or len(sent) == 1):
+            return picked
+    listed = ", ".join(f"{k} ({label})" for k, label in offered.items())
+    raise FieldError(name, f"choose {'one or more' if several else 'one'} of the items by id or value: {listed}")
 
 
 def _old_choice(stored, offered, several):
