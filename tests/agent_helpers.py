@@ -110,6 +110,17 @@ REGION_LIST = (
     "AND e.object_id = (SELECT ticket_id FROM ost_ticket WHERE number = :number)",
     "ALTER TABLE ost_ticket__cdata ADD region mediumtext",
 )
+# ... and a date field with its time, in the agent's zone (none of its own), its cache column; ticket A leaves it empty
+VISIT_FIELD = (
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (44, 2, 13057, 'datetime', 'Visit', 'visit', '{\"time\": true, \"gmt\": false, \"future\": true}', 8, "
+    "NULL, NOW(), NOW())",
+    "INSERT INTO ost_form_entry_values (entry_id, field_id, value) SELECT e.id, 44, NULL FROM ost_form_entry e "
+    "WHERE e.object_type = 'T' AND e.form_id = 2 "
+    "AND e.object_id = (SELECT ticket_id FROM ost_ticket WHERE number = :number)",
+    "ALTER TABLE ost_ticket__cdata ADD visit mediumtext",
+)
+AGENT_IN_NEW_YORK = "UPDATE ost_staff SET timezone = 'America/New_York' WHERE staff_id = 2"
 NOT_AGENT_EDITABLE = "UPDATE ost_form_field SET flags = flags & ~0x2000 WHERE id = 40"
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
 
@@ -218,6 +229,19 @@ OPERATIONS = {
         setup=(*MORE_FIELDS, *REGION_LIST),
         releases=("1.18",),
         extra={"region": "South"},
+    ),
+    # a date and time picked, the agent in the help desk's zone (UTC) and in New York
+    "visit": Operation(
+        "field",
+        {"fid": 44, "post": {"visit": "2027-03-01 17:00", "comments": "<p>Booked.</p>"}},
+        setup=(*MORE_FIELDS, *VISIT_FIELD),
+        releases=("1.18",),
+    ),
+    "visit_agent_zone": Operation(
+        "field",
+        {"fid": 44, "post": {"visit": "2027-03-01 17:00"}},
+        setup=(*MORE_FIELDS, *VISIT_FIELD, AGENT_IN_NEW_YORK),
+        releases=("1.18",),
     ),
     # the checkbox no longer editable by agents (FLAG_AGENT_EDIT off): Ticket::updateField refuses it
     "urgent_not_editable": Operation(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from agent_helpers import MORE_FIELDS
+from agent_helpers import MORE_FIELDS, REGION_LIST
 from update_helpers import DESK_110, HISTORY_A, TICKET_A, diff_of, execute, replay
 from world import AGENT, KEY
 
@@ -147,24 +147,33 @@ BAD_REQUESTS = [
 
 
 def test_a_value_the_field_refuses_is_422_and_writes_nothing(desk):
-    """Ticket Details' checkbox and choices take what their widgets post; a date field is not edited here."""
+    """Ticket Details' checkbox, choices and list take what their widgets post (a list item also by its value or
+    abbreviation); a date must be one, within the field's latest date."""
     db_url, client = desk
-    for sql in MORE_FIELDS:
+    for sql in (*MORE_FIELDS, *REGION_LIST):
         execute(db_url, sql, number=A)
-    execute(db_url, "UPDATE ost_form_field SET type = 'datetime' WHERE id = 42")
+    latest = '{"time": true, "max": "2029-12-31 00:00:00 UTC"}'
+    execute(db_url, "UPDATE ost_form_field SET type = 'datetime', configuration = :c WHERE id = 42", c=latest)
     refused = [
         ({"urgent": "yes"}, 422),
         ({"channel": "fax"}, 422),
         ({"channel": ["phone", "chat"]}, 422),  # one choice only
         ({"channel": []}, 422),
         ({"channel": "mail"}, 409),  # already E-mail
-        ({"products": "2030-01-01"}, 422),  # now a date field
+        ({"region": 99}, 422),
+        ({"region": "Nowhere"}, 422),
+        ({"region": [21, 22]}, 422),  # one item only
+        ({"products": "2030-01-01"}, 422),  # now a date field: later than its latest date
+        ({"products": "soon"}, 422),
     ]
     with diff_of(db_url) as diff:
         assert [(change, act(client, "update", **change).status_code) for change, _ in refused] == refused
     assert diff == {}
     assert act(client, "update", urgent=False, channel=["chat"]).status_code == 409  # unticked already
     assert act(client, "update", urgent=1, channel=["chat"]).status_code == 200
+    assert act(client, "update", region="N", products="2029-06-01 09:00").status_code == 200  # North's abbreviation
+    assert act(client, "update", region="North").status_code == 409
+    assert act(client, "update", products="2029-06-01 09:00").status_code == 409
 
 
 def test_a_field_agents_may_not_edit_is_403_and_writes_nothing(desk):

@@ -1,7 +1,7 @@
 """A Ticket Details answer edited by an agent as osTicket 1.18.1's panel writes it (FormField::getChanges and save,
 DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
-(ChoiceField, one key or, multiselect, several) or a custom list's items (SelectionField, type "list-<id>"). Dates
-and other types are refused (422)."""
+(ChoiceField, one key or, multiselect, several), a custom list's items (SelectionField, type "list-<id>") or a date
+(DatetimeField, date_answers.py). Other types are refused (422)."""
 
 from sqlalchemy import insert, select, update
 
@@ -20,14 +20,16 @@ from ..catalog.forms import (
     searchable,
 )
 from ..errors import Conflict, FieldError, Forbidden
+from .date_answers import date_change, date_searchable
 
 LIST_ITEM_ENABLED = 0x1  # ost_list_items.status
-EDITABLE = ("text", "bool", "choices", "list")
+EDITABLE = ("text", "bool", "choices", "list", "datetime")
 
 
-def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
+def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, types=EDITABLE):
     """Store the new answer, its cache column and the ticket's search row; (label, "edited" event data).
-    ``types``: the field types taken (osTicket 1.10's form: text only, its other types were not recorded)."""
+    ``agent_zone``: the acting agent's (a date's zone, and its searchable text). ``types``: the field types taken
+    (osTicket 1.10's form: text only, its other types were not recorded)."""
     field = catalog.field(catalog.ticket_form_id, name) if catalog.ticket_form_id else None
     if field is None or name in ("priority", "message"):
         raise FieldError(name, "no Ticket Details field of that name is editable here")
@@ -46,6 +48,8 @@ def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
     stored = conn.execute(select(v.c.value).where(*where)).scalar()
     if field["type"].startswith("list-"):
         old, new, key = _list_change(db, conn, field, name, stored, value)
+    elif field["type"] == "datetime":
+        old, new, key = date_change(field, name, stored, value, agent_zone)
     else:
         old, new, key = _change(field, name, stored, value)
     if old == new:
@@ -56,7 +60,7 @@ def edit_answer(db, conn, catalog, ticket, name, value, types=EDITABLE):
     if t.has("ticket__cdata", name):
         cd = t.ticket__cdata
         conn.execute(update(cd).where(cd.c.ticket_id == ticket["ticket_id"]).values({name: key}))
-    _index_ticket(db, conn, ticket)
+    _index_ticket(db, conn, ticket, agent_zone)
     return field["label"], {"0": old, "1": new, "fields": {str(field["id"]): [old, new]}}
 
 
@@ -137,7 +141,7 @@ def _old_choice(stored, offered, several):
     return encode_choices({key: offered[key]}) if key in offered else key
 
 
-def _index_ticket(db, conn, ticket):
+def _index_ticket(db, conn, ticket, agent_zone):
     """The ticket's search row as osTicket rebuilds it on model.updated: "<number> <subject>", and the searchable
     text of every answer of its entries in field order (Ticket::loadDynamicData)."""
     t = db.tables
@@ -151,7 +155,12 @@ def _index_ticket(db, conn, ticket):
     answers = {}
     for row in rows:
         answers[(row["name"] or "").lower() or f"field.{row['id']}"] = row
-    lines = [answer_searchable(dict(row), row["value"]) for row in answers.values()]
+    lines = [
+        date_searchable(row, row["value"], agent_zone)
+        if row["type"] == "datetime"
+        else answer_searchable(dict(row), row["value"])
+        for row in answers.values()
+    ]
     subject = (answers.get("subject") or {}).get("value") or ""
     content = "\n".join(line for line in lines if line).strip()
     search.index(db, conn, "T", ticket["ticket_id"], f"{ticket['number']} {searchable(subject)}", content)

@@ -43,7 +43,8 @@ def update_fields(db, conn, number, username, priority_id=None, duedate=None, co
         edits.append(_topic(db, conn, ticket, topic_id))
     if duedate is not None:
         edits.append(_duedate(db, conn, catalog, ticket, agent, duedate))
-    edits += [edit_answer(db, conn, catalog, ticket, name, value) for name, value in (answers or {}).items()]
+    zone = _zones(db, conn, catalog, agent)[0]
+    edits += [edit_answer(db, conn, catalog, ticket, name, value, zone) for name, value in (answers or {}).items()]
     t = db.tables.ticket
     ticket = reload(db, conn, ticket)  # the events name the ticket's new help topic
     for _, data in edits:
@@ -87,8 +88,9 @@ def _edit_ticket_110(db, conn, catalog, ticket, agent, edit, body, ip):
     fields = {}
     if priority_id is not None:
         fields.update(_priority(db, conn, catalog, ticket, priority_id)[1]["fields"])
+    zone = _zones(db, conn, catalog, agent)[0]
     for name, value in (answers or {}).items():
-        fields.update(edit_answer(db, conn, catalog, ticket, name, value, types=("text",))[1]["fields"])
+        fields.update(edit_answer(db, conn, catalog, ticket, name, value, zone, types=("text",))[1]["fields"])
     if fields:
         changes["fields"] = fields
     new = {**ticket, **values}

@@ -1,0 +1,80 @@
+"""A Ticket Details date field (DatetimeField) edited by an agent as osTicket 1.18.1 stores, checks and searches it.
+
+The panel's picker text is read as UTC (bootstrap.php sets PHP's zone to UTC and Format::parseDateTime reads a text
+without a zone in it), then DatetimePickerWidget::getValue writes it in the field's zone, else the agent's, as
+"Y-m-d H:i:s T". FormField::toString prints it in the agent's zone with ICU's short forms (the en_US form)."""
+
+import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..catalog.forms import configuration, searchable
+from ..catalog.sla import first_zone
+from ..errors import FieldError
+from ..rules.filter_data import desk_date
+
+SENT = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
+STORED = re.compile(r"(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}(?::\d{2})?))?(?: (\S+))?$")
+
+
+def date_change(field, name, stored, value, agent_zone):
+    """(old, new, cache key) as DatetimeField's to_php/to_database give them (an answer without a date reads 0);
+    the date must lie within the field's earliest and latest dates (its "future" setting limits the picker alone)."""
+    picked = _sent(name, value).astimezone(first_zone(configuration(field).get("timezone"), default=agent_zone))
+    new = f"{picked:%Y-%m-%d %H:%M:%S} {picked.tzname()}"
+    config = configuration(field)
+    earliest, latest = parsed(config.get("min"), agent_zone), parsed(config.get("max"), agent_zone)
+    if earliest and picked < earliest:
+        raise FieldError(name, f"the date is earlier than permitted ({earliest:%Y-%m-%d})")
+    if latest and picked > latest:
+        raise FieldError(name, f"the date is later than permitted ({latest:%Y-%m-%d})")
+    old = stored if parsed(stored, agent_zone) else 0
+    return old, new, new
+
+
+def date_searchable(field, stored, agent_zone):
+    """DatetimeField::toString of a stored answer: the moment in the agent's zone, with its time if the field has
+    one."""
+    when = parsed(stored, agent_zone)
+    if not when:
+        return None
+    return searchable(desk_date(when.astimezone(agent_zone), bool(configuration(field).get("time")), False))
+
+
+def parsed(text, agent_zone):
+    """A stored date ("Y-m-d H:i:s T", or a Unix time) as a moment, None if there is none. The zone is read as PHP's
+    strtotime does for the names it shares with the tz database and for offsets; an abbreviation only a zone uses
+    (EDT) from the agent's zone when it names it so."""
+    if text in (None, "", 0, "0"):
+        return None
+    if str(text).isdigit():
+        return datetime.fromtimestamp(int(text), UTC)
+    found = STORED.match(str(text).strip())
+    if not found:
+        return None
+    day, time, zone = found.groups()
+    local = datetime.fromisoformat(f"{day} {time or '00:00'}")
+    return local.replace(tzinfo=_zone(zone, local, agent_zone))
+
+
+def _zone(name, local, agent_zone):
+    if not name:
+        return UTC
+    if re.fullmatch(r"[+-]\d{2}(:?\d{2})?", name):
+        return datetime.strptime(name if len(name) > 3 else f"{name}00", "%z").tzinfo
+    if local.replace(tzinfo=agent_zone).tzname() == name:
+        return agent_zone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def _sent(name, value):
+    """The date sent, read as UTC as the panel reads its picker's text."""
+    for form in SENT:
+        try:
+            return datetime.strptime(str(value).strip(), form).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    raise FieldError(name, "a date field takes YYYY-MM-DD HH:MM (UTC, as osTicket's panel reads it) or YYYY-MM-DD")
