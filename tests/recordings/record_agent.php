@@ -118,13 +118,25 @@ case 'edit110':
         $post['forms'][] = $f->getId();
         foreach ($f->getFields() as $field) {
             $name = $field->get('name');
+            $answer = $field->getAnswer();
+            $choice = $field instanceof SelectionField
+                || ($field instanceof ChoiceField && !$field instanceof PriorityField);
             if (isset($vars['fields'][$name]))
-                $value = $vars['fields'][$name];
-            elseif ($answer = $field->getAnswer())
+                $value = $vars['fields'][$name];  // as the browser posts it (a choice's keys)
+            elseif ($choice)
+                $value = $answer && is_array($answer->getValue()) ? array_keys($answer->getValue()) : array();
+            elseif ($answer)
                 $value = $answer->getIdValue() ?: $answer->getValue();
             else
                 $value = null;
-            $post[$field->getFormName()] = $value;
+            // a ticked checkbox posts its field's id in _field-checkboxes[]
+            if ($field instanceof BooleanField) {
+                if ($value)
+                    $post['_field-checkboxes'][] = $field->get('id');
+            } elseif ($choice)
+                $post[$field->getFormName()] = (array) $value;
+            else
+                $post[$field->getFormName()] = $value;
         }
     }
     foreach ($vars['ticket'] ?: array() as $name => $value)
