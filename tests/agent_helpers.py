@@ -203,6 +203,19 @@ OPERATIONS = {
         {"ticket": {"duedate": "2027-03-01", "time": "09:30"}, "note": "<p>Promised by then.</p>"},
         releases=("1.10",),
     ),
+    # 1.10's form: a checkbox ticked, a choice changed, two choices made (posted as their keys)
+    "edit_110_urgent": Operation(
+        "edit110",
+        {"fields": {"urgent": True}, "note": "<p>Today.</p>"},
+        setup=MORE_FIELDS,
+        releases=("1.10",),
+    ),
+    "edit_110_channel": Operation(
+        "edit110", {"fields": {"channel": ["phone"]}}, setup=MORE_FIELDS, releases=("1.10",), extra={"channel": "phone"}
+    ),
+    "edit_110_products": Operation(
+        "edit110", {"fields": {"products": ["card", "savings"]}}, setup=MORE_FIELDS, releases=("1.10",)
+    ),
     # a checkbox ticked (the panel posts the field's id), a choice changed, two choices made, as Ticket::updateField
     "urgent": Operation(
         "field",
@@ -300,7 +313,7 @@ def api_call(op, agent):
             ticket["duedate"] = f"{ticket['duedate']} {ticket.pop('time')}"
         names = {"priority": "priorityId"}  # else a field's own name
         fields = {names.get(k, k): value for k, value in v.get("fields", {}).items()}
-        return "update", {**body, **fields, **ticket, "comments": v.get("note", "")}
+        return "update", {**body, **fields, **ticket, **op.extra, "comments": v.get("note", "")}
     post = dict(v["post"])
     comments = post.pop("comments", "")
     names = {"priority": "priorityId", "sla_id": "slaId", "topic_id": "topicId"}  # else a field's own name

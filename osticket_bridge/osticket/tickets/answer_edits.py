@@ -1,7 +1,8 @@
 """A Ticket Details answer edited by an agent as osTicket 1.18.1's panel writes it (FormField::getChanges and save,
 DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
 (ChoiceField, one key or, multiselect, several), a custom list's items (SelectionField, type "list-<id>") or a date
-(DatetimeField, date_answers.py). Other types are refused (422)."""
+(DatetimeField, date_answers.py). Other types are refused (422). osTicket 1.10.4's Edit Ticket form (field_edits.py)
+saves text, checkbox and choice answers its own way (edit_answer's v110, untick_unanswered_checkboxes)."""
 
 from sqlalchemy import insert, select, update
 
@@ -24,16 +25,18 @@ from .date_answers import date_change, date_searchable
 
 LIST_ITEM_ENABLED = 0x1  # ost_list_items.status
 EDITABLE = ("text", "bool", "choices", "list", "datetime")
+EDITABLE_110 = ("text", "bool", "choices")  # recorded on 1.10.4; its list and date fields were not
 
 
-def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, types=EDITABLE):
+def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, v110=False):
     """Store the new answer, its cache column and the ticket's search row; (label, "edited" event data).
-    ``agent_zone``: the acting agent's (a date's zone, and its searchable text). ``types``: the field types taken
-    (osTicket 1.10's form: text only, its other types were not recorded)."""
+    ``agent_zone``: the acting agent's (a date's zone, and its searchable text). ``v110``: as osTicket 1.10.4's
+    Edit Ticket form saves it (EDITABLE_110; a single choice's cache is "0": ChoiceField::getKeys lists the keys of
+    getChoice's [label]); the caller rebuilds the search row there."""
     field = catalog.field(catalog.ticket_form_id, name) if catalog.ticket_form_id else None
     if field is None or name in ("priority", "message"):
         raise FieldError(name, "no Ticket Details field of that name is editable here")
-    if field["type"].partition("-")[0] not in types:
+    if field["type"].partition("-")[0] not in (EDITABLE_110 if v110 else EDITABLE):
         raise FieldError(name, f"fields of type {field['type']!r} cannot be edited through the API")
     t = db.tables
     e, v = t.form_entry, t.form_entry_values
@@ -52,6 +55,8 @@ def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, types=EDITAB
         old, new, key = date_change(field, name, stored, value, agent_zone)
     else:
         old, new, key = _change(field, name, stored, value)
+        if v110 and field["type"] == "choices" and not multiselect(field):
+            key = "0"
     if old == new:
         raise Conflict(f"{name} already has that value")
     check_editable(field)
@@ -60,8 +65,30 @@ def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, types=EDITAB
     if t.has("ticket__cdata", name):
         cd = t.ticket__cdata
         conn.execute(update(cd).where(cd.c.ticket_id == ticket["ticket_id"]).values({name: key}))
-    _index_ticket(db, conn, ticket, agent_zone)
+    if not v110:
+        index_ticket(db, conn, ticket, agent_zone)
     return field["label"], {"0": old, "1": new, "fields": {str(field["id"]): [old, new]}}
+
+
+def untick_unanswered_checkboxes(db, conn, catalog, ticket):
+    """osTicket 1.10.4's Edit Ticket form saves every answer of the ticket's forms as posted: an unticked checkbox
+    with no answer yet is stored as "0" (BooleanField::to_database), its cache column too (Ticket Details). The
+    "edited" event does not list it: its old answer reads as "0" as well."""
+    t = db.tables
+    f, e, v = t.form_field, t.form_entry, t.form_entry_values
+    unanswered = conn.execute(
+        select(v.c.entry_id, v.c.field_id, f.c.name, e.c.form_id)
+        .select_from(v.join(e, e.c.id == v.c.entry_id).join(f, f.c.id == v.c.field_id))
+        .where(e.c.object_type == "T", e.c.object_id == ticket["ticket_id"], f.c.type == "bool")
+        .where((v.c.value.is_(None)) | (v.c.value == ""))
+    ).all()
+    for row in unanswered:
+        conn.execute(
+            update(v).where(v.c.entry_id == row.entry_id, v.c.field_id == row.field_id).values(value=FALSE_BOX)
+        )
+        if row.form_id == catalog.ticket_form_id and row.name and t.has("ticket__cdata", row.name):
+            cd = t.ticket__cdata
+            conn.execute(update(cd).where(cd.c.ticket_id == ticket["ticket_id"]).values({row.name: FALSE_BOX}))
 
 
 def check_editable(field):
@@ -141,7 +168,7 @@ def _old_choice(stored, offered, several):
     return encode_choices({key: offered[key]}) if key in offered else key
 
 
-def _index_ticket(db, conn, ticket, agent_zone):
+def index_ticket(db, conn, ticket, agent_zone):
     """The ticket's search row as osTicket rebuilds it on model.updated: "<number> <subject>", and the searchable
     text of every answer of its entries in field order (Ticket::loadDynamicData)."""
     t = db.tables

@@ -14,7 +14,7 @@ from ..people import authority
 from ..release import is_110
 from ..threads.events import Actor, log_event
 from .agent_actions import acting_on, comments_body, log_note
-from .answer_edits import check_editable, edit_answer
+from .answer_edits import check_editable, edit_answer, index_ticket, untick_unanswered_checkboxes
 from .replies import entry_format
 from .status import reload, state
 
@@ -89,8 +89,11 @@ def _edit_ticket_110(db, conn, catalog, ticket, agent, edit, body, ip):
     if priority_id is not None:
         fields.update(_priority(db, conn, catalog, ticket, priority_id)[1]["fields"])
     zone = _zones(db, conn, catalog, agent)[0]
+    # the search row is rebuilt from the answers the ticket loaded before its forms were saved
+    index_ticket(db, conn, ticket, zone)
     for name, value in (answers or {}).items():
-        fields.update(edit_answer(db, conn, catalog, ticket, name, value, zone, types=("text",))[1]["fields"])
+        fields.update(edit_answer(db, conn, catalog, ticket, name, value, zone, v110=True)[1]["fields"])
+    untick_unanswered_checkboxes(db, conn, catalog, ticket)
     if fields:
         changes["fields"] = fields
     new = {**ticket, **values}
