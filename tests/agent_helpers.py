@@ -216,6 +216,13 @@ OPERATIONS = {
     "edit_110_products": Operation(
         "edit110", {"fields": {"products": ["card", "savings"]}}, setup=MORE_FIELDS, releases=("1.10",)
     ),
+    "edit_110_region": Operation(
+        "edit110",
+        {"fields": {"region": ["22"]}, "note": "<p>Moved south.</p>"},
+        setup=(*MORE_FIELDS, *REGION_LIST),
+        releases=("1.10",),
+        extra={"region": 22},
+    ),
     # a checkbox ticked (the panel posts the field's id), a choice changed, two choices made, as Ticket::updateField
     "urgent": Operation(
         "field",

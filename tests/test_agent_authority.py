@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from agent_helpers import MORE_FIELDS, REGION_LIST
+from agent_helpers import MORE_FIELDS, REGION_LIST, VISIT_FIELD
 from update_helpers import DESK_110, HISTORY_A, TICKET_A, diff_of, execute, replay
 from world import AGENT, KEY
 
@@ -258,11 +258,11 @@ def test_on_osticket_110_the_edit_form_refuses_what_its_validation_refuses(fresh
     assert update(topicId=13) == 200
 
 
-def test_on_osticket_110_list_and_date_fields_are_not_edited(fresh_app, fresh_baseline_110_db):
-    """The 1.10.4 form's list and date fields were not recorded: 422, and nothing of the request is written (the
-    priority and checkbox before it neither)."""
+def test_on_osticket_110_date_fields_are_not_edited(fresh_app, fresh_baseline_110_db):
+    """The 1.10.4 form's date fields were not recorded: 422, and nothing of the request is written (the priority and
+    checkbox before it neither)."""
     replay(fresh_baseline_110_db, *DESK_110.history_a[:2], desk=DESK_110)
-    for sql in (*MORE_FIELDS, *REGION_LIST):
+    for sql in (*MORE_FIELDS, *VISIT_FIELD):
         execute(fresh_baseline_110_db, sql, number=DESK_110.ticket_a)
     client = fresh_app(fresh_baseline_110_db).test_client()
 
@@ -270,7 +270,7 @@ def test_on_osticket_110_list_and_date_fields_are_not_edited(fresh_app, fresh_ba
         return act(client, "update", DESK_110.agent, DESK_110.ticket_a, key=DESK_110.key, **change).status_code
 
     with diff_of(fresh_baseline_110_db) as diff:
-        assert update(priorityId=4, urgent=True, region=22) == 422
+        assert update(priorityId=4, urgent=True, visit="2027-03-01 17:00") == 422
     assert diff == {}
     assert update(priorityId=4, urgent=True) == 200
 

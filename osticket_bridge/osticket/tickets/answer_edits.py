@@ -2,7 +2,7 @@
 DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
 (ChoiceField, one key or, multiselect, several), a custom list's items (SelectionField, type "list-<id>") or a date
 (DatetimeField, date_answers.py). Other types are refused (422). osTicket 1.10.4's Edit Ticket form (field_edits.py)
-saves text, checkbox and choice answers its own way (edit_answer's v110, untick_unanswered_checkboxes)."""
+saves text, checkbox, choice and list answers its own way (edit_answer's v110, untick_unanswered_checkboxes)."""
 
 from sqlalchemy import insert, select, update
 
@@ -25,7 +25,7 @@ from .date_answers import date_change, date_searchable
 
 LIST_ITEM_ENABLED = 0x1  # ost_list_items.status
 EDITABLE = ("text", "bool", "choices", "list", "datetime")
-EDITABLE_110 = ("text", "bool", "choices")  # recorded on 1.10.4; its list and date fields were not
+EDITABLE_110 = ("text", "bool", "choices", "list")  # recorded on 1.10.4; its date fields were not
 
 
 def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, v110=False):
