@@ -55,6 +55,9 @@ OVERDUE = (
     "UPDATE ost_ticket SET isoverdue = 1 WHERE ticket_id = 1",
     "UPDATE ost_sla SET grace_period = 2000 WHERE id = 1",
 )
+# ticket A overdue on 1.18 (Ticket::checkOverdue's two cases): its due date passed, else its plan's
+OVERDUE_BY_DUE_DATE = "UPDATE ost_ticket SET isoverdue = 1, duedate = NOW() - INTERVAL 1 DAY WHERE number = :number"
+OVERDUE_BY_PLAN = "UPDATE ost_ticket SET isoverdue = 1, est_duedate = NOW() - INTERVAL 1 HOUR WHERE number = :number"
 DUE_SET = "UPDATE ost_ticket SET duedate = '2027-01-15 12:00:37', est_duedate = duedate WHERE ticket_id = 1"
 # Ticket Details gains a checkbox, a choice and a multiple choice (agents see and edit them, users too) and the cache
 # table the columns osTicket builds for them (DDL: a row diff does not carry it).
@@ -273,6 +276,19 @@ OPERATIONS = {
         extra={"urgent": True},
     ),
     "duedate": Operation("field", {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}}, releases=("1.18",)),
+    # on an overdue ticket: Ticket::updateEstDueDate clears the flag and a due date that passed (a topic edit does not)
+    "sla_overdue": Operation(
+        "field", {"fid": "sla", "post": {"sla_id": 2}}, setup=(PREMIUM_SLA, OVERDUE_BY_DUE_DATE), releases=("1.18",)
+    ),
+    "duedate_overdue": Operation(
+        "field",
+        {"fid": "duedate", "post": {"duedate": "2027-03-01 17:00"}},
+        setup=(OVERDUE_BY_PLAN,),
+        releases=("1.18",),
+    ),
+    "topic_overdue": Operation(
+        "field", {"fid": "topic", "post": {"topic_id": 13}}, setup=(OVERDUE_BY_PLAN,), releases=("1.18",)
+    ),
 }
 
 
