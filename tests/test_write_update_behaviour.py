@@ -2,8 +2,10 @@
 assignment, settings. Each test states the rule and checks the rows the bridge wrote."""
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
+from agent_helpers import PREMIUM_SLA
 from helpers import rows
 from update_helpers import (
     CAROL,
@@ -183,6 +185,22 @@ def test_closing_clears_past_due_dates_and_the_overdue_flag(given):
     assert client.delete(f"/api/tickets.json/{TICKET_A}", headers=KEY, query_string=CAROL).status_code == 200
     row = ticket(app, TICKET_A)
     assert (row["isoverdue"], row["duedate"], row["est_duedate"] is not None) == (0, None, True)
+
+
+def test_an_edit_of_the_plan_and_the_due_date_together_counts_the_estimate_from_the_new_plan(given):
+    """osTicket edits one field at a time (Ticket::updateField), each followed by updateEstDueDate: a request with
+    both leaves the estimate a later due date edit alone would count, the new plan's."""
+    app, client = given(*OPEN, PREMIUM_SLA)
+    ahead = datetime.now() + timedelta(days=40)
+
+    def update(**change):
+        body = {"ticketNumber": TICKET_A, "staffUserName": AGENT, **change}
+        return client.post("/api/scp/tickets/update.json", headers=KEY, json=body).status_code
+
+    assert update(slaId=2, duedate=f"{ahead:%Y-%m-%d} 09:30") == 200
+    both = ticket(app, TICKET_A)["est_duedate"]
+    assert update(duedate=f"{ahead:%Y-%m-%d} 10:30") == 200
+    assert ticket(app, TICKET_A)["est_duedate"] == both is not None
 
 
 @pytest.mark.parametrize(

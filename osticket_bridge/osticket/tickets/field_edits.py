@@ -16,7 +16,7 @@ from ..threads.events import Actor, log_event
 from .agent_actions import acting_on, comments_body, log_note
 from .answer_edits import check_editable, edit_answer, index_ticket, untick_unanswered_checkboxes
 from .replies import entry_format
-from .status import reload, state
+from .status import cleared_due_dates, reload, state
 
 DUE_FORMAT = "%Y-%m-%d %H:%M"
 SLA_ACTIVE, SLA_TRANSIENT = 0x1, 0x8  # ost_sla.flags
@@ -38,11 +38,13 @@ def update_fields(db, conn, number, username, priority_id=None, duedate=None, co
     if priority_id is not None:
         edits.append(_priority(db, conn, catalog, ticket, priority_id))
     if sla_id is not None:
-        edits.append(_sla(db, conn, catalog, ticket, agent, sla_id))
+        edits.append(_sla(db, conn, ticket, sla_id))
+        ticket = _update_est_due_date(db, conn, catalog, ticket, agent)
     if topic_id is not None:
         edits.append(_topic(db, conn, ticket, topic_id))
     if duedate is not None:
         edits.append(_duedate(db, conn, catalog, ticket, agent, duedate))
+        ticket = _update_est_due_date(db, conn, catalog, ticket, agent)
     zone = _zones(db, conn, catalog, agent)[0]
     edits += [edit_answer(db, conn, catalog, ticket, name, value, zone) for name, value in (answers or {}).items()]
     t = db.tables.ticket
@@ -187,10 +189,8 @@ def _duedate(db, conn, catalog, ticket, agent, text):
     new = _due_in_db_time(db, conn, catalog, agent, text).strftime(DB_FORMAT)
     if old == new:
         raise Conflict(f"the due date is already {new}")
-    # Ticket::updateField recounts the SLA due date after a due date change too (updateEstDueDate)
-    due = _sla_due_date(db, conn, catalog, ticket, agent, ticket["sla_id"])
     t = db.tables.ticket
-    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(duedate=new, est_duedate=due))
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(duedate=new))
     return "Due Date", {"duedate": [old, new]}
 
 
@@ -213,26 +213,32 @@ def _zones(db, conn, catalog, agent):
     return first_zone(agent["timezone"], catalog.setting("default_timezone"), default=db_zone), db_zone
 
 
-def _sla(db, conn, catalog, ticket, agent, sla_id):
-    """The SLA plan, and the due date it gives counted from the (re)opening (Ticket::updateEstDueDate)."""
+def _sla(db, conn, ticket, sla_id):
+    """The SLA plan (an active one, as the panel offers)."""
     s = db.tables.sla
     flags = conn.execute(select(s.c.flags).where(s.c.id == sla_id)).scalar()
     if flags is None or not flags & SLA_ACTIVE:
         raise FieldError("slaId", f"there is no active SLA plan {sla_id}")
     if sla_id == ticket["sla_id"]:
         raise Conflict("the ticket already has that SLA plan")
-    due = _sla_due_date(db, conn, catalog, ticket, agent, sla_id)
     t = db.tables.ticket
-    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(sla_id=sla_id, est_duedate=due))
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(sla_id=sla_id))
     return "SLA Plan", {"sla_id": [ticket["sla_id"], sla_id]}
 
 
-def _sla_due_date(db, conn, catalog, ticket, agent, sla_id):
-    """Ticket::getSLADueDate(true): the SLA plan's due date counted from the (re)opening."""
-    start = ticket["reopened"] or ticket["created"]
-    return due_date(
-        db, conn, catalog, sla_id=sla_id, dept_id=ticket["dept_id"], start=start, timezone=agent["timezone"]
+def _update_est_due_date(db, conn, catalog, ticket, agent):
+    """Ticket::updateEstDueDate, which Ticket::updateField runs after an SLA plan or due date edit: an overdue ticket
+    is cleared (clearOverdue: the flag, and a due date that has passed; no event), then the estimated due date is
+    the plan's counted from the (re)opening (getSLADueDate(true)). Returns the ticket as it now is."""
+    ticket = reload(db, conn, ticket)
+    t = db.tables.ticket
+    values = cleared_due_dates(t, func.now()) if ticket["isoverdue"] else {}
+    values["est_duedate"] = due_date(
+        db, conn, catalog, sla_id=ticket["sla_id"], dept_id=ticket["dept_id"],
+        start=ticket["reopened"] or ticket["created"], timezone=agent["timezone"],
     )  # fmt: skip
+    conn.execute(update(t).where(t.c.ticket_id == ticket["ticket_id"]).values(**values))
+    return reload(db, conn, ticket)
 
 
 def _topic(db, conn, ticket, topic_id):

@@ -158,7 +158,7 @@ def set_status(db, conn, catalog, ticket, status_id, actor, agent=None, timezone
         _check_closeable(db, conn, catalog, ticket)
         refer = ticket["staff_id"] or (agent["staff_id"] if agent else 0)
         values.update(closed=now, lastupdate=now)
-        values.update(_cleared_overdue(db, ticket) if v110 else _cleared_due_dates(t, now))
+        values.update(_cleared_overdue(db, ticket) if v110 else cleared_due_dates(t, now))
         if agent:
             values["staff_id"] = agent["staff_id"]
     elif status["state"] == "open":
@@ -194,8 +194,9 @@ def set_status(db, conn, catalog, ticket, status_id, actor, agent=None, timezone
     return ticket
 
 
-def _cleared_due_dates(t, now):
-    """Ticket::clearOverdue on a close (1.11+): not overdue, and due dates already past are cleared."""
+def cleared_due_dates(t, now):
+    """Ticket::clearOverdue (1.11+), on a close and on an overdue ticket's SLA plan or due date edit: not overdue,
+    and due dates already past are cleared."""
     return dict(
         isoverdue=0,
         duedate=case((t.c.duedate <= now, None), else_=t.c.duedate),
