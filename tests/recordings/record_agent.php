@@ -97,9 +97,9 @@ case 'field':
     break;
 case 'edit110':
     // 1.10's "Edit Ticket" form (scp/tickets.php a=update: the role's ticket.edit, Ticket::update), every field
-    // posted with its current value but those in $vars['fields'] (by field name) and the ticket's own inputs in
-    // $vars['ticket'] (topicId, slaId, duedate + time), posted as strings as a browser does; the reason in
-    // $vars['note']. The due date and time are the ticket's unless given.
+    // posted with its current value but those in $vars['fields'] (by field name, in any order; a date as
+    // "Y-m-d[ H:i]") and the ticket's own inputs in $vars['ticket'] (topicId, slaId, duedate + time), posted as
+    // strings as a browser does; the reason in $vars['note']. The due date and time are the ticket's unless given.
     $role = role_of($ticket, $thisstaff);
     if (!$role || !$role->hasPerm(TicketModel::PERM_EDIT))
         refuse('Permission Denied. You are not allowed to edit tickets');
@@ -125,6 +125,8 @@ case 'edit110':
                 $value = $vars['fields'][$name];  // as the browser posts it (a choice's keys)
             elseif ($choice)
                 $value = $answer && is_array($answer->getValue()) ? array_keys($answer->getValue()) : array();
+            elseif ($field instanceof DatetimeField)
+                $value = $answer ? $answer->get('value') : null;  // kept as stored (an empty one posts nothing)
             elseif ($answer)
                 $value = $answer->getIdValue() ?: $answer->getValue();
             else
@@ -135,6 +137,13 @@ case 'edit110':
                     $post['_field-checkboxes'][] = $field->get('id');
             } elseif ($choice)
                 $post[$field->getFormName()] = (array) $value;
+            elseif ($field instanceof DatetimeField && isset($vars['fields'][$name])) {
+                // the date picker's text and, for a field with a time, the time dropdown's "H:i"
+                list($date, $time) = explode(' ', $value . ' ');
+                $post[$field->getFormName()] = $date;
+                if ($time)
+                    $post[$field->getFormName() . ':time'] = $time;
+            }
             else
                 $post[$field->getFormName()] = $value;
         }
