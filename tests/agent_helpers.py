@@ -123,6 +123,19 @@ VISIT_FIELD = (
     "AND e.object_id = (SELECT ticket_id FROM ost_ticket WHERE number = :number)",
     "ALTER TABLE ost_ticket__cdata ADD visit mediumtext",
 )
+# ... and a date field without its time (Deadline), its cache column; ticket A leaves it empty
+DEADLINE_FIELD = (
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (45, 2, 13057, 'datetime', 'Deadline', 'deadline', '{\"time\": false, \"gmt\": false, "
+    '"future": true}\', 9, NULL, NOW(), NOW())',
+    "INSERT INTO ost_form_entry_values (entry_id, field_id, value) SELECT e.id, 45, NULL FROM ost_form_entry e "
+    "WHERE e.object_type = 'T' AND e.form_id = 2 "
+    "AND e.object_id = (SELECT ticket_id FROM ost_ticket WHERE number = :number)",
+    "ALTER TABLE ost_ticket__cdata ADD deadline mediumtext",
+)
+VISIT_IN_PARIS = (
+    "UPDATE ost_form_field SET configuration = JSON_SET(configuration, '$.timezone', 'Europe/Paris') WHERE id = 44"
+)
 AGENT_IN_NEW_YORK = "UPDATE ost_staff SET timezone = 'America/New_York' WHERE staff_id = 2"
 NOT_AGENT_EDITABLE = "UPDATE ost_form_field SET flags = flags & ~0x2000 WHERE id = 40"
 VIEW_ONLY = "UPDATE ost_staff_dept_access SET role_id = 4 WHERE staff_id = 2 AND dept_id = 4"  # no permission
@@ -225,6 +238,32 @@ OPERATIONS = {
         setup=(*MORE_FIELDS, *REGION_LIST),
         releases=("1.10",),
         extra={"region": 22},
+    ),
+    # 1.10's form: a date and time picked, the agent in the help desk's zone (UTC), in New York, and the field in
+    # Paris; a date alone
+    "edit_110_date": Operation(
+        "edit110",
+        {"fields": {"visit": "2027-03-01 17:00"}, "note": "<p>Booked.</p>"},
+        setup=(*MORE_FIELDS, *VISIT_FIELD),
+        releases=("1.10",),
+    ),
+    "edit_110_date_zone": Operation(
+        "edit110",
+        {"fields": {"visit": "2027-03-01 17:00"}},
+        setup=(*MORE_FIELDS, *VISIT_FIELD, AGENT_IN_NEW_YORK),
+        releases=("1.10",),
+    ),
+    "edit_110_date_field_zone": Operation(
+        "edit110",
+        {"fields": {"visit": "2027-03-01 17:00"}},
+        setup=(*MORE_FIELDS, *VISIT_FIELD, VISIT_IN_PARIS, AGENT_IN_NEW_YORK),
+        releases=("1.10",),
+    ),
+    "edit_110_date_only": Operation(
+        "edit110",
+        {"fields": {"deadline": "2027-03-01"}},
+        setup=(*MORE_FIELDS, *VISIT_FIELD, *DEADLINE_FIELD, AGENT_IN_NEW_YORK),
+        releases=("1.10",),
     ),
     # a checkbox ticked (the panel posts the field's id), a choice changed, two choices made, as Ticket::updateField
     "urgent": Operation(

@@ -258,21 +258,23 @@ def test_on_osticket_110_the_edit_form_refuses_what_its_validation_refuses(fresh
     assert update(topicId=13) == 200
 
 
-def test_on_osticket_110_date_fields_are_not_edited(fresh_app, fresh_baseline_110_db):
-    """The 1.10.4 form's date fields were not recorded: 422, and nothing of the request is written (the priority and
-    checkbox before it neither)."""
+def test_on_osticket_110_a_date_the_field_refuses_writes_nothing_of_the_edit(fresh_app, fresh_baseline_110_db):
+    """The 1.10.4 form validates every field before it saves: a date later than the field's latest is 422, and
+    nothing of the request is written (the priority and checkbox before it neither)."""
     replay(fresh_baseline_110_db, *DESK_110.history_a[:2], desk=DESK_110)
     for sql in (*MORE_FIELDS, *VISIT_FIELD):
         execute(fresh_baseline_110_db, sql, number=DESK_110.ticket_a)
+    latest = '{"time": true, "max": "2029-12-31 00:00:00 UTC"}'
+    execute(fresh_baseline_110_db, "UPDATE ost_form_field SET configuration = :c WHERE id = 44", c=latest)
     client = fresh_app(fresh_baseline_110_db).test_client()
 
     def update(**change):
         return act(client, "update", DESK_110.agent, DESK_110.ticket_a, key=DESK_110.key, **change).status_code
 
     with diff_of(fresh_baseline_110_db) as diff:
-        assert update(priorityId=4, urgent=True, visit="2027-03-01 17:00") == 422
+        assert update(priorityId=4, urgent=True, visit="2030-03-01 17:00") == 422
     assert diff == {}
-    assert update(priorityId=4, urgent=True) == 200
+    assert update(priorityId=4, urgent=True, visit="2029-03-01 17:00") == 200
 
 
 def test_a_ticket_another_agent_has_locked_takes_no_note(desk):

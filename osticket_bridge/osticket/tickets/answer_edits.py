@@ -2,7 +2,7 @@
 DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
 (ChoiceField, one key or, multiselect, several), a custom list's items (SelectionField, type "list-<id>") or a date
 (DatetimeField, date_answers.py). Other types are refused (422). osTicket 1.10.4's Edit Ticket form (field_edits.py)
-saves text, checkbox, choice and list answers its own way (edit_answer's v110, untick_unanswered_checkboxes)."""
+saves them its own way (edit_answer's v110, untick_unanswered_checkboxes)."""
 
 from sqlalchemy import insert, select, update
 
@@ -25,18 +25,17 @@ from .date_answers import date_change, date_searchable
 
 LIST_ITEM_ENABLED = 0x1  # ost_list_items.status
 EDITABLE = ("text", "bool", "choices", "list", "datetime")
-EDITABLE_110 = ("text", "bool", "choices", "list")  # recorded on 1.10.4; its date fields were not
 
 
 def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, v110=False):
     """Store the new answer, its cache column and the ticket's search row; (label, "edited" event data).
     ``agent_zone``: the acting agent's (a date's zone, and its searchable text). ``v110``: as osTicket 1.10.4's
-    Edit Ticket form saves it (EDITABLE_110; a single choice's cache is "0": ChoiceField::getKeys lists the keys of
-    getChoice's [label]); the caller rebuilds the search row there."""
+    Edit Ticket form saves it (a single choice's cache is "0": ChoiceField::getKeys lists the keys of getChoice's
+    [label]; a date is read in its own zone); the caller rebuilds the search row there."""
     field = catalog.field(catalog.ticket_form_id, name) if catalog.ticket_form_id else None
     if field is None or name in ("priority", "message"):
         raise FieldError(name, "no Ticket Details field of that name is editable here")
-    if field["type"].partition("-")[0] not in (EDITABLE_110 if v110 else EDITABLE):
+    if field["type"].partition("-")[0] not in EDITABLE:
         raise FieldError(name, f"fields of type {field['type']!r} cannot be edited through the API")
     t = db.tables
     e, v = t.form_entry, t.form_entry_values
@@ -52,7 +51,7 @@ def edit_answer(db, conn, catalog, ticket, name, value, agent_zone, v110=False):
     if field["type"].startswith("list-"):
         old, new, key = _list_change(db, conn, field, name, stored, value)
     elif field["type"] == "datetime":
-        old, new, key = date_change(field, name, stored, value, agent_zone)
+        old, new, key = date_change(field, name, stored, value, agent_zone, v110)
     else:
         old, new, key = _change(field, name, stored, value)
         if v110 and field["type"] == "choices" and not multiselect(field):

@@ -2,7 +2,8 @@
 
 The panel's picker text is read as UTC (bootstrap.php sets PHP's zone to UTC and Format::parseDateTime reads a text
 without a zone in it), then DatetimePickerWidget::getValue writes it in the field's zone, else the agent's, as
-"Y-m-d H:i:s T". FormField::toString prints it in the agent's zone with ICU's short forms (the en_US form)."""
+"Y-m-d H:i:s T". FormField::toString prints it in the agent's zone with ICU's short forms (the en_US form).
+osTicket 1.10.4's DatetimePickerWidget::getValue reads the text in that zone itself (new DateTime($value, $zone))."""
 
 import re
 from datetime import UTC, datetime
@@ -17,12 +18,16 @@ SENT = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d")
 STORED = re.compile(r"(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}(?::\d{2})?))?(?: (\S+))?$")
 
 
-def date_change(field, name, stored, value, agent_zone):
+def date_change(field, name, stored, value, agent_zone, v110=False):
     """(old, new, cache key) as DatetimeField's to_php/to_database give them (an answer without a date reads 0);
-    the date must lie within the field's earliest and latest dates (its "future" setting limits the picker alone)."""
-    picked = _sent(name, value).astimezone(first_zone(configuration(field).get("timezone"), default=agent_zone))
-    new = f"{picked:%Y-%m-%d %H:%M:%S} {picked.tzname()}"
+    the date must lie within the field's earliest and latest dates (its "future" setting limits the picker alone).
+    ``v110``: the text is read in the field's zone, else the agent's, as osTicket 1.10.4's widget reads it."""
     config = configuration(field)
+    zone = first_zone(config.get("timezone"), default=agent_zone)
+    sent = _sent(name, value, "in the field's zone, else the agent's" if v110 else "UTC, as osTicket's panel reads it")
+    # a time the zone skips moves ahead by the gap, as PHP's DateTime does (the UTC round trip)
+    picked = (sent.replace(tzinfo=zone) if v110 else sent.replace(tzinfo=UTC)).astimezone(UTC).astimezone(zone)
+    new = f"{picked:%Y-%m-%d %H:%M:%S} {picked.tzname()}"
     earliest, latest = parsed(config.get("min"), agent_zone), parsed(config.get("max"), agent_zone)
     if earliest and picked < earliest:
         raise FieldError(name, f"the date is earlier than permitted ({earliest:%Y-%m-%d})")
@@ -70,11 +75,11 @@ def _zone(name, local, agent_zone):
         return UTC
 
 
-def _sent(name, value):
-    """The date sent, read as UTC as the panel reads its picker's text."""
+def _sent(name, value, read_as):
+    """The date sent, without its zone; ``read_as`` says in the refusal which zone it is read in."""
     for form in SENT:
         try:
-            return datetime.strptime(str(value).strip(), form).replace(tzinfo=UTC)
+            return datetime.strptime(str(value).strip(), form)
         except ValueError:
             continue
-    raise FieldError(name, "a date field takes YYYY-MM-DD HH:MM (UTC, as osTicket's panel reads it) or YYYY-MM-DD")
+    raise FieldError(name, f"a date field takes YYYY-MM-DD HH:MM ({read_as}) or YYYY-MM-DD")
