@@ -240,7 +240,7 @@ OPERATIONS = {
         extra={"region": 22},
     ),
     # 1.10's form: a date and time picked, the agent in the help desk's zone (UTC), in New York, and the field in
-    # Paris; a date alone
+    # Paris; a date alone; three fields sent against their form order (visit 8, products 6, urgent 4)
     "edit_110_date": Operation(
         "edit110",
         {"fields": {"visit": "2027-03-01 17:00"}, "note": "<p>Booked.</p>"},
@@ -263,6 +263,12 @@ OPERATIONS = {
         "edit110",
         {"fields": {"deadline": "2027-03-01"}},
         setup=(*MORE_FIELDS, *VISIT_FIELD, *DEADLINE_FIELD, AGENT_IN_NEW_YORK),
+        releases=("1.10",),
+    ),
+    "edit_110_fields_order": Operation(
+        "edit110",
+        {"fields": {"visit": "2027-03-01 17:00", "products": ["loan"], "urgent": True}, "note": "<p>All at once.</p>"},
+        setup=(*MORE_FIELDS, *VISIT_FIELD),
         releases=("1.10",),
     ),
     # a checkbox ticked (the panel posts the field's id), a choice changed, two choices made, as Ticket::updateField

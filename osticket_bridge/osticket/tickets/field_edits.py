@@ -96,8 +96,9 @@ def _edit_ticket_110(db, conn, catalog, ticket, agent, edit, body, ip):
     for name, value in (answers or {}).items():
         fields.update(edit_answer(db, conn, catalog, ticket, name, value, zone, v110=True)[1]["fields"])
     untick_unanswered_checkboxes(db, conn, catalog, ticket)
-    if fields:
-        changes["fields"] = fields
+    if fields:  # DynamicFormEntry::getChanges walks the answers in the form's order (field sort), other forms after
+        rank = {str(f["id"]): i for i, f in enumerate(catalog.fields[catalog.ticket_form_id])}
+        changes["fields"] = {key: fields[key] for key in sorted(fields, key=lambda key: rank.get(key, len(rank)))}
     new = {**ticket, **values}
     if sla_id is None:
         new["sla_id"] = _reselected_sla(db, conn, catalog, new)
