@@ -78,6 +78,8 @@ def line_field(max_length, min_length=1, **kwargs):
 
 def _no_stray_files(req, schema):
     """A file part sent to a route without ``attachments`` is refused, never dropped without a word."""
+    if req.mimetype != "multipart/form-data":  # only such a body has file parts; others are not parsed for them
+        return
     sent = sorted({name for name, part in req.files.items(multi=True) if part.filename})
     if sent and "attachments" not in schema.fields:
         reason = ["this route takes no files"]
@@ -104,6 +106,10 @@ ERROR_RESPONSES = {
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = MergedParser()
+
+    def arguments(self, schema, *args, **kwargs):
+        """As flask-smorest's, with a schema class made an instance once (webargs would make one per request)."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
 
     def route(self, rule, **options):
         """Also document the view's operationId (its name in camelCase), its links (openapi.py) and a ticket number's
