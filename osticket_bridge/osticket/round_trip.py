@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from sqlalchemy import cast, literal, null, type_coerce, union_all
+from sqlalchemy import cast, literal, literal_column, null, type_coerce, union_all
 
 
 @dataclass(frozen=True)
@@ -71,3 +71,11 @@ def _null_of(column):
     if getattr(column.type, "unsigned", False):
         return cast(null(), column.type)
     return type_coerce(null(), column.type)
+
+
+def in_constants(column, values):
+    """``column IN (...)`` of constant texts written into the SQL: a list bound as parameters (what ``in_`` makes of
+    it) is expanded anew on every execution of a statement otherwise built once."""
+    if not all(value.isalnum() for value in values):  # constants of the code, never input: no quoting needed
+        raise ValueError(f"not a plain constant: {values!r}")
+    return column.in_([literal_column(f"'{value}'") for value in values])

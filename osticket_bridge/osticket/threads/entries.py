@@ -6,6 +6,7 @@ from collections import defaultdict
 from sqlalchemy import CHAR, bindparam, cast, select
 
 from ..names import agents_name, persons_name
+from ..round_trip import in_constants
 from .files import attachment_of, with_attachments
 
 ZERO_DATE = "0000-00-00 00:00:00"  # what a DATETIME NOT NULL without a default holds when nothing was written
@@ -92,7 +93,7 @@ def entries_query(db, staff_view, thread_id=None):
         .order_by(e.c.thread_id, e.c.created, e.c.id, attachment_id)
     )
     if not staff_view:
-        query = query.where(e.c.type.in_(PUBLIC_TYPES), e.c.flags.op("&")(ENTRY_HIDDEN) == 0)
+        query = query.where(in_constants(e.c.type, PUBLIC_TYPES), e.c.flags.op("&")(ENTRY_HIDDEN) == 0)
     return query
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, func, insert, select
 
 from ..errors import FieldError
+from ..round_trip import in_constants
 
 CHUNK_SIZE = 500 * 1024  # AttachmentChunkedData's CHUNK_SIZE
 MAX_NAME = 255  # ost_file.name
@@ -237,7 +238,7 @@ def find_attachment(db, conn, attachment_id):
         .select_from(
             a.join(f, f.c.id == a.c.file_id)
             .join(e, e.c.id == a.c.object_id)
-            .join(th, and_(th.c.id == e.c.thread_id, th.c.object_type.in_(("T", "C"))))
+            .join(th, and_(th.c.id == e.c.thread_id, in_constants(th.c.object_type, ("T", "C"))))
         )
         .where(a.c.id == attachment_id, a.c.type == "H")
     )  # fmt: skip

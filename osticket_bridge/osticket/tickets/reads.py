@@ -227,7 +227,7 @@ def _filters(t, catalog, page):
 def thread_of(db):
     t, th = db.tables.ticket, db.tables.thread
     # A merged child's thread becomes object_type C (DATA_MODEL pitfall 10).
-    return and_(th.c.object_id == t.c.ticket_id, th.c.object_type.in_(("T", "C")))
+    return and_(th.c.object_id == t.c.ticket_id, round_trip.in_constants(th.c.object_type, ("T", "C")))
 
 
 def _collaborators_see(catalog):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.mysql import match
 
+from ..round_trip import in_constants
 from .reads import ticket_index
 
 # MysqlSearchBackend::find: with an operator at a word's start and the boolean-mode grammar, BOOLEAN MODE
@@ -59,6 +60,6 @@ def _matches(db, q):
         .select_from(
             s.join(e, and_(s.c.object_type == "H", e.c.id == s.c.object_id)).join(th, th.c.id == e.c.thread_id)
         )
-        .where(th.c.object_type.in_(("T", "C")), found)
+        .where(in_constants(th.c.object_type, ("T", "C")), found)
     )
     return or_(by_number, t.c.ticket_id.in_(in_ticket), t.c.ticket_id.in_(in_thread))
