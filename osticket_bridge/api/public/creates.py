@@ -5,6 +5,7 @@ Refusals answer with the one JSON error shape: 403 banned address, 409 duplicate
 long for one thread entry, 422 invalid input (``errors`` names the parameter), 503 no ticket number in time.
 """
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from flask import g, request
@@ -153,10 +154,15 @@ def form_values(schema, args):
     body = request.get_json(silent=True)
     if isinstance(body, dict):
         raw.update(body)
-    known = set(schema().fields) - {"phone", "notes"}
+    known = _field_names(schema) - {"phone", "notes"}
     values = {k: v for k, v in raw.items() if k not in known}
     values.update({k: args[k] for k in ("phone", "notes") if k in args})
     return values
+
+
+@cache
+def _field_names(schema):
+    return frozenset(schema().fields)
 
 
 @blp.route("/api/tickets.json", methods=["POST"])

@@ -24,7 +24,7 @@ import secrets
 import threading
 import time
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from ... import metrics
@@ -60,7 +60,7 @@ class NumberLock:
             raise NumberUnavailable("too many new tickets are waiting for a ticket number; try again")
         started = time.perf_counter()
         try:
-            got = conn.execute(select(func.get_lock(_lock_name(db), self.wait))).scalar()
+            got = conn.execute(_lock_statement(db, "get_lock"), {"wait": self.wait}).scalar()
         finally:
             self._waiting.release()
             metrics.number_lock_waited(time.perf_counter() - started)
@@ -119,7 +119,7 @@ def release(db, conn):
         return
     setattr(holder, _HELD, False)
     try:
-        conn.execute(select(func.release_lock(_lock_name(db))))
+        conn.execute(_lock_statement(db, "release_lock"))
     except SQLAlchemyError:
         conn.invalidate()
         raise
@@ -159,14 +159,24 @@ def _sequence(db, conn, sequence_id):
 
 
 def _free(db, conn, number):
+    return conn.execute(db.statement("number_free", lambda: _free_query(db)), {"number": number}).first() is None
+
+
+def _free_query(db):
     t = db.tables.ticket
-    query = select(1).where(t.c.number == number).limit(1).with_for_update(read=True)
-    return conn.execute(query).first() is None
+    return select(1).where(t.c.number == bindparam("number")).limit(1).with_for_update(read=True)
 
 
-def _lock_name(db):
-    # Per database and table prefix: every bridge process serving this help desk shares it.
-    return func.left(func.concat(func.database(), ".", db.prefix, "ticket_number"), 64)
+def _lock_statement(db, function):
+    """SELECT GET_LOCK(name, :wait) or RELEASE_LOCK(name), built once."""
+
+    def build():
+        # Per database and table prefix: every bridge process serving this help desk shares it.
+        name = func.left(func.concat(func.database(), ".", db.prefix, "ticket_number"), 64)
+        arguments = (name, bindparam("wait")) if function == "get_lock" else (name,)
+        return select(getattr(func, function)(*arguments))
+
+    return db.statement(("number_lock", function), build)
 
 
 def _holder(conn):
