@@ -2,6 +2,8 @@
 field edits. Each is one transaction with Idempotency-Key (``@write``); a refusal writes nothing (403 where the
 staff panel refuses the agent, 404/409/422 otherwise)."""
 
+import functools
+
 from marshmallow import fields, validate
 
 from ...osticket.tickets import agent_actions, field_edits
@@ -62,10 +64,15 @@ class UpdateParams(AgentParams):
 
 
 def _route(path, params, message, *statuses):
-    """The decorator stack every action shares (note.json also 413 for a too long note); the view gets the parsed
-    arguments."""
+    """The decorator stack every action shares (note.json also 413 for a too long note): the action gets the parsed
+    arguments, and the route answers ``message`` once it is done."""
 
-    def decorator(view):
+    def decorator(action):
+        @functools.wraps(action)
+        def view(args):
+            action(args)
+            return {"status_code": "0", "status_msg": message}
+
         for wrap in (
             blp.refuses(403, 404, 409, 422, *statuses),
             blp.response(200, ReplyEnvelopeSchema, example={"status_code": "0", "status_msg": message}),
@@ -80,10 +87,6 @@ def _route(path, params, message, *statuses):
     return decorator
 
 
-def _done(message):
-    return {"status_code": "0", "status_msg": message}
-
-
 def _common(args):
     return dict(message_format=args["format"], ip=client_ip())
 
@@ -95,7 +98,6 @@ def post_note(args):
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(), args["title"].strip(),
         args["note"], uploads=request_uploads(args), **_common(args),
     )  # fmt: skip
-    return _done("note posted successfully")
 
 
 @_route("/api/scp/tickets/assign.json", AssignParams, "ticket assigned successfully")
@@ -105,7 +107,6 @@ def assign_ticket(args):
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(), args["assignee"],
         args.get("comments", ""), **_common(args),
     )  # fmt: skip
-    return _done("ticket assigned successfully")
 
 
 @_route("/api/scp/tickets/transfer.json", TransferParams, "ticket transferred successfully")
@@ -115,7 +116,6 @@ def transfer_ticket(args):
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(), args["deptId"],
         args.get("comments", ""), **_common(args),
     )  # fmt: skip
-    return _done("ticket transferred successfully")
 
 
 @_route("/api/scp/tickets/status.json", StatusParams, "status changed successfully")
@@ -125,7 +125,6 @@ def change_status(args):
         database(), connection(), args["ticketNumber"], args["staffUserName"].strip(), args["statusId"],
         args.get("comments", ""), **_common(args),
     )  # fmt: skip
-    return _done("status changed successfully")
 
 
 @_route("/api/scp/tickets/update.json", UpdateParams, "ticket updated successfully")
@@ -137,4 +136,3 @@ def update_ticket(args):
         sla_id=args.get("slaId"), topic_id=args.get("topicId"), answers=form_values(UpdateParams, args),
         **_common(args),
     )  # fmt: skip
-    return _done("ticket updated successfully")
