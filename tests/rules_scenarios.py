@@ -10,7 +10,7 @@ data (the desk the tests run on with or without ../shared), with the demo's Tom√
 on its real install, with carol.
 """
 
-from agent_helpers import CDATA_COLUMNS, DETAILS_FIELDS
+from agent_helpers import CDATA_COLUMNS, DETAILS_FIELDS, REGION_LIST, VISIT_FIELD
 
 AUTORESPONDER_ON = "UPDATE ost_config SET value = '1' WHERE namespace = 'core' AND `key` = 'ticket_autoresponder'"
 # Ticket form fields of both installs: 20 subject, 21 message, 22 priority; user form: 1 email, 2 name.
@@ -69,6 +69,27 @@ DEMO_CANNED = (
     "%{ticket.create_date} is in %{ticket.dept.name}: the sign-in page resets your password.', 'en_US', NOW(), NOW())"
 )
 REJECT = ("reject", "[]")
+# Ticket Details gains the Region list (list 2, with the properties form DynamicList::add creates with it) and a
+# field choosing one of its items, the Visit date with its time, a date alone (Renewal), a field choosing several
+# regions (Areas) and a date in a zone of its own (Meeting), and the cache columns osTicket builds for them.
+LISTS_AND_DATES = (
+    *REGION_LIST[:3],
+    "INSERT INTO ost_form (type, flags, title, name, created, updated) "
+    "VALUES ('L2', 1, 'Region Properties', '', NOW(), NOW())",
+    VISIT_FIELD[0],
+    "INSERT INTO ost_form_field (id, form_id, flags, type, label, name, configuration, sort, hint, created, updated) "
+    "VALUES (45, 2, 13057, 'datetime', 'Renewal', 'renewal', '{\"time\": false, \"gmt\": false, \"future\": true}', "
+    "9, NULL, NOW(), NOW()), "
+    "(46, 2, 13057, 'list-2', 'Areas', 'areas', '{\"multiselect\": true, \"widget\": \"dropdown\"}', "
+    "10, NULL, NOW(), NOW()), "
+    "(47, 2, 13057, 'datetime', 'Meeting', 'meeting', "
+    "'{\"time\": true, \"gmt\": false, \"future\": true, \"timezone\": \"Europe/Berlin\"}', 11, NULL, NOW(), NOW())",
+)  # fmt: skip
+LISTS_AND_DATES_COLUMNS = (
+    "ALTER TABLE ost_ticket__cdata ADD region mediumtext, ADD visit mediumtext, ADD renewal mediumtext, "
+    "ADD areas mediumtext, ADD meeting mediumtext"
+)
+DESK_IN_NEW_YORK = "UPDATE ost_config SET value = 'America/New_York' WHERE `key` = 'default_timezone'"
 
 # Every routing action, for a VIP's invoice question (match all rules: an address ending, a subject regex).
 VIP_ROUTING = filter_sql(
@@ -407,6 +428,37 @@ def scenarios(customer, canned=()):
             "schema": [CDATA_COLUMNS],
             "sql": list(DETAILS_FIELDS),
             "request": {**customer, "subject": "Card blocked", "message": "At the till."},
+        },
+        # List and date fields: items by id (the stock API logs a list sent for several as unexpected data, and
+        # takes it), a date and time read as UTC and stored in the field's zone, else the desk's, a date alone (its
+        # midnight UTC, in that zone); then items by value and abbreviation, on a desk in New York.
+        "details_lists_dates": {
+            "schema": [LISTS_AND_DATES_COLUMNS],
+            "sql": list(LISTS_AND_DATES),
+            "request": {
+                **customer,
+                "subject": "Site visit",
+                "message": "Please come by.",
+                "region": "22",
+                "visit": "2027-03-01 17:00",
+                "renewal": "2027-04-15",
+                "areas": ["21", "23"],
+                "meeting": "2027-07-02 09:30:00",
+            },
+        },
+        "details_lists_dates_by_value": {
+            "schema": [LISTS_AND_DATES_COLUMNS],
+            "sql": [*LISTS_AND_DATES, DESK_IN_NEW_YORK],
+            "request": {
+                **customer,
+                "subject": "Site visit",
+                "message": "Please come by.",
+                "region": "South",
+                "visit": "2027-03-01 17:00:00",
+                "renewal": "2027-04-15",
+                "areas": "W",
+                "meeting": "2027-01-02 09:30",
+            },
         },
     }
 

@@ -27,6 +27,9 @@ FOLDERS = {"1.18": RECORDINGS / "1.18.1" / "rules", "1.10": RECORDINGS / "1.10.4
 # The stock API's status for a refusal, and the bridge's (a clear 4xx: 1.18's API answers 500 at the limit).
 STATUSES = {201: 201, 403: 403, 400: 409, 500: 409}
 API_ERROR = "API Error ("  # the stock API's own warning about its answer: the bridge's answer is not osTicket's
+# The stock API's warning that a field was sent a list (it takes it all the same); the bridge takes a list for a field
+# that chooses several and logs nothing.
+UNEXPECTED_LIST = ": Unexpected data received in API request"
 
 
 def recording(release, name):
@@ -84,7 +87,7 @@ def test_a_create_under_the_rules_writes_logs_and_mails_what_osticket_does(reque
         assert [len(e["attachments"]) for e in threads] == attached
     ours = [{k: r[k] for k in ("log_type", "title", "log")} for r in syslog_rows(db_url, logged)]
     theirs = [{k: r[k] for k in ("log_type", "title", "log")} for r in recorded["syslog"]]
-    assert ours == [r for r in theirs if not r["title"].startswith(API_ERROR)]
+    assert ours == [r for r in theirs if not r["title"].startswith(API_ERROR) and UNEXPECTED_LIST not in r["log"]]
     golden = recorded_mails(desk.release, name)
     part = TEXT_110 if desk.release == "1.10" else "text"
     mails = sorted((as_dict(m) for m in queued), key=lambda m: (m["subject"], m["to"]))
