@@ -10,6 +10,7 @@ from agent_helpers import CDATA_COLUMNS, DETAILS_FIELDS
 from create_helpers import DEMO_KEY, FILE_KEY_PREFIX, PAYMENT_FAILED, golden_request, post_ticket, post_topic, rebased
 from golden import RECORDINGS_110_DIR, compare, load_golden, snapshot, table_diff
 from helpers import count_statements, rows
+from rules_scenarios import LISTS_AND_DATES, LISTS_AND_DATES_COLUMNS
 from security_helpers import SECRET, bearer, mint
 from update_helpers import diff_of, execute
 from world import AGENT_NAME, KEY, OWNER, OWNER_NAME, TICKET_REQUEST, TICKET_SUBJECT, TOPIC_12
@@ -402,3 +403,31 @@ def test_checkboxes_and_choices_are_answered_by_key_and_searched_by_label(fresh_
             "content": f"{TICKET_SUBJECT}\nYes\nChat\nCard, Savings",
         }
     ]
+
+
+LIST_OR_DATE_REFUSED = [
+    ({"region": "Nowhere"}, "region"),  # no item of the list by id, value or abbreviation
+    ({"region": ["21", "22"]}, "region"),  # two items for a field that chooses one
+    ({"areas": []}, "areas"),
+    ({"visit": "not a date"}, "visit"),
+    ({"visit": "2027-02-30 10:00"}, "visit"),
+    ({"renewal": "tomorrow"}, "renewal"),
+    ({"renewal": 20270415}, "renewal"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), LIST_OR_DATE_REFUSED)
+def test_a_list_item_or_date_the_field_refuses_is_refused_and_writes_nothing(
+    fresh_app, fresh_baseline_db, change, field
+):
+    """The stock API stores a value its list or date field cannot read as nothing (an unknown item) or as sent (a
+    date: "not a date", read back as 0); the bridge refuses it (422) naming the field (the goldens of the accepted
+    ones: test_rules_golden's details_lists_dates)."""
+    for sql in (*LISTS_AND_DATES, LISTS_AND_DATES_COLUMNS):
+        execute(fresh_baseline_db, sql)
+    client = fresh_app(fresh_baseline_db).test_client()
+    before = snapshot(fresh_baseline_db)
+    response = post_ticket(client, {**dict(TICKET_REQUEST), **change})
+    assert response.status_code == 422, response.get_json()
+    assert list(response.get_json()["errors"]["json"]) == [field]
+    assert table_diff(before, snapshot(fresh_baseline_db)) == {}

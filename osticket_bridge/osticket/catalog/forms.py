@@ -24,6 +24,7 @@ FIELD_CLIENT_REQUIRED = 0x400
 FIELD_AGENT_EDIT = 0x2000
 FIELD_AGENT_REQUIRED = 0x4000
 NO_DATA = {"break", "info"}  # section breaks and free text
+TYPED = ("list", "datetime")  # a custom list's items ("list-<id>") and dates: answers(typed=...) reads them
 FALSE_BOX = "0"  # a checkbox's stored answer when not ticked
 MAX_VALUE = 65_535  # ost_form_entry_values.value is TEXT
 CDATA = {"T": ("ticket__cdata", "ticket_id"), "U": ("user__cdata", "user_id")}
@@ -112,14 +113,19 @@ def data_fields(fields, disabled=()):
     ]
 
 
-def answers(fields, supplied, required_flag=FIELD_CLIENT_REQUIRED, v110=False):
+def answers(fields, supplied, required_flag=FIELD_CLIENT_REQUIRED, v110=False, typed=None):
     """One Answer per data field from ``supplied`` ({field name: raw value}); a missing required one is refused (an
-    unticked checkbox too, as FormField::validateEntry refuses a false value). ``v110``: osTicket 1.10's cache keys."""
+    unticked checkbox too, as FormField::validateEntry refuses a false value). ``v110``: osTicket 1.10's cache keys.
+    ``typed(field, name, raw)``: the Answer of a list or date field given a value (TYPED), which needs the database
+    or the desk's settings; without it such a field is refused."""
     result = []
     for form_field in fields:
         name = form_field["name"] or f"field_{form_field['id']}"
         raw = supplied.get(form_field["name"]) if form_field["name"] else None
-        given = _answer(form_field, name, raw, v110)
+        if typed and form_field["type"].partition("-")[0] in TYPED and not _blank(raw):
+            given = typed(form_field, name, raw)
+        else:
+            given = _answer(form_field, name, raw, v110)
         unticked = form_field["type"] == "bool" and given.value == FALSE_BOX
         if (given.value is None or unticked) and form_field["flags"] & required_flag:
             raise FieldError(name, f"{form_field['label'] or name} is a required field")
@@ -134,7 +140,7 @@ def _answer(form_field, name, raw, v110):
     if kind == "bool":  # BooleanField::to_database: '0' for an unticked box and for one not given
         value = "1" if _checked(raw) else FALSE_BOX
         return Answer(form_field, value, None, value, answer_searchable(form_field, value))
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
+    if _blank(raw):
         return Answer(form_field)
     if kind == "priority":
         return Answer(form_field, raw["priority_desc"], raw["priority_id"], str(raw["priority_id"]))
@@ -155,6 +161,10 @@ def _answer(form_field, name, raw, v110):
     if kind == "phone":
         return _phone(form_field, name, raw)
     raise FieldError(name, f"fields of type {kind!r} cannot be set through this API")
+
+
+def _blank(raw):
+    return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
 def printed(form_field, raw):

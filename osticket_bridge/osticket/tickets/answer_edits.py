@@ -2,7 +2,8 @@
 DynamicForm::updateDynamicDataView, the ticket's search row): a text field, a checkbox (BooleanField) or a choice
 (ChoiceField, one key or, multiselect, several), a custom list's items (SelectionField, type "list-<id>") or a date
 (DatetimeField, date_answers.py). Other types are refused (422). osTicket 1.10.4's Edit Ticket form (field_edits.py)
-saves them its own way (edit_answer's v110, untick_unanswered_checkboxes)."""
+saves them its own way (edit_answer's v110, untick_unanswered_checkboxes). A new ticket's list answer is read as an
+edit's (list_answer)."""
 
 from sqlalchemy import insert, select, update
 
@@ -11,6 +12,7 @@ from ..catalog.forms import (
     FALSE_BOX,
     FIELD_AGENT_EDIT,
     FIELD_ENABLED,
+    Answer,
     answer_searchable,
     choice_selection,
     choices,
@@ -118,6 +120,13 @@ def _list_change(db, conn, field, name, stored, value):
     picked = _list_selection(db, conn, field, name, value, stored)
     old = encode_choices(decoded_choices(stored)) if decoded_choices(stored) else stored
     return old, encode_choices(picked), ", ".join(picked)
+
+
+def list_answer(db, conn, field, name, value):
+    """A list field's answer on a new ticket (Ticket::create): SelectionField's to_database of the items read as
+    _list_selection reads them, its getKeys (the item ids) for the cache and its toString (their values) to search."""
+    stored = encode_choices(_list_selection(db, conn, field, name, value, None))
+    return Answer(field, stored, None, ", ".join(decoded_choices(stored)), answer_searchable(field, stored))
 
 
 def _list_selection(db, conn, field, name, value, stored):

@@ -6,6 +6,7 @@ attachments, the SLA due date and the search rows. Settings and seeded ids come 
 """
 
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from sqlalchemy import bindparam, exists, func, insert, null, select
 
@@ -24,6 +25,8 @@ from ..threads import files
 from ..threads.events import Actor, log_event
 from . import numbers, routing
 from . import reads as tickets
+from .answer_edits import list_answer
+from .date_answers import date_answer
 
 ENTRY_ORIGINAL, ENTRY_BALANCED = 0x1, 0x40  # ost_thread_entry.flags
 FILTER_ACTOR = Actor("Ticket Filter", None, "S")  # auto-assignment events (Ticket::create)
@@ -103,7 +106,8 @@ def create_ticket(db, conn, request):
         wanted_priority = request.priority_id if request.priority_id is not None else decided.get("priorityId")
         priority = routing.pick_priority(catalog, wanted_priority, topic)
         supplied = {**request.fields, "subject": subject, "priority": priority}
-        entries = _form_entries(catalog, form_topic, topic_fields, supplied, v110)
+        typed = _typed_answer(db, conn, catalog, v110)
+        entries = _form_entries(catalog, form_topic, topic_fields, supplied, v110, typed)
         pending = forms.Pending()
         on_create.check_open_limit(db, catalog, request, owner)
         user = _owner(db, conn, catalog, routed, pending, request, email, owner, context)
@@ -343,11 +347,24 @@ def _topic_form_fields(db, conn, topic):
     return fields
 
 
-def _form_entries(catalog, topic, topic_fields, supplied, v110):
+def _typed_answer(db, conn, catalog, v110):
+    """forms.answers' ``typed``: a list field's items (read from ost_list_items), a date in the desk's zone (the
+    API's Ticket::create has no agent whose zone would count)."""
+    desk_zone = sla.first_zone(catalog.setting("default_timezone"), default=UTC)
+
+    def typed(form_field, name, raw):
+        if form_field["type"] == "datetime":
+            return date_answer(form_field, name, raw, desk_zone, v110)
+        return list_answer(db, conn, form_field, name, raw)
+
+    return typed
+
+
+def _form_entries(catalog, topic, topic_fields, supplied, v110, typed):
     """[(form id, sort, extra, answers)]: the Ticket Details form, then the topic's other forms, in topic order.
 
     With a topic, sort is the form's 0-based position there and extra its disabled fields; without, 1 and NULL.
-    ``v110``: osTicket 1.10's cache keys.
+    ``v110``: osTicket 1.10's cache keys; ``typed``: list and date answers (_typed_answer).
     """
     linked = topic["forms"] if topic else []
     position = next((i for i, (form_id, _, _) in enumerate(linked) if form_id == catalog.ticket_form_id), None)
@@ -356,14 +373,18 @@ def _form_entries(catalog, topic, topic_fields, supplied, v110):
     ticket_form = catalog.ticket_form_id
     if position is None:
         data = forms.data_fields(fields.get(ticket_form, []))
-        entries = [(ticket_form, 1, None, forms.answers(data, supplied, v110=v110))]
+        entries = [(ticket_form, 1, None, forms.answers(data, supplied, v110=v110, typed=typed))]
     else:
         disabled = linked[position][2]
         data = forms.data_fields(fields.get(ticket_form, []), disabled)
-        entries = [(ticket_form, position, forms.disable_json(disabled), forms.answers(data, supplied, v110=v110))]
+        entries = [
+            (ticket_form, position, forms.disable_json(disabled), forms.answers(data, supplied, v110=v110, typed=typed))
+        ]
     for i, form_id, disabled in others:
         data = forms.data_fields(fields.get(form_id, []), disabled)
-        entries.append((form_id, i, forms.disable_json(disabled), forms.answers(data, supplied, v110=v110)))
+        entries.append(
+            (form_id, i, forms.disable_json(disabled), forms.answers(data, supplied, v110=v110, typed=typed))
+        )
     return sorted(entries, key=lambda e: e[1])
 
 

@@ -1,15 +1,17 @@
-"""A Ticket Details date field (DatetimeField) edited by an agent as osTicket 1.18.1 stores, checks and searches it.
+"""A Ticket Details date field (DatetimeField) edited by an agent, or answered on a new ticket through the API, as
+osTicket 1.18.1 stores, checks and searches it.
 
-The panel's picker text is read as UTC (bootstrap.php sets PHP's zone to UTC and Format::parseDateTime reads a text
-without a zone in it), then DatetimePickerWidget::getValue writes it in the field's zone, else the agent's, as
-"Y-m-d H:i:s T". FormField::toString prints it in the agent's zone with ICU's short forms (the en_US form).
-osTicket 1.10.4's DatetimePickerWidget::getValue reads the text in that zone itself (new DateTime($value, $zone))."""
+The panel's picker text (the API's value) is read as UTC (bootstrap.php sets PHP's zone to UTC and
+Format::parseDateTime reads a text without a zone in it), then DatetimePickerWidget::getValue writes it in the field's
+zone, else the agent's (the API has none: the desk's), as "Y-m-d H:i:s T". FormField::toString prints it in the
+agent's (the desk's) zone with ICU's short forms (the en_US form). osTicket 1.10.4's DatetimePickerWidget::getValue
+reads the panel's text in that zone itself (new DateTime($value, $zone)); its API keeps the text sent."""
 
 import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..catalog.forms import configuration, searchable
+from ..catalog.forms import Answer, configuration, searchable
 from ..catalog.sla import first_zone
 from ..errors import FieldError
 from ..rules.filter_data import desk_date
@@ -19,22 +21,44 @@ STORED = re.compile(r"(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}(?::\d{2})?))?(?: (\S+)
 
 
 def date_change(field, name, stored, value, agent_zone, v110=False):
-    """(old, new, cache key) as DatetimeField's to_php/to_database give them (an answer without a date reads 0);
-    the date must lie within the field's earliest and latest dates (its "future" setting limits the picker alone).
+    """(old, new, cache key) as DatetimeField's to_php/to_database give them (an answer without a date reads 0).
     ``v110``: the text is read in the field's zone, else the agent's, as osTicket 1.10.4's widget reads it."""
+    new = _written(_picked(field, name, value, agent_zone, local=v110))
+    old = stored if parsed(stored, agent_zone) else 0
+    return old, new, new
+
+
+def date_answer(field, name, value, desk_zone, v110=False):
+    """A date field's answer on a new ticket through the API (Ticket::create; no agent, so the desk's zone): 1.18
+    writes the moment as date_change does, 1.10 keeps the text as sent; the cache holds the same and the search row
+    the moment (read as UTC on both) as the desk prints it (DatetimeField::toString)."""
+    picked = _picked(field, name, value, desk_zone)
+    stored = str(value) if v110 else _written(picked)
+    printed = desk_date(picked.astimezone(desk_zone), bool(configuration(field).get("time")), v110)
+    return Answer(field, stored, None, stored, searchable(printed))
+
+
+def _picked(field, name, value, zone, local=False):
+    """The moment sent, in the field's zone, else ``zone``: read as UTC or (``local``) in that zone; it must lie within
+    the field's earliest and latest dates (DatetimeField::validateEntry; its "future" setting limits the picker
+    alone)."""
     config = configuration(field)
-    zone = first_zone(config.get("timezone"), default=agent_zone)
-    sent = _sent(name, value, "in the field's zone, else the agent's" if v110 else "UTC, as osTicket's panel reads it")
+    field_zone = first_zone(config.get("timezone"), default=zone)
+    sent = _sent(name, value, "in the field's zone, else the agent's" if local else "UTC, as osTicket reads it")
     # a time the zone skips moves ahead by the gap, as PHP's DateTime does (the UTC round trip)
-    picked = (sent.replace(tzinfo=zone) if v110 else sent.replace(tzinfo=UTC)).astimezone(UTC).astimezone(zone)
-    new = f"{picked:%Y-%m-%d %H:%M:%S} {picked.tzname()}"
-    earliest, latest = parsed(config.get("min"), agent_zone), parsed(config.get("max"), agent_zone)
+    picked = (sent.replace(tzinfo=field_zone) if local else sent.replace(tzinfo=UTC)).astimezone(UTC)
+    picked = picked.astimezone(field_zone)
+    earliest, latest = parsed(config.get("min"), zone), parsed(config.get("max"), zone)
     if earliest and picked < earliest:
         raise FieldError(name, f"the date is earlier than permitted ({earliest:%Y-%m-%d})")
     if latest and picked > latest:
         raise FieldError(name, f"the date is later than permitted ({latest:%Y-%m-%d})")
-    old = stored if parsed(stored, agent_zone) else 0
-    return old, new, new
+    return picked
+
+
+def _written(picked):
+    """DatetimePickerWidget::getValue's "Y-m-d H:i:s T"."""
+    return f"{picked:%Y-%m-%d %H:%M:%S} {picked.tzname()}"
 
 
 def date_searchable(field, stored, agent_zone):
