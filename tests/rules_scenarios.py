@@ -410,6 +410,27 @@ def scenarios(customer, canned=()):
             ],
             "request": {**customer, "subject": "Third", "message": "Three."},
         },
+        # Rules on Ticket Details' list and date fields read them as osTicket prints them: the item's value, the date
+        # as the desk prints it (4/15/27 on 1.18, 04/15/27 on 1.10), never as sent.
+        "filter_details_lists_dates": {
+            "schema": [LISTS_AND_DATES_COLUMNS],
+            "sql": [
+                *LISTS_AND_DATES,
+                *filter_sql(2, "South", 1, [("field.43", "equal", "South")], [("dept", '{"dept_id":2}')]),
+                *filter_sql(
+                    3, "April renewal", 2, [("field.45", "match", r"/^0?4\/15\/27$/")], [("sla", '{"sla_id":1}')]
+                ),
+                *filter_sql(4, "As sent", 3, [("field.43", "equal", "22")], [REJECT]),
+                *filter_sql(5, "Date as sent", 4, [("field.45", "contains", "2027")], [REJECT]),
+            ],
+            "request": {
+                **customer,
+                "subject": "Site visit",
+                "message": "Please come by.",
+                "region": "22",
+                "renewal": "2027-04-15",
+            },
+        },
         # Ticket Details' checkbox, choice and multiple choice answered (the stock API takes one key of a choice)
         # and left unanswered: the answers, the cache columns and the ticket's search row.
         "details_answered": {
