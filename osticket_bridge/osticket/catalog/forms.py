@@ -140,8 +140,8 @@ def _answer(form_field, name, raw, v110):
     if kind == "bool":  # BooleanField::to_database: '0' for an unticked box and for one not given
         value = "1" if _checked(raw) else FALSE_BOX
         return Answer(form_field, value, None, value, answer_searchable(form_field, value))
-    if _blank(raw):
-        return Answer(form_field)
+    if _blank(raw):  # a date's cache key is DatetimeField::to_php's 0 for no date
+        return Answer(form_field, key="0" if kind == "datetime" else "")
     if kind == "priority":
         return Answer(form_field, raw["priority_desc"], raw["priority_id"], str(raw["priority_id"]))
     if kind == "choices":

@@ -10,6 +10,7 @@ from itertools import chain
 from sqlalchemy import and_, or_, select
 
 from ..catalog import forms, sla
+from ..errors import FieldError
 from ..release import is_110
 from .filters import json_object
 
@@ -17,25 +18,38 @@ _RULE_FIELD = re.compile(r"^field\.(\d+)(?:\.\w+)?$")  # field.<id>, or a list f
 _PHP_FALSY = (None, "", "0", 0, False, [], {})
 
 
-def filter_values(catalog, request, email, name, subject, new_user, topic_fields):
+def filter_values(catalog, request, email, name, subject, new_user, topic_fields, typed=None):
     """What osTicket's filters read of an API create (Ticket::filterTicketData): the user's name and address, the
     Ticket Details form's fields as field.<id> (subject, message, priority, custom fields), the fields of the help
     topic's own forms (``topic_fields``: {form id: fields}, the topic asked for), for a new address the user form's
     fields sent (an existing user's stored ones: ``screen``), the message as body and topicId. Each field reads as
-    its toString prints what was sent (forms.printed: a checkbox as Yes or No); an empty or "0" one is left out,
-    as getFilterData leaves out what PHP holds false. Values are trimmed, as TicketFilter does."""
+    its toString prints what was sent (forms.printed: a checkbox as Yes or No; a list or date field as its answer by
+    ``typed``, forms.answers', prints it); an empty or "0" one is left out, as getFilterData
+    leaves out what PHP holds false. Values are trimmed, as TicketFilter does."""
     supplied = {**request.fields, "subject": subject, "message": request.message or "", "email": email, "name": name}
     values = {"name": name, "email": email, "body": request.message or "", "topicId": request.topic_id or ""}
     user_form = catalog.fields.get(catalog.user_form_id, ()) if new_user else ()
     for form_field in [*catalog.fields.get(catalog.ticket_form_id, ()), *chain(*topic_fields.values()), *user_form]:
+        raw = supplied.get(form_field["name"]) if form_field["name"] else None
         if form_field["type"] == "priority":
             priority = catalog.priorities.get(request.priority_id)
             value = priority["priority_desc"] if priority else ""
+        elif typed and form_field["type"].partition("-")[0] in forms.TYPED:
+            value = _typed_printed(typed, form_field, raw)
         else:
-            value = forms.printed(form_field, supplied.get(form_field["name"]) if form_field["name"] else None)
+            value = forms.printed(form_field, raw)
         if value not in ("", "0"):  # what PHP holds false
             values[f"field.{form_field['id']}"] = value
     return {k: v.strip() if k != "body" and isinstance(v, str) else v for k, v in values.items()}
+
+
+def _typed_printed(typed, form_field, raw):
+    """A list or date field's answer as its toString prints it (its search text); one the field refuses as nothing
+    (the create is refused once the filters have run)."""
+    try:
+        return "" if raw is None else typed(form_field, form_field["name"], raw).searchable or ""
+    except FieldError:
+        return ""
 
 
 def stored_fields(db, conn, catalog, owner, org_id, wanted):

@@ -87,7 +87,8 @@ def create_ticket(db, conn, request):
         except FieldError as refusal:
             form_topic, refused_topic = None, refusal
         topic_fields = _topic_form_fields(db, conn, form_topic)
-        values = filter_data.filter_values(catalog, request, address, name, subject, owner is None, topic_fields)
+        typed = _typed_answer(db, conn, catalog, v110)
+        values = filter_data.filter_values(catalog, request, address, name, subject, owner is None, topic_fields, typed)
         banned = owner["banned"] if owner else bool(found.get("ban"))
         org_id = owner["org_id"] if owner else organization_for(found.get("organizations", ()), email)
         decisions = on_create.screen(db, conn, catalog, request, owner, email, banned, values, org_id, subject)
@@ -106,7 +107,6 @@ def create_ticket(db, conn, request):
         wanted_priority = request.priority_id if request.priority_id is not None else decided.get("priorityId")
         priority = routing.pick_priority(catalog, wanted_priority, topic)
         supplied = {**request.fields, "subject": subject, "priority": priority}
-        typed = _typed_answer(db, conn, catalog, v110)
         entries = _form_entries(catalog, form_topic, topic_fields, supplied, v110, typed)
         pending = forms.Pending()
         on_create.check_open_limit(db, catalog, request, owner)
