@@ -5,6 +5,7 @@ is new), ticket, thread, form entries with every answer, the cdata caches, the e
 attachments, the SLA due date and the search rows. Settings and seeded ids come from the catalog.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC
 
@@ -349,13 +350,18 @@ def _topic_form_fields(db, conn, topic):
 
 def _typed_answer(db, conn, catalog, v110):
     """forms.answers' ``typed``: a list field's items (read from ost_list_items), a date in the desk's zone (the
-    API's Ticket::create has no agent whose zone would count)."""
+    API's Ticket::create has no agent whose zone would count). The filters and the form entries ask for the same
+    answers: a list's, a query each, is read once."""
     desk_zone = sla.first_zone(catalog.setting("default_timezone"), default=UTC)
+    lists = {}
 
     def typed(form_field, name, raw):
         if form_field["type"] == "datetime":
             return date_answer(form_field, name, raw, desk_zone, v110)
-        return list_answer(db, conn, form_field, name, raw)
+        key = (form_field["id"], json.dumps(raw, sort_keys=True, default=str))
+        if key not in lists:
+            lists[key] = list_answer(db, conn, form_field, name, raw)
+        return lists[key]
 
     return typed
 

@@ -60,7 +60,8 @@ class NumberLock:
             raise NumberUnavailable("too many new tickets are waiting for a ticket number; try again")
         started = time.perf_counter()
         try:
-            got = conn.execute(_lock_statement(db, "get_lock"), {"wait": self.wait}).scalar()
+            get_lock = db.statement("number_lock", lambda: select(func.get_lock(_lock_name(db), bindparam("wait"))))
+            got = conn.execute(get_lock, {"wait": self.wait}).scalar()
         finally:
             self._waiting.release()
             metrics.number_lock_waited(time.perf_counter() - started)
@@ -119,7 +120,7 @@ def release(db, conn):
         return
     setattr(holder, _HELD, False)
     try:
-        conn.execute(_lock_statement(db, "release_lock"))
+        conn.execute(db.statement("number_unlock", lambda: select(func.release_lock(_lock_name(db)))))
     except SQLAlchemyError:
         conn.invalidate()
         raise
@@ -167,16 +168,9 @@ def _free_query(db):
     return select(1).where(t.c.number == bindparam("number")).limit(1).with_for_update(read=True)
 
 
-def _lock_statement(db, function):
-    """SELECT GET_LOCK(name, :wait) or RELEASE_LOCK(name), built once."""
-
-    def build():
-        # Per database and table prefix: every bridge process serving this help desk shares it.
-        name = func.left(func.concat(func.database(), ".", db.prefix, "ticket_number"), 64)
-        arguments = (name, bindparam("wait")) if function == "get_lock" else (name,)
-        return select(getattr(func, function)(*arguments))
-
-    return db.statement(("number_lock", function), build)
+def _lock_name(db):
+    # Per database and table prefix: every bridge process serving this help desk shares it.
+    return func.left(func.concat(func.database(), ".", db.prefix, "ticket_number"), 64)
 
 
 def _holder(conn):
