@@ -54,7 +54,7 @@ def create_app(config=None):
         pool_size=settings["OSTICKET_DB_POOL_SIZE"],
         pool_recycle=settings["OSTICKET_DB_POOL_RECYCLE"],
         timeouts=timeouts,
-        watch=lambda engine: metrics.watch(engine, "primary", settings["OSTICKET_DB_POOL_SIZE"]),
+        watch=lambda engine, target: metrics.watch(engine, target, settings["OSTICKET_DB_POOL_SIZE"]),
     )
     database.replicas = _replicas(settings, timeouts)
     numbers.install(database, settings["OSTICKET_NUMBER_LOCK_WAIT"], settings["OSTICKET_NUMBER_LOCK_WAITERS"])

@@ -3,6 +3,7 @@
 import logging
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -221,10 +222,14 @@ def _session_settings(statement_seconds):
     return set_session
 
 
-def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, **options):
+def make_engine(url, pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, autocommit=False, **options):
+    """An engine whose sessions are osTicket's; with ``autocommit``, every statement is its own transaction and
+    closing a connection sends nothing (no transaction is left to roll back)."""
     url = with_driver(url)
     if "poolclass" not in options:
         options.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=timeouts.connect)
+    if autocommit:
+        options.update(isolation_level="AUTOCOMMIT", skip_autocommit_rollback=True)
     engine = create_engine(
         url.update_query_dict({"charset": "utf8"}),
         connect_args=driver_args(url.get_driver_name(), timeouts),
@@ -257,6 +262,30 @@ def _ping_when_idle(dbapi_connection, record, _proxy):
         raise InvalidatePoolError(f"a pooled connection idle for {idle:.1f} s is dead") from exc
 
 
+@contextmanager
+def snapshot(conn):
+    """Reads in the block that must agree: on an autocommit connection (``Database.autocommit_engine``) they share
+    one consistent snapshot; a transactional connection already has one."""
+    if not conn.connection.dbapi_connection.get_autocommit():  # the driver's own flag: no round trip
+        yield
+        return
+    conn.exec_driver_sql("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql("COMMIT")
+
+
+def _drop_on_disconnect(sibling):
+    def handle_error(context):
+        # A dead connection means the server went away: the pool that saw it drops all its connections, and the
+        # other pool's died too (PING_AFTER_IDLE would let it hand one out unpinged).
+        if context.is_disconnect:
+            sibling.dispose(close=False)
+
+    return handle_error
+
+
 class Database:
     """One engine, the reflected tables and what the schema says about the install.
 
@@ -266,13 +295,13 @@ class Database:
     """
 
     def __init__(self, url, prefix="ost_", pool_size=5, pool_recycle=3600, timeouts=DEFAULT_TIMEOUTS, watch=None):
-        """``watch(engine)``: called with each engine made for the requests (metrics listen to it)."""
+        """``watch(engine, target)``: called with each engine made for the requests (metrics listen to it)."""
         self.url = make_url(url)
         self.prefix = prefix
         self._pool = (pool_size, pool_recycle, timeouts)
-        self._watch = watch or (lambda _engine: None)
-        self.engine = make_engine(url, pool_size, pool_recycle, timeouts)
-        self._watch(self.engine)
+        self._watch = watch or (lambda _engine, _target: None)
+        self.engine = self.autocommit_engine = None
+        self._make_engines(pool_recycle)
         self._probe = make_engine(url, timeouts=PROBE_TIMEOUTS, poolclass=NullPool)
         self._tables = None
         self._ready = False
@@ -337,14 +366,25 @@ class Database:
                 raise Unavailable(UNREACHABLE) from exc
             cause = getattr(exc, "orig", None) or exc
             raise SchemaError(f"cannot use the osTicket database at {_safe(self.url)}: {cause}") from exc
-        pool_size, pool_recycle, timeouts = self._pool
-        if pool_recycle >= wait_timeout:
-            # Connections must be recycled before the server drops them; ones in use finish on the old pool.
-            old, self.engine = self.engine, make_engine(self.url, pool_size, max(wait_timeout - 30, 30), timeouts)
-            self._watch(self.engine)
-            old.dispose(close=False)
+        if self._pool[1] >= wait_timeout:
+            # Connections must be recycled before the server drops them; ones in use finish on the old pools.
+            self._make_engines(max(wait_timeout - 30, 30))
         self.release = release
         self._tables = Tables(metadata, self.prefix)
+
+    def _make_engines(self, pool_recycle):
+        """The requests' two pools: ``engine`` (transactions) and ``autocommit_engine`` (one-statement reads)."""
+        pool_size, _, timeouts = self._pool
+        old = (self.engine, self.autocommit_engine)
+        self.engine = make_engine(self.url, pool_size, pool_recycle, timeouts)
+        self.autocommit_engine = make_engine(self.url, pool_size, pool_recycle, timeouts, autocommit=True)
+        self._watch(self.engine, "primary")
+        self._watch(self.autocommit_engine, "primary_autocommit")
+        for engine, sibling in ((self.engine, self.autocommit_engine), (self.autocommit_engine, self.engine)):
+            event.listen(engine, "handle_error", _drop_on_disconnect(sibling))
+        for engine in old:
+            if engine is not None:
+                engine.dispose(close=False)
 
     def probe(self):
         """Raise Unavailable unless the database answers within PROBE_TIMEOUTS; then make sure the tables are loaded."""
@@ -370,6 +410,7 @@ class Database:
 
     def dispose(self):
         self.engine.dispose()
+        self.autocommit_engine.dispose()
         self._probe.dispose()
         if self.replicas is not None:
             self.replicas.dispose()

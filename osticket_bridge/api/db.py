@@ -22,12 +22,31 @@ def database():
 def connection():
     """The request's pooled connection: checked out on first use, shared by the key check, the route's reads and
     its write (one transaction; a ping first only after an idle spell, see db.PING_AFTER_IDLE), and closed (its
-    open transaction rolled back) when the request ends."""
+    open transaction rolled back) when the request ends. A route marked ``one_statement_read`` reads in
+    autocommit instead."""
     conn = g.get(_CONNECTION)
     if conn is None or conn.closed:
-        conn = (request.method in READS and _replica_connection()) or database().engine.connect()
+        conn = (request.method in READS and _replica_connection()) or _primary_connection()
         setattr(g, _CONNECTION, conn)
     return conn
+
+
+def one_statement_read(view):
+    """Mark a GET whose answer one statement reads (the route's other statements, a key check or a user lookup,
+    only decide whether it may): it runs in autocommit, where a statement is consistent on its own, and its
+    connection goes back to the pool with no transaction to roll back: one round trip less.
+
+    Put it right under ``blp.route``; tests/test_read_budget.py counts the statements of every marked route.
+    """
+    view.one_statement_read = True
+    return view
+
+
+def _primary_connection():
+    view = current_app.view_functions.get(request.endpoint)
+    if request.method in READS and getattr(view, "one_statement_read", False):
+        return database().autocommit_engine.connect()
+    return database().engine.connect()
 
 
 def _replica_connection():

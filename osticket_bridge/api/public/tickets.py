@@ -11,7 +11,7 @@ from ...osticket.tickets.reads import Page, user_tickets
 from ..attachments import linked_entry
 from ..auth.callers import authenticated
 from ..base import Blueprint, Params
-from ..db import connection, database
+from ..db import connection, database, one_statement_read
 from ..schemas import TicketSchema
 from ..scope import UserParams, acting_user, guest_ticket, ticket_or_404
 
@@ -113,6 +113,7 @@ def list_user_tickets(args):
 
 
 @blp.route("/api/tickets.json/<string:number>")
+@one_statement_read
 @authenticated(blp, tokens=True)
 @blp.arguments(UserParams, location="query")
 @blp.response(200, TicketSchema)
@@ -123,6 +124,7 @@ def get_ticket(args, number):
 
 
 @blp.route("/api/tickets/<string:number>")
+@one_statement_read
 @authenticated(blp, tokens=True)
 @blp.arguments(UserParams, location="query")
 @blp.response(200, TicketSchema)

@@ -4,13 +4,14 @@ from ...osticket.catalog.cache import cached_catalog
 from ...osticket.catalog.topics import public_topics
 from ..auth.callers import authenticated
 from ..base import Blueprint
-from ..db import connection, database
+from ..db import connection, database, one_statement_read
 from ..schemas import TopicSchema
 
 blp = Blueprint("topic_reads", __name__, description="Active public help topics")
 
 
 @blp.route("/api/topics.json")
+@one_statement_read
 @authenticated(blp, tokens=True)
 @blp.response(200, TopicSchema(many=True))
 def list_topics():

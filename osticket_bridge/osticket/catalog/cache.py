@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from ...db import snapshot
 from . import topics
 
 CACHE_SECONDS = 30
@@ -134,7 +135,8 @@ class CatalogCache:
     def get(self, conn):
         with self._lock:
             if self._catalog is None or time.monotonic() - self._loaded_at > CACHE_SECONDS:
-                self._catalog = load_catalog(self._db, conn)
+                with snapshot(conn):  # its reads must agree, also on a one-statement read's connection
+                    self._catalog = load_catalog(self._db, conn)
                 self._loaded_at = time.monotonic()
             return self._catalog
 
