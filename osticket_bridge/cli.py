@@ -18,9 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import __version__, bridge_tables, devdb, fixtures, idempotency, replicas
 from .config import URL_EXAMPLE, database_url_problem
-from .db import DEFAULT_TIMEOUTS, SUPPORTED_RANGE, diagnose, make_engine, schema_message
+from .db import DEFAULT_TIMEOUTS, make_engine
 from .events import commands as event_commands
 from .mail import commands as mail_commands
+from .schema import SUPPORTED_RANGE, diagnose, schema_message
 
 
 @click.group()

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from world import REAL_BASELINE
 
-from osticket_bridge.db import OPTIONAL_TABLES, RELEASE_TABLES, REQUIRED_COLUMNS
+from osticket_bridge.schema import OPTIONAL_TABLES, RELEASE_TABLES, REQUIRED_COLUMNS
 
 COLUMNS = """
 SELECT TABLE_NAME, COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA,
