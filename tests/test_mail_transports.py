@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from delivery_helpers import MAIL, queue, rows, wait_until
+from delivery_helpers import MAIL, numbered, queue, rows, wait_until
 
 from osticket_bridge.mail import transports
 from osticket_bridge.mail.sink import Sink
@@ -69,6 +69,37 @@ def test_tls_with_a_login(fresh_app, fresh_fixtures_db, certificate, monkeypatch
         queue(app, [MAIL])
         [caught] = sink.wait_for(1)
     assert caught.login == LOGIN[0] and caught.message["Subject"] == MAIL.subject
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_one_drain_of_the_outbox_sends_its_mails_on_one_connection(
+    fresh_app, fresh_fixtures_db, certificate, monkeypatch
+):
+    """One TLS handshake and login for the mails due together; the drain ends with QUIT, the next one reconnects."""
+    cert_file, context = certificate
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_file))
+    with Sink(login=LOGIN, tls_context=context) as sink:
+        app = fresh_app(fresh_fixtures_db, OSTICKET_MAIL_URL=sink.url)
+        queue(app, numbered(3))
+        first = sink.wait_for(3)
+        queue(app, [MAIL])
+        later = sink.wait_for(4)[3]
+    assert sorted(c.message["Subject"] for c in first) == ["mail 0", "mail 1", "mail 2"]
+    assert [c.connection for c in first] == [1, 1, 1] and all(c.login == LOGIN[0] for c in first)
+    assert later.connection == 2
+    wait_until(lambda: {r["status"] for r in rows(app)} == {"sent"}, "every row is marked sent")
+
+
+def test_a_kept_connection_the_server_dropped_is_replaced_unseen():
+    with Sink() as sink:
+        smtp = transports.from_url(sink.url)
+        with transports.connections_kept():
+            smtp.send("a@example.com", ["b@example.com"], b"Subject: one\r\n\r\nFirst.\r\n")
+            sink.stop()  # the kept connection dies with the server
+            sink.start()
+            smtp.send("a@example.com", ["b@example.com"], b"Subject: two\r\n\r\nSecond.\r\n")
+        caught = sink.wait_for(2)
+    assert [(c.message["Subject"], c.connection) for c in caught] == [("one", 1), ("two", 2)]
 
 
 def test_tls_checks_the_servers_certificate(fresh_app, fresh_fixtures_db, certificate):

@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import metrics
 from . import mime
-from .transports import TEMPORARY_ERRORS, Permanent, decoded
+from .transports import TEMPORARY_ERRORS, Permanent, connections_kept, decoded
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +111,7 @@ class Sender:
 
     def deliver_due(self):
         """Send due mails, on one connection, until none is left or one fails for now; return how long to pause."""
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn, connections_kept():
             while not self._stopping.is_set():
                 outcome = self.deliver_one(conn)
                 if outcome is None:

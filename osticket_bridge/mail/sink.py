@@ -22,6 +22,7 @@ class Caught:
     recipients: tuple[str, ...]
     data: bytes
     login: str | None  # the AUTH user, when the sink requires a login
+    connection: int = 0  # which of the sink's SMTP connections brought it (1, 2, ...)
 
     @property
     def message(self):
@@ -57,6 +58,7 @@ class Sink:
         self.tls_context = tls_context
         self.implicit_tls = implicit_tls
         self.caught = []
+        self._connections = 0
         self.refuse = set()  # recipient addresses answered with 550
         self.holding = threading.Event()  # set while a held DATA waits for release()
         self._lock = threading.Lock()
@@ -125,8 +127,12 @@ class Sink:
             await asyncio.sleep(0.02)
         self.holding.clear()
         login = session.auth_data if self.login else None
-        caught = Caught(envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.original_content), login)
         with self._lock:
+            if not hasattr(session, "bridge_connection"):
+                self._connections += 1
+                session.bridge_connection = self._connections
+            caught = Caught(envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.original_content), login,
+                            session.bridge_connection)  # fmt: skip
             self.caught.append(caught)
             number = len(self.caught)
         if self.folder:

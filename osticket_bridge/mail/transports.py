@@ -6,10 +6,12 @@ TEMPORARY_ERRORS when the attempt may succeed later.
 """
 
 import base64
+import contextlib
 import functools
 import smtplib
 import ssl
 import subprocess
+import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -52,25 +54,85 @@ class Smtp:
         return context
 
     def send(self, sender, recipients, message):
+        kept = getattr(_kept, "clients", None)
+        client = kept.pop(self, None) if kept is not None else None
+        if client is not None and not _alive(client):
+            client = None
+        return self._send_on(client or self._connect(), kept, sender, recipients, message)
+
+    def _connect(self):
         if self.security == "tls":
             client = smtplib.SMTP_SSL(self.host, self.port, timeout=TIMEOUT, context=self._tls)
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=TIMEOUT)
-        with client:
+        try:
             if self.security == "starttls":
                 client.starttls(context=self._tls)
             if self.username:
                 _login(client, self.username, self.password)
-            try:
-                refused = client.sendmail(sender, recipients, message)
-            except smtplib.SMTPRecipientsRefused as exc:
-                _raise_if_permanent(exc.recipients.values())
-                raise
-            except smtplib.SMTPResponseException as exc:
-                _raise_if_permanent([(exc.smtp_code, exc.smtp_error)])
-                raise
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _send_on(self, client, kept, sender, recipients, message):
+        """Send on ``client``; then keep it for the next mail (inside ``connections_kept``) or say QUIT."""
+        try:
+            refused = client.sendmail(sender, recipients, message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            self._done(client, kept)  # smtplib reset the transaction: the connection serves the next mail
+            _raise_if_permanent(exc.recipients.values())
+            raise
+        except smtplib.SMTPResponseException as exc:
+            self._done(client, kept)
+            _raise_if_permanent([(exc.smtp_code, exc.smtp_error)])
+            raise
+        except BaseException:
+            client.close()
+            raise
+        self._done(client, kept)
         # Some recipients refused, the others accepted: the mail went out; say who did not get it.
         return refused
+
+    def _done(self, client, kept):
+        if kept is not None:
+            kept[self] = client
+        else:
+            _quit(client)
+
+
+_kept = threading.local()
+
+
+@contextlib.contextmanager
+def connections_kept():
+    """SMTP connections opened in the block serve its later mails to the same server, and say QUIT at its end.
+
+    The sender drains the outbox in one: a connection, greeting, EHLO (and TLS handshake, login) per drain rather
+    than per mail. A kept connection is checked with NOOP before its next mail; a dead one is replaced.
+    """
+    _kept.clients = {}
+    try:
+        yield
+    finally:
+        clients, _kept.clients = _kept.clients, None
+        for client in clients.values():
+            _quit(client)
+
+
+def _alive(client):
+    try:
+        return client.noop()[0] == 250
+    except (smtplib.SMTPException, OSError):
+        client.close()
+        return False
+
+
+def _quit(client):
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
 
 
 def _login(client, username, password):
