@@ -160,15 +160,25 @@ def _execute(db, conn, sql, params):
     try:
         result = conn.execute(text(sql), params)
     except ProgrammingError as exc:
-        if errno(exc) == NO_SUCH_TABLE:
-            name = table_name(db.prefix, "idempotency")
-            raise MissingTable(
-                f"Idempotency-Key needs the table {name}, which this install lacks: "
-                "the operator runs `osticket-bridge create-tables`"
-            ) from exc
-        raise
+        missing = missing_table(db, exc)
+        if missing is None:
+            raise
+        raise missing from exc
     db.caches["idempotency_table"] = True
     return result
+
+
+def missing_table(db, exc):
+    """MissingTable when ``exc`` says the table is gone (also from a write's folded lookup), else None; the
+    process then looks for it again before folding a lookup."""
+    name = table_name(db.prefix, "idempotency")
+    if errno(exc) != NO_SUCH_TABLE or name not in str(exc.orig):
+        return None
+    db.caches["idempotency_table"] = False
+    return MissingTable(
+        f"Idempotency-Key needs the table {name}, which this install lacks: the operator runs "
+        "`osticket-bridge create-tables`"
+    )
 
 
 def errno(exc):

@@ -203,6 +203,22 @@ def test_without_the_table_a_keyed_write_is_refused_clearly_and_others_work(fres
     assert send(client, "create ticket").status_code == 201
 
 
+def test_a_table_dropped_while_serving_is_refused_as_clearly(fresh_app, fresh_reference_db):
+    """Once a keyed write found the table, the next ones read the key with their first read (folded): dropping the
+    table then must still give the 503 naming it, and the process looks for the table again afterwards."""
+    app = fresh_app(fresh_reference_db)
+    client = app.test_client()
+    assert send(client, "create ticket", key="while-there").status_code == 201
+    before = tickets(app)
+    execute(fresh_reference_db, "DROP TABLE ost_bridge_idempotency")
+    for key in ("dropped", "dropped-again"):
+        refused = send(client, "create ticket", key=key)
+        assert refused.status_code == 503, refused.get_json()
+        assert "ost_bridge_idempotency" in refused.get_json()["message"]
+    assert tickets(app) == before
+    assert send(client, "create ticket").status_code == 201
+
+
 def test_keys_older_than_a_day_are_purged_by_the_command(fresh_app, fresh_reference_db):
     client = fresh_app(fresh_reference_db).test_client()
     assert send(client, "create ticket", key="fresh").status_code == 201

@@ -15,7 +15,7 @@ import re
 from flask import current_app, g, request
 from flask_smorest import abort
 from marshmallow import fields, validate
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import OperationalError, ProgrammingError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .. import idempotency
@@ -96,6 +96,11 @@ def write(blp, folds_lookup=False):
                     log.info("write attempt %d raced another request (%s); running it again", attempt, exc)
                     conn.rollback()
                     continue
+                except ProgrammingError as exc:
+                    missing = idempotency.missing_table(db, exc) if folded else None
+                    if missing is None:
+                        raise
+                    _refuse_missing(missing)
                 except OperationalError as exc:
                     reason = RETRIED.get(idempotency.errno(exc))
                     if reason is None or attempt == WRITE_ATTEMPTS:
@@ -137,8 +142,12 @@ def _lookup(db, conn, claim):
     except idempotency.KeyReused as exc:
         _reused(exc)
     except idempotency.MissingTable as exc:
-        log.error("%s", exc)
-        abort(503, message=str(exc), headers={"Retry-After": "60"})
+        _refuse_missing(exc)
+
+
+def _refuse_missing(exc):
+    log.error("%s", exc)
+    abort(503, message=str(exc), headers={"Retry-After": "60"})
 
 
 def _reused(exc):
