@@ -20,10 +20,10 @@ from .rawdb import connect
 
 
 class StatementCounter:
-    """The statements SQLAlchemy sends (and its COMMIT/ROLLBACKs), as a list."""
+    """The statements SQLAlchemy sends on the engines (and their COMMIT/ROLLBACKs), as a list."""
 
-    def __init__(self, engine):
-        self.engine = engine
+    def __init__(self, *engines):
+        self.engines = engines
         self.statements = []
 
     def _statement(self, conn, cursor, statement, *args):
@@ -33,24 +33,23 @@ class StatementCounter:
         self.statements.append("COMMIT")
 
     def _rollback(self, conn):
-        self.statements.append("ROLLBACK")
+        if not (conn.dialect.skip_autocommit_rollback and conn.connection.dbapi_connection.get_autocommit()):
+            self.statements.append("ROLLBACK")  # else not sent (db.make_engine's autocommit)
 
-    def _reset(self, dbapi_connection, record, state):
-        if not state.transaction_was_reset and not state.terminate_only:
-            self.statements.append("ROLLBACK (pool reset)")
+    def _listeners(self):
+        # No pool "reset" listener: the pools send no ROLLBACK of their own (db.make_engine).
+        return (("before_cursor_execute", self._statement), ("commit", self._commit), ("rollback", self._rollback))
 
     def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._statement)
-        event.listen(self.engine, "commit", self._commit)
-        event.listen(self.engine, "rollback", self._rollback)
-        event.listen(self.engine.pool, "reset", self._reset)
+        for engine in self.engines:
+            for name, listener in self._listeners():
+                event.listen(engine, name, listener)
         return self.statements
 
     def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._statement)
-        event.remove(self.engine, "commit", self._commit)
-        event.remove(self.engine, "rollback", self._rollback)
-        event.remove(self.engine.pool, "reset", self._reset)
+        for engine in self.engines:
+            for name, listener in self._listeners():
+                event.remove(engine, name, listener)
 
 
 def _questions(dbapi_connection):
@@ -60,10 +59,10 @@ def _questions(dbapi_connection):
 
 
 class ServerCounter:
-    """The server's Questions of every connection checked out meanwhile, and the number of checkouts."""
+    """The server's Questions of every connection the engines' pools hand out meanwhile, and the checkouts."""
 
-    def __init__(self, engine):
-        self.pool = engine.pool
+    def __init__(self, *engines):
+        self.pools = [engine.pool for engine in engines]
         self.questions = 0
         self.checkouts = 0
         self._at_checkout = {}
@@ -78,13 +77,15 @@ class ServerCounter:
             self.questions += _questions(dbapi_connection) - began - 1  # the second reading counts itself
 
     def __enter__(self):
-        event.listen(self.pool, "checkout", self._checkout)
-        event.listen(self.pool, "checkin", self._checkin)
+        for pool in self.pools:
+            event.listen(pool, "checkout", self._checkout)
+            event.listen(pool, "checkin", self._checkin)
         return self
 
     def __exit__(self, *exc):
-        event.remove(self.pool, "checkout", self._checkout)
-        event.remove(self.pool, "checkin", self._checkin)
+        for pool in self.pools:
+            event.remove(pool, "checkout", self._checkout)
+            event.remove(pool, "checkin", self._checkin)
 
 
 def requests_only_app(db_url, mail_url):
@@ -120,13 +121,14 @@ def statements_per_request(db_url, api_key, targets, scenarios, mail_url):
     """
     app = requests_only_app(db_url, mail_url)
     client = app.test_client()
-    engine = app.extensions["osticket"].engine
+    db = app.extensions["osticket"]
+    engines = (db.engine, db.autocommit_engine)
     results = {}
     try:
         for scenario in scenarios:
             rng = random.Random(7)
             for n in range(4):
-                with StatementCounter(engine) as sent, ServerCounter(engine) as server:
+                with StatementCounter(*engines) as sent, ServerCounter(*engines) as server:
                     send(client, api_key, scenario, rng, targets, 10_000_000 + n)
             results[scenario] = {"statements": server.questions, "checkouts": server.checkouts, "sent": sent}
     finally:
@@ -140,12 +142,12 @@ def with_delivery(db_url, api_key, targets, scenario, mail_url, requests=20, wai
     connection's (the server's Questions), over the number of requests. The loop's idle polls meanwhile (a claim
     that finds nothing, once a second) count too."""
     app = create_app({"OSTICKET_DB_URL": db_url, "OSTICKET_LOG_LEVEL": "WARNING", "OSTICKET_MAIL_URL": mail_url})
-    client, engine, rng = app.test_client(), app.extensions["osticket"].engine, random.Random(9)
+    client, db, rng = app.test_client(), app.extensions["osticket"], random.Random(9)
     watch = connect(db_url)
     try:
         send(client, api_key, scenario, rng, targets, 11_000_000)  # warm: catalog, statements, the table known
         _drained(watch, wait)
-        with ServerCounter(engine) as server:
+        with ServerCounter(db.engine, db.autocommit_engine) as server:
             for n in range(requests):
                 send(client, api_key, scenario, rng, targets, 11_000_001 + n)
             _drained(watch, wait)

@@ -2,7 +2,9 @@
 
 import contextlib
 
-from sqlalchemy import event, text
+from sqlalchemy import text
+
+from bench.count import StatementCounter
 
 
 @contextlib.contextmanager
@@ -10,29 +12,8 @@ def count_statements(app):
     """The SQL statements the app's two pools send inside the block, COMMIT and ROLLBACK included, as the server's
     ``Questions`` counts them: ``with count_statements(app) as statements:``."""
     db = app.extensions["osticket"]
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    def rollback(conn):  # SQLAlchemy's own test (DefaultDialect.do_rollback)
-        if not (conn.dialect.skip_autocommit_rollback and conn.connection.dbapi_connection.get_autocommit()):
-            statements.append("ROLLBACK")
-
-    listeners = (
-        ("before_cursor_execute", record),
-        ("commit", lambda conn: statements.append("COMMIT")),
-        ("rollback", rollback),
-    )
-    for engine in (db.engine, db.autocommit_engine):
-        for name, listener in listeners:
-            event.listen(engine, name, listener)
-    try:
+    with StatementCounter(db.engine, db.autocommit_engine) as statements:
         yield statements
-    finally:
-        for engine in (db.engine, db.autocommit_engine):
-            for name, listener in listeners:
-                event.remove(engine, name, listener)
 
 
 def rows(app, sql, **params):
