@@ -122,10 +122,12 @@ def connections_kept():
 
 def _alive(client):
     try:
-        return client.noop()[0] == 250
+        if client.noop()[0] == 250:
+            return True
     except (smtplib.SMTPException, OSError):
-        client.close()
-        return False
+        pass
+    client.close()
+    return False
 
 
 def _quit(client):
