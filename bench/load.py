@@ -67,6 +67,8 @@ HTTP = {
     "reply": (_reply, 200),
     "agent_reply": (_agent_reply, 200),
     "ticket1": (lambda rng, t, n: ("GET", f"/api/tickets.json/{rng.choice(t['long_tickets'])}", None), 200),
+    # gunicorn and Flask with the bridge's hooks, no database: what one ticket at 1 connection costs before its read
+    "healthz": (lambda rng, t, n: ("GET", "/healthz", None), 200),
     # alexsantos/osticket-api on the sample database: a ticket by internal id, a user's tickets by address
     "peer_ticket": (lambda rng, t, n: ("GET", f"/tickets/{rng.choice(t['peer_ticket_ids'])}", None), 200),
     "peer_list": (lambda rng, t, n: ("GET", f"/tickets?email={rng.choice(t['peer_emails'])}", None), 200),

@@ -6,6 +6,7 @@ import os
 
 LABELS = {
     "ticket1": "one ticket (10 entries), 1 conn",
+    "healthz": "/healthz (no database), 1 conn",
     "ticket": "one ticket (10 entries)",
     "list": "user's tickets (page of 50)",
     "topics": "topics",
@@ -112,6 +113,9 @@ def targets(results, baseline=None):
         else:
             r = results[scenario]
             figures = f"{r['load']['p50_ms']:.2f} ms vs floor {r['floor']['p50_ms']:.2f} ms"
+            bare = (results.get("healthz") or {}).get("load") if scenario == "ticket1" else None
+            if bare:
+                figures += f" (gunicorn and Flask alone, /healthz: {bare['p50_ms']:.2f} ms)"
             checks.append((f"{text}: p50 <= 2x its floor: {figures} = {ratio:.2f}x", ratio <= 2, scenario))
     ticket, peer = _rps(results, "ticket"), _rps(results, "peer_ticket")
     if ticket and peer:
